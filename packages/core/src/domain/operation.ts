@@ -1,0 +1,135 @@
+import type { EntityType, OperationResult, PromoteResultValue, PromoteType } from './enums.js';
+import type { PromoteRequest } from './requests.js';
+
+/** `{ id, name }` of a datastore or container, as the operation envelope shows it (§9). */
+export interface NamedRef {
+  readonly id: number;
+  readonly name: string;
+}
+
+/** The live counters of an operation (§9). `created + updated + skipped + failed ≤ total`. */
+export interface OperationStatus {
+  readonly total: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/**
+ * An operation as stored. The envelope of `GET /api/operations/{id}` is this without `request`,
+ * `selection` and `destination_scope`, plus `type: "promote"` and the results.
+ */
+export interface OperationRecord {
+  readonly id: number;
+  readonly promote_type: PromoteType;
+  readonly result: OperationResult;
+  readonly start_time: string;
+  readonly end_time: string | null;
+  /** Email of the user who started it. */
+  readonly triggered_by: string;
+  readonly aborted_by: string | null;
+  readonly message: string | null;
+  readonly datastore: NamedRef;
+  readonly destination_datastore: NamedRef;
+  readonly container: NamedRef | null;
+  readonly destination_container: NamedRef | null;
+  /** Quality-check promotions only; `undefined` otherwise. */
+  readonly as_draft?: boolean | undefined;
+  readonly status: OperationStatus;
+  /** The parsed request, for rerun. */
+  readonly request: PromoteRequest;
+  /** Source entity ids in processing order, fixed at start (§3). `status.total` is its length. */
+  readonly selection: readonly number[];
+  /** `container:<id>` or `datastore:<id>`: operations with the same scope never interleave (§9). */
+  readonly destination_scope: string;
+}
+
+/** One attribute that an update changed (§5). `path` is e.g. `properties.max`, `tags`. */
+export interface Change {
+  readonly path: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+/** A per-entity result as stored (§10). */
+export interface PromoteResultRecord {
+  readonly id: number;
+  readonly operation_id: number;
+  /** Position in processing order, from 0. Results are listed in this order. */
+  readonly seq: number;
+  readonly entity_type: EntityType;
+  readonly source_entity_id: number;
+  readonly result: PromoteResultValue;
+  readonly destination_entity_id: number | null;
+  readonly message: string | null;
+  /** For `updated` only; `null` otherwise. */
+  readonly changes: readonly Change[] | null;
+  /** The destination's definition before the write; `null` for created, skipped and failed. */
+  readonly before: unknown;
+  /** Lower-cased text that `search` matches: description and rule type, or name (§10). */
+  readonly search_text: string;
+}
+
+/** Entity details shown in a result (§10). */
+export type EntitySummary =
+  | { readonly id: number; readonly description: string; readonly rule_type: string; readonly status: string }
+  | { readonly id: number; readonly name: string; readonly transformation: string; readonly status: string }
+  | { readonly id: number; readonly name: string; readonly container_type: string };
+
+/** A result as responses show it (the seed's "Promote Result (Per Entity)", plus `id` and `changes`). */
+export interface PromoteResultView {
+  readonly id: number | null;
+  readonly source_entity_id: number;
+  readonly source_entity: EntitySummary | null;
+  readonly entity_type: EntityType;
+  readonly result: PromoteResultValue;
+  readonly destination_entity_id: number | null;
+  readonly destination_entity: EntitySummary | null;
+  readonly message: string | null;
+  readonly changes?: readonly Change[] | undefined;
+}
+
+/** The response of `GET /api/operations/{id}` (§9; the seed's example is normative). */
+export interface OperationView {
+  readonly id: number;
+  readonly type: 'promote';
+  readonly promote_type: PromoteType;
+  readonly result: OperationResult;
+  readonly start_time: string;
+  readonly end_time: string | null;
+  readonly triggered_by: string;
+  readonly aborted_by: string | null;
+  readonly message: string | null;
+  readonly datastore: NamedRef;
+  readonly destination_datastore: NamedRef;
+  readonly container: NamedRef | null;
+  readonly destination_container: NamedRef | null;
+  readonly as_draft?: boolean | undefined;
+  readonly status: OperationStatus;
+  readonly results: readonly PromoteResultView[];
+}
+
+/** The answer of a dry run (`plan`): the envelope of a run that would follow, with `id: null`. */
+export interface PlanView extends Omit<OperationView, 'id' | 'result' | 'end_time'> {
+  readonly id: null;
+  readonly result: Exclude<OperationResult, 'running' | 'aborted'>;
+  readonly end_time: string;
+}
+
+/** A page of a paginated listing (§10). */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly page: number;
+  readonly size: number;
+}
+
+/** Message texts of the spec and the seed, byte for byte. */
+export const messages = {
+  noEntities: 'No entities matched the selection',
+  interrupted: 'Interrupted: the process stopped before the operation finished',
+  sameSourceAndDestination: 'Source and destination must be different',
+  reactivatedContainer: 'Reactivated soft-deleted container on destination',
+  reactivatedField: 'Reactivated non-active field on destination',
+} as const;

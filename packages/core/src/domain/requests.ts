@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/** A positive integer id (§1). */
+export const idSchema = z.number().int().positive();
+
+/** Tags are trimmed, non-empty and de-duplicated (§2); the first spelling wins. */
+export const tagSchema = z.string().trim().min(1, 'Tag must not be empty');
+
+const tagList = z
+  .array(tagSchema)
+  .min(1, 'List must not be empty')
+  .transform((tags) => [...new Set(tags)]);
+
+const additionalTags = z.array(tagSchema).transform((tags) => [...new Set(tags)]);
+
+const idList = z
+  .array(idSchema)
+  .min(1, 'List must not be empty')
+  .transform((ids) => [...new Set(ids)]);
+
+function exclusive<T extends object>(a: keyof T & string, b: keyof T & string) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    if ((value as Record<string, unknown>)[a] !== undefined && (value as Record<string, unknown>)[b] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [b],
+        message: `${a} and ${b} are mutually exclusive`,
+        params: { type: 'mutually_exclusive' },
+      });
+    }
+  };
+}
+
+/** Body of a quality-check promotion (seed: "Promote Quality Checks"). */
+export const promoteQualityCheckSchema = z
+  .strictObject({
+    type: z.literal('promote_quality_check'),
+    datastore_id: idSchema,
+    container_id: idSchema,
+    destination_container_id: idSchema,
+    check_ids: idList.optional(),
+    check_tags: tagList.optional(),
+    check_additional_tags: additionalTags.optional(),
+    as_draft: z.boolean().default(true),
+  })
+  .superRefine(exclusive('check_ids', 'check_tags'));
+
+/** Body of a computed-field promotion (seed: "Promote Computed Fields"). */
+export const promoteComputedFieldSchema = z
+  .strictObject({
+    type: z.literal('promote_computed_field'),
+    datastore_id: idSchema,
+    container_id: idSchema,
+    destination_container_id: idSchema,
+    computed_field_ids: idList.optional(),
+    computed_field_tags: tagList.optional(),
+    computed_field_additional_tags: additionalTags.optional(),
+  })
+  .superRefine(exclusive('computed_field_ids', 'computed_field_tags'));
+
+/** Body of a computed-table promotion (seed: "Promote Computed Tables"). */
+export const promoteComputedTableSchema = z
+  .strictObject({
+    type: z.literal('promote_computed_table'),
+    datastore_id: idSchema,
+    destination_datastore_id: idSchema,
+    container_ids: idList.optional(),
+    container_tags: tagList.optional(),
+    container_additional_tags: additionalTags.optional(),
+  })
+  .superRefine(exclusive('container_ids', 'container_tags'));
+
+export const containerMappingSchema = z.strictObject({
+  container_id: idSchema,
+  destination_container_id: idSchema,
+});
+
+/** Body of a computed-file promotion (seed: "Promote Computed Files"). */
+export const promoteComputedFileSchema = z
+  .strictObject({
+    type: z.literal('promote_computed_file'),
+    datastore_id: idSchema,
+    destination_datastore_id: idSchema,
+    source_container_mappings: z.array(containerMappingSchema).min(1, 'List must not be empty'),
+    container_additional_tags: additionalTags.optional(),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Map<number, number>();
+    value.source_container_mappings.forEach((mapping, index) => {
+      const first = seen.get(mapping.container_id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['source_container_mappings', index, 'container_id'],
+          message: `Source container ${mapping.container_id} is mapped more than once`,
+          params: { type: 'duplicate_mapping' },
+        });
+      } else {
+        seen.set(mapping.container_id, index);
+      }
+    });
+  });
+
+/** The body of `POST /api/operations/run` and `/plan`: one of the four promote types (§2). */
+export const promoteRequestSchema = z.discriminatedUnion('type', [
+  promoteQualityCheckSchema,
+  promoteComputedFieldSchema,
+  promoteComputedTableSchema,
+  promoteComputedFileSchema,
+]);
+
+export type PromoteQualityCheckRequest = z.output<typeof promoteQualityCheckSchema>;
+export type PromoteComputedFieldRequest = z.output<typeof promoteComputedFieldSchema>;
+export type PromoteComputedTableRequest = z.output<typeof promoteComputedTableSchema>;
+export type PromoteComputedFileRequest = z.output<typeof promoteComputedFileSchema>;
+export type ContainerMapping = z.output<typeof containerMappingSchema>;
+/** A parsed, normalised promote request. */
+export type PromoteRequest = z.output<typeof promoteRequestSchema>;
+/** What a caller may send: defaults not yet applied. */
+export type PromoteRequestInput = z.input<typeof promoteRequestSchema>;
+
+/** The `type` of a request → the `promote_type` of its operation. */
+export function promoteTypeOf(request: PromoteRequest) {
+  switch (request.type) {
+    case 'promote_quality_check':
+      return 'quality_check' as const;
+    case 'promote_computed_field':
+      return 'computed_field' as const;
+    case 'promote_computed_table':
+      return 'computed_table' as const;
+    case 'promote_computed_file':
+      return 'computed_file' as const;
+  }
+}

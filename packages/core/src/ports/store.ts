@@ -1,0 +1,192 @@
+import type {
+  ComputedField,
+  Container,
+  Datastore,
+  Field,
+  LineageLink,
+  QualityCheck,
+  Team,
+  User,
+} from '../domain/entities.js';
+import type { EntityType, OperationResult, PromoteResultValue, PromoteType } from '../domain/enums.js';
+import type { Change, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
+import type { World } from '../world/world.js';
+
+/**
+ * A write to one destination entity. `create_*` values carry no id: the store assigns it.
+ * `update_*` values replace the whole entity with the given id.
+ */
+export type EntityWrite =
+  | { readonly kind: 'create_check'; readonly value: Omit<QualityCheck, 'id'> }
+  | { readonly kind: 'update_check'; readonly value: QualityCheck }
+  | { readonly kind: 'create_computed_field'; readonly value: Omit<ComputedField, 'id'> }
+  | { readonly kind: 'update_computed_field'; readonly value: ComputedField }
+  | { readonly kind: 'create_container'; readonly value: DistributiveOmit<Container, 'id'> }
+  | { readonly kind: 'update_container'; readonly value: Container };
+
+/** A change to the world made outside promotions: user edits, used by tests, simulations and tools. */
+export type WorldEdit =
+  | EntityWrite
+  | { readonly kind: 'create_field'; readonly value: Omit<Field, 'id'> }
+  | { readonly kind: 'update_field'; readonly value: Field }
+  | { readonly kind: 'delete'; readonly entity: 'quality_check' | 'computed_field' | 'container' | 'field'; readonly id: number };
+
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * One entity's outcome: its destination write (if any), its result row and, for created, updated and
+ * skipped results, its lineage link — one atomic unit (§9).
+ */
+export interface CommitUnit {
+  readonly operation_id: number;
+  readonly seq: number;
+  readonly entity_type: EntityType;
+  readonly source_entity_id: number;
+  readonly result: PromoteResultValue;
+  /** `undefined` for skipped and failed results. */
+  readonly write?: EntityWrite | undefined;
+  /**
+   * The matched destination entity; for `created` it MUST be `null` and the store fills in the id it
+   * assigned to the write.
+   */
+  readonly destination_entity_id: number | null;
+  /** Destination container (checks, computed fields) or datastore (tables, files). */
+  readonly destination_scope_id: number;
+  readonly message: string | null;
+  readonly changes: readonly Change[] | null;
+  readonly before: unknown;
+  readonly search_text: string;
+}
+
+/** Filters of {@link Store.listResults} (§10). */
+export interface ResultQuery {
+  /** Case-insensitive substring of the stored `search_text`. */
+  readonly search?: string | undefined;
+  /** Only these result values; `undefined` or empty = all. */
+  readonly results?: readonly PromoteResultValue[] | undefined;
+  /** From 1. With `size`: one page. Without: every matching result. */
+  readonly page?: number | undefined;
+  readonly size?: number | undefined;
+}
+
+/** Filters of {@link Store.listOperations}. */
+export interface OperationQuery {
+  readonly result?: OperationResult | undefined;
+  readonly promote_type?: PromoteType | undefined;
+  /** Operations whose source or destination datastore is this one. */
+  readonly datastore?: number | undefined;
+  readonly page: number;
+  readonly size: number;
+}
+
+/** The fields of an operation that change after it is created. */
+export interface OperationPatch {
+  readonly result?: OperationRecord['result'];
+  readonly end_time?: string | null;
+  readonly aborted_by?: string | null;
+  readonly message?: string | null;
+}
+
+/**
+ * Cross-process exclusion per destination scope (§9). Optional: a store used by one process only
+ * may omit it, and the engine then serialises scopes in-process alone.
+ */
+export interface ScopeLeases {
+  /**
+   * Takes the lease on `scope` for `holder` until `expiresAt` (ISO-8601) if it is free, expired, or
+   * already held by `holder` (then it is renewed). MUST be atomic across processes. Returns whether
+   * `holder` holds the lease now.
+   */
+  tryAcquire(scope: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
+  /** Releases the lease if `holder` holds it; otherwise does nothing. */
+  release(scope: string, holder: string): Promise<void>;
+}
+
+/**
+ * The Store port: the world, lineage, operations and results.
+ *
+ * General contract, for every method:
+ * - Absence is `undefined` (never `null`); lists are arrays, ordered as stated.
+ * - Methods MUST NOT return objects that later writes mutate (return copies or immutable values).
+ * - A method that cannot do its work rejects its promise; the engine turns that into a
+ *   `store_failure` error. It MUST then leave the stored state as it was before the call.
+ * - Ids of created entities, operations and results are assigned by the store: MUST be
+ *   `1 + the largest id that kind of entity has ever had in this store` (imported ids included), so
+ *   that two stores given the same world and the same calls assign the same ids.
+ * - Timestamps are ISO-8601 strings and round-trip exactly.
+ */
+export interface Store {
+  /** A user by id, email (case-insensitive) or token. */
+  findUser(by: { readonly id: number } | { readonly email: string } | { readonly token: string }): Promise<User | undefined>;
+  /** Teams having `userId` among their members, ascending id. */
+  teamsOfUser(userId: number): Promise<readonly Team[]>;
+
+  getDatastore(id: number): Promise<Datastore | undefined>;
+  /** Every datastore, ascending id. */
+  listDatastores(): Promise<readonly Datastore[]>;
+  /** A container by id, soft-deleted ones included. */
+  getContainer(id: number): Promise<Container | undefined>;
+  /** The containers with these ids that exist (soft-deleted included), ascending id. */
+  getContainers(ids: readonly number[]): Promise<readonly Container[]>;
+  /** Every container of a datastore, soft-deleted ones included, ascending id. */
+  listContainers(datastoreId: number): Promise<readonly Container[]>;
+  /** Plain fields of a container, every status, ascending id. */
+  listFields(containerId: number): Promise<readonly Field[]>;
+  /** Checks of a container, every status, ascending id. */
+  listChecks(containerId: number): Promise<readonly QualityCheck[]>;
+  /** The checks with these ids that exist, ascending id. */
+  getChecks(ids: readonly number[]): Promise<readonly QualityCheck[]>;
+  /** Computed fields of a container, every status, ascending id. */
+  listComputedFields(containerId: number): Promise<readonly ComputedField[]>;
+  /** The computed fields with these ids that exist, ascending id. */
+  getComputedFields(ids: readonly number[]): Promise<readonly ComputedField[]>;
+
+  /**
+   * Lineage links of `entityType` in `destinationScopeId` for any of `sourceIds`, **newest first**
+   * (the link recorded last comes first; imported links are older than every recorded one, and among
+   * themselves later in the snapshot = newer). Links are never removed, even when their destination
+   * entity is deleted: the engine decides which are still usable.
+   */
+  findLineage(entityType: EntityType, destinationScopeId: number, sourceIds: readonly number[]): Promise<readonly LineageLink[]>;
+
+  /** Stores a new operation and returns it with its id. */
+  createOperation(operation: Omit<OperationRecord, 'id'>): Promise<OperationRecord>;
+  getOperation(id: number): Promise<OperationRecord | undefined>;
+  /** Operations matching the query, newest (highest id) first. */
+  listOperations(query: OperationQuery): Promise<Page<OperationRecord>>;
+  /** Operations whose `result` is `running`, ascending id. */
+  listRunningOperations(): Promise<readonly OperationRecord[]>;
+  /** Changes the given fields of an operation and returns it. Status counters are not patched: they follow the results. */
+  updateOperation(id: number, patch: OperationPatch): Promise<OperationRecord>;
+
+  /**
+   * Applies units in order. The whole call is atomic: either every unit's write, result row, lineage
+   * link and status-counter increment becomes visible, or none does, and nothing is visible to other
+   * readers before the call returns. A unit whose `(operation_id, source_entity_id)` already has a
+   * result MUST make the call fail (so that a duplicate creation is impossible even under a race).
+   * Returns the stored result rows, in the order of `units`.
+   */
+  commit(units: readonly CommitUnit[]): Promise<readonly PromoteResultRecord[]>;
+
+  /** Results of an operation matching the query, in processing order (`seq`). */
+  listResults(operationId: number, query?: ResultQuery): Promise<Page<PromoteResultRecord>>;
+
+  /** Applies edits in order, atomically (all or none). Returns the ids of the entities, in order. */
+  applyEdits(edits: readonly WorldEdit[]): Promise<readonly number[]>;
+
+  /** Whether the store holds no datastore and no user yet. */
+  isEmpty(): Promise<boolean>;
+  /**
+   * Loads a validated world (ids kept as given) into an empty store, atomically. MUST fail without
+   * writing anything when the store is not empty.
+   */
+  importWorld(world: World): Promise<void>;
+  /** The whole world, every list ascending id (lineage oldest first). */
+  exportWorld(): Promise<World>;
+
+  /** Optional cross-process exclusion per destination scope. */
+  readonly leases?: ScopeLeases | undefined;
+
+  /** Releases what the store opened. Later calls MUST reject. Idempotent. */
+  close(): Promise<void>;
+}
