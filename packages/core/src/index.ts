@@ -64,3 +64,20 @@ export {
   defaultSnapshotTimestamp,
   type WorldSnapshot,
 } from './world/snapshot.js';
+export {
+  resultListQuerySchema,
+  operationListQuerySchema,
+  type ResultListQuery,
+  type ResultListQueryInput,
+  type OperationListQuery,
+  type OperationListQueryInput,
+} from './domain/queries.js';
+export { createPromoter, type Actor, type Promoter, type PromoterOptions } from './run/promoter.js';
+export { hasPermission, effectivePermission } from './run/permissions.js';
+export { planQualityChecks, overlapKey, checkSearchText, type QualityCheckPlanInput } from './plan/plan-quality-checks.js';
+export { selectChecks, type CheckSelection } from './plan/select-checks.js';
+export { resolveCheck, unresolvedMessage, containerReferenceContext, type ResolvedCheck, type ContainerReferenceContext } from './plan/resolve-check.js';
+export { fieldNamespace, type FieldNamespace } from './plan/field-namespace.js';
+export { matchEntities, type MatchStrategy } from './plan/match-entities.js';
+export { jsonEqual, canonicalJson, normaliseFilter, pythonList, pythonString } from './plan/compare.js';
+export type { EntityPlan } from './plan/entity-plan.js';

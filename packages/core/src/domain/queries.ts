@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { operationResults, promoteResults, promoteTypes } from './enums.js';
+
+const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== ''))
+    .pipe(z.array(z.enum(values)));
+
+const page = z.coerce.number().int().min(1).default(1);
+const size = z.coerce.number().int().min(1).max(1000).default(50);
+
+/**
+ * Query of the result listings `GET /api/operations/{id}/quality-checks | /fields | /containers`
+ * (§10): `search`, `promote_result` (repeatable or comma-separated), `page` (from 1), `size` (1..1000, default 50).
+ */
+export const resultListQuerySchema = z.strictObject({
+  search: z.string().optional(),
+  promote_result: listOf(promoteResults).optional(),
+  page,
+  size,
+});
+export type ResultListQuery = z.output<typeof resultListQuerySchema>;
+export type ResultListQueryInput = z.input<typeof resultListQuerySchema>;
+
+/** Query of `GET /api/operations`: filters `result`, `promote_type`, `datastore`; paginated. */
+export const operationListQuerySchema = z.strictObject({
+  result: z.enum(operationResults).optional(),
+  promote_type: z.enum(promoteTypes).optional(),
+  datastore: z.coerce.number().int().positive().optional(),
+  page,
+  size,
+});
+export type OperationListQuery = z.output<typeof operationListQuerySchema>;
+export type OperationListQueryInput = z.input<typeof operationListQuerySchema>;

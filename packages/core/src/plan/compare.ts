@@ -1,0 +1,80 @@
+/**
+ * Equality rules of §4 and §5, shared by matching and comparison.
+ */
+
+/** A filter as compared: whitespace runs collapsed, trimmed; `null` = empty. */
+export function normaliseFilter(filter: string | null): string {
+  return (filter ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Deep equality of JSON values; object key order is ignored, array order is not. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, index) => jsonEqual(item, other[index]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const leftKeys = Object.keys(left).filter((key) => left[key] !== undefined);
+  const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
+  return leftKeys.length === rightKeys.length && leftKeys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key], right[key]));
+}
+
+/** A canonical text of a JSON value (keys sorted), so that {@link jsonEqual} values share a key. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+    .join(',')}}`;
+}
+
+/** Field lists compared as case-insensitive sets (order ignored). */
+export function sameNameSet(a: readonly string[], b: readonly string[]): boolean {
+  return nameSetKey(a) === nameSetKey(b);
+}
+
+/** The key of a case-insensitive name set. */
+export function nameSetKey(names: readonly string[]): string {
+  return JSON.stringify([...new Set(names.map((name) => name.toLowerCase()))].sort());
+}
+
+/** Whether every element of `part` is in `whole`. */
+export function includesAll<T>(whole: readonly T[], part: readonly T[]): boolean {
+  const set = new Set(whole);
+  return part.every((item) => set.has(item));
+}
+
+/** `whole` followed by the elements of `extra` it lacks, in order. */
+export function union<T>(whole: readonly T[], ...extras: (readonly T[])[]): T[] {
+  const result = [...whole];
+  const seen = new Set(whole);
+  for (const extra of extras) {
+    for (const item of extra) {
+      if (!seen.has(item)) {
+        seen.add(item);
+        result.push(item);
+      }
+    }
+  }
+  return result;
+}
+
+/** A Python-style list of strings, as the seed's messages show them: `['email', 'phone']`. */
+export function pythonList(items: readonly string[]): string {
+  return `[${items.map(pythonString).join(', ')}]`;
+}
+
+/** A Python-style `repr` of a string: single quotes unless the text holds one and no double quote. */
+export function pythonString(text: string): string {
+  const useDouble = text.includes("'") && !text.includes('"');
+  const quote = useDouble ? '"' : "'";
+  const escaped = text.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n');
+  return `${quote}${escaped}${quote}`;
+}

@@ -1,0 +1,89 @@
+import type { EntityPlan } from '../plan/entity-plan.js';
+import type { CommitUnit } from '../ports/store.js';
+import type { PendingValidation } from './validate-plans.js';
+import type { SafeStore } from './safe-store.js';
+
+/** Options of {@link executePlans}. */
+export interface ExecuteOptions {
+  readonly store: SafeStore;
+  readonly operationId: number;
+  readonly destinationScopeId: number;
+  /** Processing-order position of a source id in the operation's selection. */
+  readonly seqOf: (sourceId: number) => number;
+  /** Units per store transaction at most (one unit is never split). */
+  readonly commitBatchSize: number;
+  readonly signal: AbortSignal;
+  /** Validation of the plans that need it, by plan index. */
+  readonly validation: ReadonlyMap<number, PendingValidation>;
+  /** Called after each successful commit (e.g. to renew a scope lease). */
+  readonly afterCommit?: (() => Promise<void>) | undefined;
+}
+
+/** How an execution ended. */
+export type ExecutionEnd =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'aborted' }
+  | { readonly kind: 'store_failure'; readonly message: string };
+
+/**
+ * Records the plans in processing order: each plan becomes one atomic unit (write + result row +
+ * lineage + counters), committed in groups of at most `commitBatchSize`. A plan that needs validation
+ * waits for its batch; whatever is ready is committed before waiting, so progress stays live. Stops
+ * between units when `signal` aborts: what is committed keeps its result, the rest gets none.
+ */
+export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<ExecutionEnd> {
+  let pending: CommitUnit[] = [];
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (options.signal.aborted) resolve('aborted');
+    else options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+
+  const flush = async (): Promise<ExecutionEnd | undefined> => {
+    if (pending.length === 0) return undefined;
+    if (options.signal.aborted) return { kind: 'aborted' };
+    const units = pending;
+    pending = [];
+    const committed = await options.store.commit(units);
+    if (committed.isErr()) return { kind: 'store_failure', message: committed.error.message };
+    await options.afterCommit?.();
+    return undefined;
+  };
+
+  for (let index = 0; index < plans.length; index++) {
+    if (options.signal.aborted) return { kind: 'aborted' };
+    let plan = plans[index] as EntityPlan;
+    const validation = options.validation.get(index);
+    if (validation !== undefined) {
+      if (!validation.settled()) {
+        const end = await flush();
+        if (end !== undefined) return end;
+      }
+      const outcome = await Promise.race([validation.outcome, aborted]);
+      if (outcome === 'aborted') return { kind: 'aborted' };
+      plan = outcome;
+    }
+    pending.push(toUnit(plan, options));
+    if (pending.length >= options.commitBatchSize) {
+      const end = await flush();
+      if (end !== undefined) return end;
+    }
+  }
+  return (await flush()) ?? { kind: 'completed' };
+}
+
+function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
+  return {
+    operation_id: options.operationId,
+    seq: options.seqOf(plan.source_entity_id),
+    entity_type: plan.entity_type,
+    source_entity_id: plan.source_entity_id,
+    result: plan.result,
+    write: plan.write,
+    destination_entity_id: plan.destination_entity_id,
+    destination_scope_id: options.destinationScopeId,
+    message: plan.message,
+    changes: plan.changes,
+    before: plan.before,
+    search_text: plan.search_text,
+  };
+}

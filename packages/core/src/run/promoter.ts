@@ -1,0 +1,471 @@
+import { randomUUID } from 'node:crypto';
+import { err, ok, ResultAsync, safeTry } from 'neverthrow';
+import type { User } from '../domain/entities.js';
+import type { EntityType } from '../domain/enums.js';
+import {
+  messages,
+  type OperationRecord,
+  type OperationView,
+  type Page,
+  type PlanView,
+  type PromoteResultView,
+} from '../domain/operation.js';
+import { parseWith } from '../domain/parse.js';
+import {
+  operationListQuerySchema,
+  resultListQuerySchema,
+  type OperationListQueryInput,
+  type ResultListQueryInput,
+} from '../domain/queries.js';
+import { promoteRequestSchema, type PromoteRequest } from '../domain/requests.js';
+import { conflict, describeError, notFound, unauthenticated, type PromoteError } from '../errors.js';
+import type { EntityPlan } from '../plan/entity-plan.js';
+import { isoTimestamp, systemClock, type Clock } from '../ports/clock.js';
+import type { Dataplane, ValidationTarget } from '../ports/dataplane.js';
+import type { Profiler } from '../ports/profiler.js';
+import type { Store } from '../ports/store.js';
+import { executePlans, type ExecutionEnd } from './execute-plans.js';
+import { planEntities, type PlanContext } from './plan-entities.js';
+import { prepareOperation, requirePermissions, type PreparedOperation } from './prepare.js';
+import { safeStore, type SafeStore } from './safe-store.js';
+import { startValidation } from './validate-plans.js';
+import { operationEnvelope, resultViews } from './views.js';
+
+/** Who acts: a user by id, email or bearer token. Unknown → `unauthenticated`. */
+export type Actor = { readonly id: number } | { readonly email: string } | { readonly token: string };
+
+/** Options of {@link createPromoter}. */
+export interface PromoterOptions {
+  /** Where the world, operations and results live. */
+  readonly store: Store;
+  /** Validates checks that will be active at the destination (§8). */
+  readonly dataplane: Dataplane;
+  /** Source of time. Default: the system clock. */
+  readonly clock?: Clock | undefined;
+  /** Told which destination containers need a profile after a run. Default: none. */
+  readonly profiler?: Profiler | undefined;
+  /** Checks per Dataplane call. Default 10 (§8). */
+  readonly batchSize?: number | undefined;
+  /** Dataplane calls in flight at most. Default 4. */
+  readonly concurrency?: number | undefined;
+  /** Atomic units per store transaction at most. Default 100. */
+  readonly commitBatchSize?: number | undefined;
+  /** Lifetime of a scope lease, renewed at each commit (stores with `leases` only). Default 30 000 ms. */
+  readonly leaseTtlMs?: number | undefined;
+  /** How often to retry a scope lease held by another process. Default 100 ms. */
+  readonly leasePollMs?: number | undefined;
+  /** Identifies this engine instance as a lease holder. Default: a random UUID. */
+  readonly holderId?: string | undefined;
+}
+
+/**
+ * The engine's service: every call checks the acting user's permissions (§11) and answers a typed
+ * error or a value; only defects throw.
+ */
+export interface Promoter {
+  /** Validates a request (§2.1), creates the operation in `running` and returns it at once; the work goes on asynchronously. */
+  run(actor: Actor, body: unknown): ResultAsync<OperationView, PromoteError>;
+  /** Dry run (§9): the same checks, classifier and validation calls; nothing written, no operation stored. */
+  plan(actor: Actor, body: unknown): ResultAsync<PlanView, PromoteError>;
+  /** An operation with all its results (`GET /api/operations/{id}`). */
+  getOperation(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
+  /** A page of an operation's results, filtered (§10). `entityType` restricts to one kind (the sub-endpoints). */
+  listResults(actor: Actor, id: number, query?: ResultListQueryInput, entityType?: EntityType): ResultAsync<Page<PromoteResultView>, PromoteError>;
+  /** Operations the actor may read, newest first. */
+  listOperations(actor: Actor, query?: OperationListQueryInput): ResultAsync<Page<Omit<OperationView, 'results'>>, PromoteError>;
+  /** Stops a running operation between units (§9). Aborting a finished one changes nothing. */
+  abort(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
+  /** Puts an aborted or failed operation back to `running` and processes what has no result yet. */
+  resume(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
+  /** A new operation with the same request, triggered by the actor. */
+  rerun(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
+  /** Resolves once the operation's in-process work (if any) has finished. */
+  waitFor(id: number): Promise<void>;
+  /**
+   * Marks operations left `running` by a process that died as `aborted` (§9 recovery). Call once
+   * when opening a store. With store leases, operations whose scope is held by a live process are left alone.
+   */
+  recover(): ResultAsync<readonly number[], PromoteError>;
+  /** Waits for every in-process operation to finish. Does not close the store. */
+  close(): Promise<void>;
+}
+
+interface Task {
+  readonly controller: AbortController;
+  abortedBy: string | null;
+  done: Promise<void>;
+}
+
+/**
+ * Creates the engine's service over a store and a dataplane.
+ *
+ * @example
+ * const promoter = createPromoter({ store: createMemoryStore({ world }), dataplane: createReferenceDataplane() });
+ * const operation = await promoter.run({ email: 'jane@example.com' }, { type: 'promote_quality_check', datastore_id: 1, container_id: 10, destination_container_id: 20 });
+ * if (operation.isOk()) await promoter.waitFor(operation.value.id);
+ */
+export function createPromoter(options: PromoterOptions): Promoter {
+  const store = safeStore(options.store);
+  const clock = options.clock ?? systemClock;
+  const batchSize = options.batchSize ?? 10;
+  const concurrency = options.concurrency ?? 4;
+  const commitBatchSize = options.commitBatchSize ?? 100;
+  const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+  const leasePollMs = options.leasePollMs ?? 100;
+  const holderId = options.holderId ?? randomUUID();
+  const tasks = new Map<number, Task>();
+  const scopeTails = new Map<string, Promise<void>>();
+  const now = () => isoTimestamp(clock.now());
+
+  const resolveActor = (actor: Actor): ResultAsync<User, PromoteError> =>
+    store.findUser(actor).andThen((user) => (user === undefined ? err(unauthenticated('Unknown user')) : ok(user)));
+
+  const loadOperation = (id: number): ResultAsync<OperationRecord, PromoteError> =>
+    store.getOperation(id).andThen((operation) => (operation === undefined ? err(notFound('Operation', id)) : ok(operation)));
+
+  const readable = (user: User, operation: OperationRecord) =>
+    store
+      .getDatastore(operation.datastore.id)
+      .andThen((source) => store.getDatastore(operation.destination_datastore.id).map((destination) => [source, destination] as const))
+      .andThen(([source, destination]) =>
+        requirePermissions(store, user, [
+          { datastore: source ?? { id: operation.datastore.id, name: operation.datastore.name, store_type: 'jdbc' }, level: 'reporter' },
+          { datastore: destination ?? { id: operation.destination_datastore.id, name: operation.destination_datastore.name, store_type: 'jdbc' }, level: 'reporter' },
+        ]),
+      );
+
+  const destinationEditor = (user: User, operation: OperationRecord) =>
+    store.getDatastore(operation.destination_datastore.id).andThen((destination) =>
+      requirePermissions(store, user, [
+        { datastore: destination ?? { id: operation.destination_datastore.id, name: operation.destination_datastore.name, store_type: 'jdbc' }, level: 'editor' },
+      ]),
+    );
+
+  const view = (operation: OperationRecord): ResultAsync<OperationView, PromoteError> =>
+    store
+      .listResults(operation.id)
+      .andThen((page) => resultViews(store, page.items))
+      .map((results) => ({ ...operationEnvelope(operation), results }));
+
+  const prepare = (actor: Actor, body: unknown) =>
+    safeTry(async function* () {
+      const request = yield* parseWith(promoteRequestSchema, body);
+      const user = yield* resolveActor(actor);
+      return prepareOperation(store, user, request);
+    });
+
+  const start = (prepared: PreparedOperation): ResultAsync<OperationView, PromoteError> =>
+    store
+      .createOperation({
+        promote_type: prepared.promote_type,
+        result: 'running',
+        start_time: now(),
+        end_time: null,
+        triggered_by: prepared.actor.email,
+        aborted_by: null,
+        message: null,
+        datastore: { id: prepared.datastore.id, name: prepared.datastore.name },
+        destination_datastore: { id: prepared.destinationDatastore.id, name: prepared.destinationDatastore.name },
+        container: prepared.container === null ? null : { id: prepared.container.id, name: prepared.container.name },
+        destination_container: prepared.destinationContainer === null ? null : { id: prepared.destinationContainer.id, name: prepared.destinationContainer.name },
+        ...(prepared.request.type === 'promote_quality_check' ? { as_draft: prepared.request.as_draft } : {}),
+        status: { total: prepared.selection.length, created: 0, updated: 0, skipped: 0, failed: 0 },
+        request: prepared.request,
+        selection: prepared.selection,
+        destination_scope: prepared.destinationScope,
+      })
+      .map((operation) => {
+        schedule(operation);
+        return { ...operationEnvelope(operation), results: [] };
+      });
+
+  function schedule(operation: OperationRecord): void {
+    const task: Task = { controller: new AbortController(), abortedBy: null, done: Promise.resolve() };
+    const previous = scopeTails.get(operation.destination_scope) ?? Promise.resolve();
+    const done = previous.then(() => processOperation(operation, task)).catch((defect: unknown) => finishWithDefect(operation.id, defect));
+    task.done = done;
+    tasks.set(operation.id, task);
+    scopeTails.set(operation.destination_scope, done);
+    void done.then(() => {
+      if (tasks.get(operation.id) === task) tasks.delete(operation.id);
+      if (scopeTails.get(operation.destination_scope) === done) scopeTails.delete(operation.destination_scope);
+    });
+  }
+
+  async function finishWithDefect(id: number, defect: unknown): Promise<void> {
+    const text = defect instanceof Error ? defect.message : String(defect);
+    await store.updateOperation(id, { result: 'failure', end_time: now(), message: `Internal error: ${text}` });
+  }
+
+  async function acquireLease(scope: string, signal: AbortSignal): Promise<boolean> {
+    const leases = options.store.leases;
+    if (leases === undefined) return true;
+    for (;;) {
+      if (signal.aborted) return false;
+      const at = clock.now();
+      const acquired = await leases.tryAcquire(scope, holderId, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs)));
+      if (acquired) return true;
+      await clock.sleep(leasePollMs);
+    }
+  }
+
+  async function processOperation(initial: OperationRecord, task: Task): Promise<void> {
+    const scope = initial.destination_scope;
+    const leased = await acquireLease(scope, task.controller.signal);
+    try {
+      const end = await (leased && !task.controller.signal.aborted ? execute(initial, task) : Promise.resolve<ExecutionEnd>({ kind: 'aborted' }));
+      await finish(initial.id, end, task);
+    } finally {
+      if (leased) await options.store.leases?.release(scope, holderId).catch(() => undefined);
+    }
+  }
+
+  async function execute(initial: OperationRecord, task: Task): Promise<ExecutionEnd> {
+    const loaded = await store.getOperation(initial.id).andThen((operation) =>
+      store.listResults(initial.id).map((recorded) => ({ operation: operation ?? initial, recorded: recorded.items })),
+    );
+    if (loaded.isErr()) return { kind: 'store_failure', message: loaded.error.message };
+    const { operation, recorded } = loaded.value;
+    const processed = new Set(recorded.map((result) => result.source_entity_id));
+    const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
+    const seq = new Map(operation.selection.map((id, index) => [id, index]));
+    const context = planContext(operation, operation.selection.filter((id) => !processed.has(id)), taken);
+    const plans = await planEntities(store, context);
+    if (plans.isErr()) return { kind: 'store_failure', message: describeError(plans.error) };
+    const validation = startValidation(plans.value, () => validationTarget(operation), {
+      dataplane: options.dataplane,
+      batchSize,
+      concurrency,
+      signal: task.controller.signal,
+    });
+    const leases = options.store.leases;
+    return executePlans(plans.value, {
+      store,
+      operationId: operation.id,
+      destinationScopeId: destinationScopeId(operation),
+      seqOf: (id) => seq.get(id) ?? 0,
+      commitBatchSize,
+      signal: task.controller.signal,
+      validation,
+      afterCommit:
+        leases === undefined
+          ? undefined
+          : async () => {
+              const at = clock.now();
+              await leases.tryAcquire(operation.destination_scope, holderId, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs)));
+            },
+    });
+  }
+
+  async function finish(id: number, end: ExecutionEnd, task: Task): Promise<void> {
+    if (end.kind === 'aborted') {
+      await store.updateOperation(id, { result: 'aborted', aborted_by: task.abortedBy, end_time: now() });
+      return;
+    }
+    if (end.kind === 'store_failure') {
+      await store.updateOperation(id, { result: 'failure', end_time: now(), message: end.message });
+      return;
+    }
+    const operation = await store.getOperation(id);
+    if (operation.isErr() || operation.value === undefined) return;
+    const { status } = operation.value;
+    const succeeded = status.created + status.updated + status.skipped > 0;
+    await store.updateOperation(id, {
+      result: status.total === 0 || succeeded ? 'success' : 'failure',
+      end_time: now(),
+      message: status.total === 0 ? messages.noEntities : null,
+    });
+  }
+
+  function planContext(operation: Pick<OperationRecord, 'promote_type' | 'request' | 'datastore' | 'destination_datastore' | 'destination_container'>, remaining: readonly number[], taken: ReadonlySet<number>): PlanContext {
+    return {
+      promote_type: operation.promote_type,
+      request: operation.request,
+      datastoreId: operation.datastore.id,
+      destinationDatastoreId: operation.destination_datastore.id,
+      destinationContainerId: operation.destination_container?.id ?? null,
+      destinationScopeId: destinationScopeId(operation),
+      remaining,
+      taken,
+      now: now(),
+    };
+  }
+
+  async function validationTarget(operation: Pick<OperationRecord, 'destination_container'>): Promise<ValidationTarget> {
+    const containerId = operation.destination_container?.id;
+    if (containerId === undefined) throw new Error('defect: validation without a destination container');
+    const [container, fields, computedFields] = await Promise.all([
+      options.store.getContainer(containerId),
+      options.store.listFields(containerId),
+      options.store.listComputedFields(containerId),
+    ]);
+    if (container === undefined) throw new Error(`Container ${containerId} not found`);
+    return { container, fields, computedFields };
+  }
+
+  const planView = (prepared: PreparedOperation): ResultAsync<PlanView, PromoteError> =>
+    safeTry(async function* () {
+      const operationLike = {
+        promote_type: prepared.promote_type,
+        request: prepared.request,
+        datastore: prepared.datastore,
+        destination_datastore: prepared.destinationDatastore,
+        destination_container: prepared.destinationContainer,
+      };
+      const plans = yield* planEntities(store, planContext(operationLike, prepared.selection, new Set()));
+      const validation = startValidation(plans, () => validationTarget(operationLike), {
+        dataplane: options.dataplane,
+        batchSize,
+        concurrency,
+        signal: new AbortController().signal,
+      });
+      const finals = await Promise.all(plans.map((plan, index) => validation.get(index)?.outcome ?? Promise.resolve(plan)));
+      const results = yield* resultViews(store, finals.map((plan: EntityPlan) => ({ ...plan, id: null })));
+      const status = {
+        total: finals.length,
+        created: finals.filter((plan) => plan.result === 'created').length,
+        updated: finals.filter((plan) => plan.result === 'updated').length,
+        skipped: finals.filter((plan) => plan.result === 'skipped').length,
+        failed: finals.filter((plan) => plan.result === 'failed').length,
+      };
+      const time = now();
+      return ok({
+        id: null,
+        type: 'promote' as const,
+        promote_type: prepared.promote_type,
+        result: status.total === 0 || status.failed < status.total ? ('success' as const) : ('failure' as const),
+        start_time: time,
+        end_time: time,
+        triggered_by: prepared.actor.email,
+        aborted_by: null,
+        message: status.total === 0 ? messages.noEntities : null,
+        datastore: { id: prepared.datastore.id, name: prepared.datastore.name },
+        destination_datastore: { id: prepared.destinationDatastore.id, name: prepared.destinationDatastore.name },
+        container: prepared.container === null ? null : { id: prepared.container.id, name: prepared.container.name },
+        destination_container: prepared.destinationContainer === null ? null : { id: prepared.destinationContainer.id, name: prepared.destinationContainer.name },
+        ...(prepared.request.type === 'promote_quality_check' ? { as_draft: prepared.request.as_draft } : {}),
+        status,
+        results,
+      });
+    });
+
+  return {
+    run: (actor, body) => prepare(actor, body).andThen(start),
+
+    plan: (actor, body) => prepare(actor, body).andThen(planView),
+
+    getOperation: (actor, id) =>
+      safeTry(async function* () {
+        const user = yield* resolveActor(actor);
+        const operation = yield* loadOperation(id);
+        yield* readable(user, operation);
+        return view(operation);
+      }),
+
+    listResults: (actor, id, query = {}, entityType) =>
+      safeTry(async function* () {
+        const parsed = yield* parseWith(resultListQuerySchema, query, ['query']);
+        const user = yield* resolveActor(actor);
+        const operation = yield* loadOperation(id);
+        yield* readable(user, operation);
+        if (entityType !== undefined && entityType !== operation.promote_type) {
+          return ok({ items: [], total: 0, page: parsed.page, size: parsed.size });
+        }
+        const page = yield* store.listResults(id, { search: parsed.search, results: parsed.promote_result, page: parsed.page, size: parsed.size });
+        const items = yield* resultViews(store, page.items);
+        return ok({ items, total: page.total, page: parsed.page, size: parsed.size });
+      }),
+
+    listOperations: (actor, query = {}) =>
+      safeTry(async function* () {
+        const parsed = yield* parseWith(operationListQuerySchema, query, ['query']);
+        const user = yield* resolveActor(actor);
+        const filters = { result: parsed.result, promote_type: parsed.promote_type, datastore: parsed.datastore };
+        if (user.role === 'admin') {
+          const page = yield* store.listOperations({ ...filters, page: parsed.page, size: parsed.size });
+          return ok({ ...page, items: page.items.map(operationEnvelope) });
+        }
+        const all = yield* store.listOperations({ ...filters, page: 1, size: Number.MAX_SAFE_INTEGER });
+        const visible = [];
+        for (const operation of all.items) {
+          if ((await readable(user, operation)).isOk()) visible.push(operation);
+        }
+        const from = (parsed.page - 1) * parsed.size;
+        return ok({ items: visible.slice(from, from + parsed.size).map(operationEnvelope), total: visible.length, page: parsed.page, size: parsed.size });
+      }),
+
+    abort: (actor, id) =>
+      safeTry(async function* () {
+        const user = yield* resolveActor(actor);
+        const operation = yield* loadOperation(id);
+        yield* destinationEditor(user, operation);
+        if (operation.result !== 'running') return view(operation);
+        const task = tasks.get(id);
+        if (task !== undefined) {
+          task.abortedBy = user.email;
+          task.controller.abort();
+          await task.done;
+        } else {
+          yield* store.updateOperation(id, { result: 'aborted', aborted_by: user.email, end_time: now() });
+        }
+        return loadOperation(id).andThen(view);
+      }),
+
+    resume: (actor, id) =>
+      safeTry(async function* () {
+        const user = yield* resolveActor(actor);
+        const operation = yield* loadOperation(id);
+        yield* destinationEditor(user, operation);
+        if (operation.result !== 'aborted' && operation.result !== 'failure') {
+          return err(conflict(`Operation ${id} is ${operation.result}; only an aborted or failed operation can be resumed`));
+        }
+        const reopened = yield* store.updateOperation(id, { result: 'running', end_time: null, aborted_by: null, message: null });
+        schedule(reopened);
+        return view(reopened);
+      }),
+
+    rerun: (actor, id) =>
+      safeTry(async function* () {
+        const user = yield* resolveActor(actor);
+        const operation = yield* loadOperation(id);
+        const request: PromoteRequest = operation.request;
+        const prepared = yield* prepareOperation(store, user, request);
+        return start(prepared);
+      }),
+
+    waitFor: async (id) => {
+      await tasks.get(id)?.done;
+    },
+
+    recover: () =>
+      safeTry(async function* () {
+        const running = yield* store.listRunningOperations();
+        const recovered: number[] = [];
+        for (const operation of running) {
+          if (tasks.has(operation.id)) continue;
+          const leases = options.store.leases;
+          if (leases !== undefined) {
+            const at = clock.now();
+            const probe = `recovery:${holderId}`;
+            const free = await leases.tryAcquire(operation.destination_scope, probe, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs))).catch(() => false);
+            if (!free) continue;
+            await leases.release(operation.destination_scope, probe).catch(() => undefined);
+          }
+          yield* store.updateOperation(operation.id, { result: 'aborted', aborted_by: null, end_time: now(), message: messages.interrupted });
+          recovered.push(operation.id);
+        }
+        return ok(recovered);
+      }),
+
+    close: async () => {
+      await Promise.all([...tasks.values()].map((task) => task.done));
+    },
+  };
+}
+
+function destinationScopeId(operation: Pick<OperationRecord, 'promote_type' | 'destination_container' | 'destination_datastore'>): number {
+  return operation.promote_type === 'quality_check' || operation.promote_type === 'computed_field'
+    ? (operation.destination_container?.id ?? 0)
+    : operation.destination_datastore.id;
+}
+

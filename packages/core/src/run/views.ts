@@ -1,0 +1,83 @@
+import { ResultAsync } from 'neverthrow';
+import type { EntityType } from '../domain/enums.js';
+import type { EntitySummary, OperationRecord, OperationView, PromoteResultView } from '../domain/operation.js';
+import type { StoreFailureError } from '../errors.js';
+import type { SafeStore } from './safe-store.js';
+
+/** What a result view is built from: a stored result or a planned one. */
+export interface ResultLike {
+  readonly id?: number | null | undefined;
+  readonly entity_type: EntityType;
+  readonly source_entity_id: number;
+  readonly result: PromoteResultView['result'];
+  readonly destination_entity_id: number | null;
+  readonly message: string | null;
+  readonly changes: PromoteResultView['changes'] | null;
+}
+
+/**
+ * Result views with the **current** details of source and destination entities (§10): one store
+ * read per entity kind for the whole list.
+ */
+export function resultViews(store: SafeStore, results: readonly ResultLike[]): ResultAsync<PromoteResultView[], StoreFailureError> {
+  const ids = new Set<number>();
+  for (const result of results) {
+    ids.add(result.source_entity_id);
+    if (result.destination_entity_id !== null) ids.add(result.destination_entity_id);
+  }
+  const kind = results[0]?.entity_type;
+  return summaries(store, kind, [...ids]).map((byId) =>
+    results.map((result) => ({
+      id: result.id ?? null,
+      source_entity_id: result.source_entity_id,
+      source_entity: byId.get(result.source_entity_id) ?? null,
+      entity_type: result.entity_type,
+      result: result.result,
+      destination_entity_id: result.destination_entity_id,
+      destination_entity: result.destination_entity_id === null ? null : (byId.get(result.destination_entity_id) ?? null),
+      message: result.message,
+      ...(result.result === 'updated' && result.changes !== null ? { changes: result.changes } : {}),
+    })),
+  );
+}
+
+function summaries(store: SafeStore, kind: EntityType | undefined, ids: readonly number[]): ResultAsync<Map<number, EntitySummary>, StoreFailureError> {
+  switch (kind) {
+    case undefined:
+      return ResultAsync.fromSafePromise(Promise.resolve(new Map()));
+    case 'quality_check':
+      return store.getChecks(ids).map(
+        (checks) => new Map(checks.map((check) => [check.id, { id: check.id, description: check.description, rule_type: check.rule_type, status: check.status }])),
+      );
+    case 'computed_field':
+      return store.getComputedFields(ids).map(
+        (fields) => new Map(fields.map((field) => [field.id, { id: field.id, name: field.name, transformation: field.transformation, status: field.status }])),
+      );
+    case 'computed_table':
+    case 'computed_file':
+      return store.getContainers(ids).map(
+        (containers) => new Map(containers.map((container) => [container.id, { id: container.id, name: container.name, container_type: container.container_type }])),
+      );
+  }
+}
+
+/** The envelope of an operation (§9) without its results. */
+export function operationEnvelope(operation: OperationRecord): Omit<OperationView, 'results'> {
+  return {
+    id: operation.id,
+    type: 'promote',
+    promote_type: operation.promote_type,
+    result: operation.result,
+    start_time: operation.start_time,
+    end_time: operation.end_time,
+    triggered_by: operation.triggered_by,
+    aborted_by: operation.aborted_by,
+    message: operation.message,
+    datastore: operation.datastore,
+    destination_datastore: operation.destination_datastore,
+    container: operation.container,
+    destination_container: operation.destination_container,
+    ...(operation.promote_type === 'quality_check' ? { as_draft: operation.as_draft ?? true } : {}),
+    status: operation.status,
+  };
+}
