@@ -1,0 +1,112 @@
+import { describe, expect, test } from 'vitest';
+import type { LineageLink, QualityCheck } from '../domain/entities.js';
+import { planQualityChecks, type QualityCheckPlanInput } from './plan-quality-checks.js';
+import { containerReferenceContext } from './resolve-check.js';
+import { check, field, table } from './test-builders.js';
+
+const destinationContainer = table(20, 2, 'orders');
+
+function input(sources: QualityCheck[], destinationChecks: QualityCheck[], overrides: Partial<QualityCheckPlanInput> = {}): QualityCheckPlanInput {
+  return {
+    sources,
+    destinationContainer,
+    destinationFields: [field(1, 'Email'), field(2, 'amount', { type: 'integral' })],
+    destinationComputedFields: [],
+    destinationChecks,
+    lineage: [],
+    references: containerReferenceContext(1, 2, [table(10, 1, 'orders')], [destinationContainer]),
+    additionalTags: [],
+    asDraft: true,
+    now: '2026-03-10T14:30:00Z',
+    ...overrides,
+  };
+}
+
+const link = (source: number, destination: number): LineageLink => ({
+  entity_type: 'quality_check',
+  source_entity_id: source,
+  destination_scope_id: 20,
+  destination_entity_id: destination,
+});
+
+describe('planning quality checks (§4, §5, §8)', () => {
+  test('no match → created as draft by default, with destination casing and additional tags', () => {
+    const [plan] = planQualityChecks(input([check(1, { tags: ['pii'] })], [], { additionalTags: ['promoted', 'pii'] }));
+    expect(plan?.result).toBe('created');
+    expect(plan?.write).toMatchObject({ kind: 'create_check', value: { container_id: 20, fields: ['Email'], status: 'draft', tags: ['pii', 'promoted'], inferred: false } });
+    expect(plan?.validation).toBeUndefined();
+  });
+
+  test('as_draft false → created active and validated', () => {
+    const [plan] = planQualityChecks(input([check(1)], [], { asDraft: false }));
+    expect(plan?.write).toMatchObject({ value: { status: 'active' } });
+    expect(plan?.validation).toMatchObject({ status: 'active', fields: ['Email'] });
+  });
+
+  test('unresolved fields → draft even with as_draft false, resolved parts only, seed message', () => {
+    const [plan] = planQualityChecks(input([check(1, { rule_type: 'unique', fields: ['email', 'phone'] })], [], { asDraft: false }));
+    expect(plan?.write).toMatchObject({ value: { status: 'draft', fields: ['Email'] } });
+    expect(plan?.validation).toBeUndefined();
+    expect(plan?.message).toBe("Promoted as Draft: source fields ['phone'] could not be resolved on the destination");
+  });
+
+  test('an overlapping identical destination check → skipped, nothing written', () => {
+    const source = check(1, { filter: ' a  > 1', properties: { a: 1, b: 2 } });
+    const destination = check(7, { container_id: 20, description: 'check 1', fields: ['EMAIL'], filter: 'a > 1', properties: { b: 2, a: 1 } });
+    const [plan] = planQualityChecks(input([source], [destination]));
+    expect(plan).toMatchObject({ result: 'skipped', destination_entity_id: 7, message: null, changes: null });
+    expect(plan?.write).toBeUndefined();
+  });
+
+  test('lineage finds the destination after edits on either side → updated with per-attribute changes', () => {
+    const source = check(1, { rule_type: 'between', fields: ['amount'], properties: { min: 0, max: 10 }, description: 'new', tags: ['x'] });
+    const destination = check(7, { container_id: 20, rule_type: 'between', fields: ['amount'], properties: { min: 0, max: 5 }, description: 'old', tags: ['y'], status: 'draft' });
+    const [plan] = planQualityChecks(input([source], [destination], { lineage: [link(1, 7)] }));
+    expect(plan?.result).toBe('updated');
+    expect(plan?.destination_entity_id).toBe(7);
+    expect(plan?.changes).toEqual([
+      { path: 'properties.max', from: 5, to: 10 },
+      { path: 'description', from: 'old', to: 'new' },
+      { path: 'tags', from: ['y'], to: ['y', 'x'] },
+    ]);
+    expect(plan?.before).toEqual(destination);
+    expect(plan?.write).toMatchObject({ kind: 'update_check', value: { id: 7, status: 'draft', rule_type: 'between', updated_at: '2026-03-10T14:30:00Z' } });
+    expect(plan?.validation).toBeUndefined();
+  });
+
+  test('an update of an active destination check is validated; an unresolved one turns it draft', () => {
+    const destination = check(7, { container_id: 20, fields: ['Email'], description: 'old' });
+    const [validated] = planQualityChecks(input([check(1, { description: 'new' })], [destination], { lineage: [link(1, 7)] }));
+    expect(validated?.validation).toMatchObject({ status: 'active' });
+    const [drafted] = planQualityChecks(input([check(1, { fields: ['email', 'gone'] })], [destination], { lineage: [link(1, 7)] }));
+    expect(drafted?.changes).toContainEqual({ path: 'status', from: 'active', to: 'draft' });
+    expect(drafted?.validation).toBeUndefined();
+  });
+
+  test('archived and discarded destination checks are never matched: a new check is created beside them', () => {
+    const plans = planQualityChecks(input([check(1), check(2)], [check(7, { container_id: 20, status: 'archived' }), check(8, { container_id: 20, status: 'discarded' })], { lineage: [link(1, 7)] }));
+    expect(plans.map((plan) => plan.result)).toEqual(['created', 'created']);
+  });
+
+  test('a destination check is matched by at most one source: lineage first, then the first in processing order', () => {
+    const destination = check(7, { container_id: 20, fields: ['Email'], description: 'same' });
+    const viaOverlap = planQualityChecks(input([check(1, { description: 'same' }), check(2, { description: 'same' })], [destination]));
+    expect(viaOverlap.map((plan) => plan.result)).toEqual(['skipped', 'created']);
+    const viaLineage = planQualityChecks(input([check(1, { description: 'same' }), check(2, { description: 'same' })], [destination], { lineage: [link(2, 7)] }));
+    expect(viaLineage.map((plan) => plan.result)).toEqual(['created', 'skipped']);
+  });
+
+  test('among several overlap candidates the lowest id wins; taken ones are skipped over', () => {
+    const plans = planQualityChecks(input([check(1)], [check(9, { container_id: 20 }), check(8, { container_id: 20 })]));
+    expect(plans[0]?.destination_entity_id).toBe(8);
+    const resumed = planQualityChecks(input([check(1)], [check(9, { container_id: 20 }), check(8, { container_id: 20 })], { taken: new Set([8]) }));
+    expect(resumed[0]?.destination_entity_id).toBe(9);
+  });
+
+  test('a newer lineage link wins over an older one', () => {
+    const plans = planQualityChecks(
+      input([check(1)], [check(7, { container_id: 20 }), check(8, { container_id: 20, description: 'x' })], { lineage: [link(1, 8), link(1, 7)] }),
+    );
+    expect(plans[0]?.destination_entity_id).toBe(8);
+  });
+});
