@@ -1,0 +1,200 @@
+import { describe, expect, test } from 'vitest';
+import type { Promoter, Store } from '@promote/core';
+import { createMemoryStore } from '@promote/store-memory';
+import { admin, engine, jane, runToEnd } from './support.js';
+import { qcRequest, smallWorld } from './fixtures.js';
+
+/** A promise with its resolver, to hold a dataplane call until the test lets it go. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition never held');
+}
+
+const world = smallWorld(Array.from({ length: 25 }, (_, index) => ({ id: index + 1, rule_type: 'not_null', fields: ['email'], description: `check ${index + 1}` })));
+
+/** Calls after the first wait for `hold` to open. */
+function heldAfterFirstCall(hold: Promise<void>) {
+  let calls = 0;
+  return { latencyMs: 1, sleep: () => (calls++ === 0 ? Promise.resolve() : hold) };
+}
+
+async function status(promoter: Promoter, id: number) {
+  return (await promoter.getOperation(admin, id))._unsafeUnwrap();
+}
+
+describe('abort, resume, rerun (§9)', () => {
+  test('abort stops between units: what was processed keeps its result, the rest gets none; resume finishes it', async () => {
+    const hold = gate();
+    const { promoter, store } = engine(world, { concurrency: 1, dataplane: heldAfterFirstCall(hold.opened) });
+    const started = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => (await status(promoter, started.id)).status.created === 10);
+
+    const aborted = (await promoter.abort(jane, started.id))._unsafeUnwrap();
+    expect(aborted).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', status: { total: 25, created: 10, failed: 0 } });
+    expect(aborted.end_time).not.toBeNull();
+    expect(aborted.results.map((result) => result.source_entity_id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await store.listChecks(20)).toHaveLength(10);
+    hold.open();
+
+    expect((await promoter.abort(admin, started.id))._unsafeUnwrap()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com' });
+
+    const resumed = (await promoter.resume(admin, started.id))._unsafeUnwrap();
+    expect(resumed).toMatchObject({ id: started.id, result: 'running', aborted_by: null, end_time: null });
+    await promoter.waitFor(started.id);
+    const finished = await status(promoter, started.id);
+    expect(finished).toMatchObject({ result: 'success', status: { total: 25, created: 25, updated: 0, skipped: 0, failed: 0 } });
+    expect(finished.results.map((result) => result.source_entity_id)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
+    expect(await store.listChecks(20)).toHaveLength(25);
+  });
+
+  test('only an aborted or failed operation can be resumed; aborting a finished one changes nothing', async () => {
+    const { promoter } = engine(world);
+    const operation = await runToEnd(promoter, admin, qcRequest());
+    expect((await promoter.resume(admin, operation.id))._unsafeUnwrapErr().kind).toBe('conflict');
+    expect((await promoter.abort(admin, operation.id))._unsafeUnwrap()).toEqual(operation);
+  });
+
+  test('abort and resume need editor on the destination; reading needs reporter on both', async () => {
+    const { promoter } = engine(world);
+    const operation = await runToEnd(promoter, admin, qcRequest());
+    expect((await promoter.abort({ email: 'hank@example.com' }, operation.id))._unsafeUnwrapErr().kind).toBe('forbidden');
+    expect((await promoter.resume({ email: 'hank@example.com' }, operation.id))._unsafeUnwrapErr().kind).toBe('forbidden');
+    expect((await promoter.getOperation({ email: 'victor@example.com' }, operation.id)).isOk()).toBe(true);
+    expect((await promoter.getOperation(admin, 999))._unsafeUnwrapErr()).toMatchObject({ kind: 'not_found', message: 'Operation 999 not found' });
+  });
+
+  test('rerun starts a new operation with the same request, by the rerunning user', async () => {
+    const { promoter } = engine(world);
+    const first = await runToEnd(promoter, admin, qcRequest({ check_ids: [1, 2] }));
+    const rerun = (await promoter.rerun(jane, first.id))._unsafeUnwrap();
+    expect(rerun.id).not.toBe(first.id);
+    await promoter.waitFor(rerun.id);
+    const finished = await status(promoter, rerun.id);
+    expect(finished).toMatchObject({ triggered_by: 'jane@example.com', status: { total: 2, skipped: 2 } });
+    expect((await promoter.rerun({ email: 'victor@example.com' }, first.id))._unsafeUnwrapErr().kind).toBe('forbidden');
+  });
+});
+
+describe('concurrency (§9)', () => {
+  test('operations on the same destination scope never interleave: no duplicates', async () => {
+    const { promoter, store } = engine(world, { concurrency: 1, dataplane: { latencyMs: 2 } });
+    const [first, second] = await Promise.all([promoter.run(admin, qcRequest({ as_draft: false })), promoter.run(admin, qcRequest({ as_draft: false }))]);
+    await promoter.waitFor(first._unsafeUnwrap().id);
+    await promoter.waitFor(second._unsafeUnwrap().id);
+    expect((await status(promoter, first._unsafeUnwrap().id)).status).toMatchObject({ created: 25 });
+    expect((await status(promoter, second._unsafeUnwrap().id)).status).toMatchObject({ skipped: 25 });
+    expect(await store.listChecks(20)).toHaveLength(25);
+  });
+
+  test('operations on different scopes proceed independently', async () => {
+    const twoDestinations = smallWorld([{ id: 1 }], {});
+    const store = createMemoryStore({ world: twoDestinations });
+    await store.applyEdits([
+      { kind: 'create_container', value: { datastore_id: 2, name: 'orders_copy', container_type: 'table', description: '', tags: [], additional_metadata: {}, deleted_at: null, profiled: true } },
+    ]);
+    const containers = await store.listContainers(2);
+    const copy = containers.find((container) => container.name === 'orders_copy')?.id as number;
+    await store.applyEdits([{ kind: 'create_field', value: { container_id: copy, name: 'email', type: 'string', status: 'active' } }]);
+    const hold = gate();
+    let calls = 0;
+    const { promoter } = engine(twoDestinations, { store, dataplane: { latencyMs: 1, sleep: () => (calls++ === 0 ? hold.opened : Promise.resolve()) } });
+    const blocked = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => calls === 1);
+    const other = await runToEnd(promoter, admin, qcRequest({ as_draft: false, destination_container_id: copy }));
+    expect(other).toMatchObject({ result: 'success', status: { created: 1 } });
+    expect((await status(promoter, blocked.id)).result).toBe('running');
+    hold.open();
+    await promoter.waitFor(blocked.id);
+    expect((await status(promoter, blocked.id)).result).toBe('success');
+  });
+});
+
+/** A store whose `commit` fails from the `failAt`-th call on, like a full disk. */
+function failingStore(inner: Store, failAt: number): Store {
+  let commits = 0;
+  return new Proxy(inner, {
+    get(target, key, receiver) {
+      if (key === 'commit') {
+        return async (...args: Parameters<Store['commit']>) => {
+          commits++;
+          if (commits >= failAt) throw new Error('SQLITE_FULL: database or disk is full');
+          return target.commit(...args);
+        };
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
+describe('infrastructure failure (§9)', () => {
+  test('a store error mid-run ends the operation in failure with a message; recorded results stay', async () => {
+    const store = failingStore(createMemoryStore({ world }), 2);
+    const { promoter } = engine(world, { store, commitBatchSize: 10 });
+    const operation = await runToEnd(promoter, admin, qcRequest());
+    expect(operation.result).toBe('failure');
+    expect(operation.message).toBe('Store failure: SQLITE_FULL: database or disk is full');
+    expect(operation.status).toEqual({ total: 25, created: 10, updated: 0, skipped: 0, failed: 0 });
+    expect(operation.results).toHaveLength(10);
+    expect(await store.listChecks(20)).toHaveLength(10);
+  });
+});
+
+describe('recovery (§9)', () => {
+  test('an operation left running by a dead process is marked aborted and can be resumed', async () => {
+    const store = createMemoryStore({ world });
+    const dead = engine(world, { store, concurrency: 1, dataplane: heldAfterFirstCall(new Promise(() => undefined)) });
+    const started = (await dead.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => (await store.getOperation(started.id))?.status.created === 10);
+
+    const { promoter } = engine(world, { store });
+    expect((await promoter.recover())._unsafeUnwrap()).toEqual([started.id]);
+    const recovered = await status(promoter, started.id);
+    expect(recovered).toMatchObject({ result: 'aborted', aborted_by: null, message: 'Interrupted: the process stopped before the operation finished' });
+    (await promoter.resume(admin, started.id))._unsafeUnwrap();
+    await promoter.waitFor(started.id);
+    expect((await status(promoter, started.id)).status).toMatchObject({ total: 25, created: 25 });
+    expect(await store.listChecks(20)).toHaveLength(25);
+  });
+});
+
+describe('result listings (§10)', () => {
+  test('search, promote_result and pagination', async () => {
+    const mixed = smallWorld([
+      { id: 1, description: 'Email format', rule_type: 'matches_pattern', properties: { pattern: '@' } },
+      { id: 2, description: 'Amount range', rule_type: 'between', fields: ['amount'], properties: { min: 5, max: 1 } },
+      { id: 3, description: 'Phone present', fields: ['phone'] },
+    ]);
+    const { promoter } = engine(mixed);
+    const operation = await runToEnd(promoter, admin, qcRequest({ as_draft: false }));
+    const list = async (query: Record<string, unknown>) => (await promoter.listResults(admin, operation.id, query, 'quality_check'))._unsafeUnwrap();
+    expect((await list({ search: 'EMAIL' })).items.map((item) => item.source_entity_id)).toEqual([1]);
+    expect((await list({ search: 'between' })).items.map((item) => item.source_entity_id)).toEqual([2]);
+    expect((await list({ promote_result: 'failed' })).items.map((item) => item.source_entity_id)).toEqual([2]);
+    expect((await list({ promote_result: ['created', 'failed'] })).total).toBe(3);
+    expect((await list({ promote_result: 'created,failed' })).total).toBe(3);
+    expect(await list({ size: 2, page: 2 })).toMatchObject({ total: 3, page: 2, size: 2, items: [{ source_entity_id: 3 }] });
+    expect(await list({})).toMatchObject({ page: 1, size: 50, total: 3 });
+    const bad = await promoter.listResults(admin, operation.id, { promote_result: 'exploded' });
+    expect(bad._unsafeUnwrapErr()).toMatchObject({ kind: 'invalid_request', issues: [{ loc: ['query', 'promote_result', 0] }] });
+    expect((await promoter.listResults(admin, operation.id, { size: 0 }))._unsafeUnwrapErr().kind).toBe('invalid_request');
+    expect((await promoter.listResults(admin, operation.id, {}, 'computed_field'))._unsafeUnwrap().total).toBe(0);
+  });
+
+  test('search uses a snapshot: it works after the source is deleted, whose details then show null', async () => {
+    const { promoter, store } = engine(smallWorld([{ id: 1, description: 'Email format' }]));
+    const operation = await runToEnd(promoter, admin, qcRequest());
+    await store.applyEdits([{ kind: 'delete', entity: 'quality_check', id: 1 }]);
+    const page = (await promoter.listResults(admin, operation.id, { search: 'email' }))._unsafeUnwrap();
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]?.source_entity).toBeNull();
+  });
+});
