@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Promoter, Store } from '@promote/core';
+import { steppingClock, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { admin, engine, jane, runToEnd } from './support.js';
 import { qcRequest, smallWorld } from './fixtures.js';
@@ -155,7 +155,10 @@ describe('recovery (§9)', () => {
     const started = (await dead.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => (await store.getOperation(started.id))?.status.created === 10);
 
-    const { promoter } = engine(world, { store });
+    // The dead process's scope lease is still valid: a live-looking holder is left alone …
+    expect((await engine(world, { store }).promoter.recover())._unsafeUnwrap()).toEqual([]);
+    // … until the lease has expired.
+    const { promoter } = engine(world, { store, clock: steppingClock('2026-03-10T16:00:00Z') });
     expect((await promoter.recover())._unsafeUnwrap()).toEqual([started.id]);
     const recovered = await status(promoter, started.id);
     expect(recovered).toMatchObject({ result: 'aborted', aborted_by: null, message: 'Interrupted: the process stopped before the operation finished' });
