@@ -81,3 +81,11 @@ export { fieldNamespace, type FieldNamespace } from './plan/field-namespace.js';
 export { matchEntities, type MatchStrategy } from './plan/match-entities.js';
 export { jsonEqual, canonicalJson, normaliseFilter, pythonList, pythonString } from './plan/compare.js';
 export type { EntityPlan } from './plan/entity-plan.js';
+export {
+  createReferenceDataplane,
+  referenceValidationOutcome,
+  type ReferenceDataplane,
+  type ReferenceDataplaneOptions,
+  type ValidationCall,
+} from './dataplane/reference-dataplane.js';
+export { loadWorld, exportWorldSnapshot } from './world/load-world.js';

@@ -130,11 +130,11 @@ export function parseWorldSnapshot(input: unknown): Result<World, InvalidWorldEr
   if (!parsed.success) {
     return err(
       invalidWorld(
-        parsed.error.issues.flatMap((issue): WorldProblem[] =>
-          issue.code === 'unrecognized_keys'
-            ? issue.keys.map((key) => ({ path: jsonPath([...issue.path, key]), message: 'unknown attribute' }))
-            : [{ path: jsonPath(issue.path), message: issue.message }],
-        ),
+        parsed.error.issues.flatMap((issue): WorldProblem[] => {
+          if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: jsonPath([...issue.path, key]), message: 'unknown attribute' }));
+          if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return [{ path: jsonPath(issue.path), message: 'required' }];
+          return [{ path: jsonPath(issue.path), message: issue.message }];
+        }),
       ),
     );
   }
@@ -180,11 +180,12 @@ export function parseWorldSnapshot(input: unknown): Result<World, InvalidWorldEr
 
   const datastoreById = new Map(snapshot.datastores.map((datastore) => [datastore.id, datastore]));
   const containerById = new Map(snapshot.containers.map((container) => [container.id, container]));
-  const fieldIds = new Set<number>();
-  snapshot.containers.forEach((container) =>
-    container.fields.forEach((field) => field.id !== undefined && fieldIds.add(field.id)),
-  );
-  let nextFieldId = Math.max(0, ...fieldIds) + 1;
+  // Assigned field ids start above every given one; a loop, not Math.max(...ids), which overflows
+  // the call stack for large worlds.
+  let nextFieldId = 1;
+  for (const container of snapshot.containers) {
+    for (const field of container.fields) if (field.id !== undefined && field.id >= nextFieldId) nextFieldId = field.id + 1;
+  }
   const seenFieldIds = new Set<number>();
   const fields: Field[] = [];
   const containers: Container[] = [];
@@ -335,4 +336,13 @@ function jsonPath(path: readonly PropertyKey[]): string {
     (text, key) => (typeof key === 'number' ? `${text}[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(key)) ? `${text}.${String(key)}` : `${text}[${JSON.stringify(String(key))}]`),
     '$',
   );
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }
