@@ -1,8 +1,10 @@
 import { err, ok, ResultAsync, safeTry } from 'neverthrow';
-import type { PromoteType } from '../domain/enums.js';
+import type { EntityType, PromoteType } from '../domain/enums.js';
 import type { PromoteRequest } from '../domain/requests.js';
-import { notFound, unprocessable, type PromoteError } from '../errors.js';
+import { notFound, type PromoteError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
+import { planComputedContainers } from '../plan/plan-containers.js';
+import { planComputedFields } from '../plan/plan-computed-fields.js';
 import { planQualityChecks } from '../plan/plan-quality-checks.js';
 import { containerReferenceContext } from '../plan/resolve-check.js';
 import type { SafeStore } from './safe-store.js';
@@ -58,28 +60,78 @@ export function planEntities(store: SafeStore, context: PlanContext): ResultAsyn
           asDraft: request.as_draft,
           now: context.now,
         });
-        const planned = new Map(plans.map((plan) => [plan.source_entity_id, plan]));
-        return ok(
-          context.remaining.map(
-            (id): EntityPlan =>
-              planned.get(id) ?? {
-                entity_type: 'quality_check',
-                source_entity_id: id,
-                result: 'failed',
-                destination_entity_id: null,
-                message: `Source quality check ${id} no longer exists`,
-                changes: null,
-                before: null,
-                search_text: '',
-              },
-          ),
-        );
+        return ok(withMissingSources(context, 'quality_check', plans, 'Source quality check'));
       });
     case 'promote_computed_field':
+      return safeTry(async function* () {
+        const [sourceComputedFields, sourceFields, destinationFields, destinationComputedFields, lineage] = yield* ResultAsync.combine([
+          store.listComputedFields(request.container_id),
+          store.listFields(request.container_id),
+          store.listFields(request.destination_container_id),
+          store.listComputedFields(request.destination_container_id),
+          store.findLineage('computed_field', request.destination_container_id, context.remaining),
+        ] as const);
+        const byId = new Map(sourceComputedFields.map((field) => [field.id, field]));
+        const sources = context.remaining.flatMap((id) => byId.get(id) ?? []);
+        const plans = planComputedFields({
+          sources,
+          sourceComputedFields,
+          sourceFields,
+          destinationContainerId: request.destination_container_id,
+          destinationFields,
+          destinationComputedFields,
+          lineage,
+          taken: context.taken,
+          additionalTags: request.computed_field_additional_tags ?? [],
+        });
+        return ok(withMissingSources(context, 'computed_field', plans, 'Source computed field'));
+      });
     case 'promote_computed_table':
     case 'promote_computed_file':
-      return ResultAsync.fromSafePromise(Promise.resolve()).andThen(() =>
-        err(unprocessable(`${request.type} is not supported by this engine version`)),
-      );
+      return safeTry(async function* () {
+        const [found, destinationContainers, lineage] = yield* ResultAsync.combine([
+          store.getContainers(context.remaining),
+          store.listContainers(request.destination_datastore_id),
+          store.findLineage(context.promote_type, request.destination_datastore_id, context.remaining),
+        ] as const);
+        const kind = request.type === 'promote_computed_table' ? ('computed_table' as const) : ('computed_file' as const);
+        const byId = new Map(found.map((container) => [container.id, container]));
+        const sources = context.remaining.flatMap((id) => {
+          const container = byId.get(id);
+          return container !== undefined && container.container_type === kind ? [container] : [];
+        });
+        const plans = planComputedContainers({
+          kind,
+          sources,
+          destinationDatastoreId: request.destination_datastore_id,
+          destinationContainers,
+          mappings:
+            request.type === 'promote_computed_file'
+              ? new Map(request.source_container_mappings.map((mapping) => [mapping.container_id, mapping.destination_container_id]))
+              : undefined,
+          lineage,
+          taken: context.taken,
+          additionalTags: request.container_additional_tags ?? [],
+        });
+        return ok(withMissingSources(context, kind, plans, kind === 'computed_table' ? 'Source computed table' : 'Source computed file'));
+      });
   }
+}
+
+/** Plans in the order of `remaining`; a source that no longer exists fails with a message saying so. */
+function withMissingSources(context: PlanContext, entityType: EntityType, plans: readonly EntityPlan[], label: string): EntityPlan[] {
+  const planned = new Map(plans.map((plan) => [plan.source_entity_id, plan]));
+  return context.remaining.map(
+    (id): EntityPlan =>
+      planned.get(id) ?? {
+        entity_type: entityType,
+        source_entity_id: id,
+        result: 'failed',
+        destination_entity_id: null,
+        message: `${label} ${id} no longer exists`,
+        changes: null,
+        before: null,
+        search_text: '',
+      },
+  );
 }

@@ -2,9 +2,17 @@ import { err, errAsync, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
 import type { Container, Datastore, User } from '../domain/entities.js';
 import type { PermissionLevel, PromoteType } from '../domain/enums.js';
 import { messages } from '../domain/operation.js';
-import { promoteTypeOf, type PromoteQualityCheckRequest, type PromoteRequest } from '../domain/requests.js';
+import {
+  promoteTypeOf,
+  type PromoteComputedFieldRequest,
+  type PromoteComputedFileRequest,
+  type PromoteComputedTableRequest,
+  type PromoteQualityCheckRequest,
+  type PromoteRequest,
+} from '../domain/requests.js';
 import { forbidden, notFound, unprocessable, type PromoteError } from '../errors.js';
 import { selectChecks } from '../plan/select-checks.js';
+import { selectComputedFields, selectComputedFiles, selectComputedTables } from '../plan/select-computed.js';
 import { hasPermission } from './permissions.js';
 import type { SafeStore } from './safe-store.js';
 
@@ -57,13 +65,15 @@ export function prepareOperation(store: SafeStore, actor: User, request: Promote
     case 'promote_quality_check':
       return prepareQualityChecks(store, actor, request);
     case 'promote_computed_field':
+      return prepareComputedFields(store, actor, request);
     case 'promote_computed_table':
     case 'promote_computed_file':
-      return errAsync(unprocessable(`${request.type} is not supported by this engine version`));
+      return prepareComputedContainers(store, actor, request);
   }
 }
 
-function prepareQualityChecks(store: SafeStore, actor: User, request: PromoteQualityCheckRequest): ResultAsync<PreparedOperation, PromoteError> {
+/** The existence checks shared by the container-scoped types: source datastore and container, destination container. */
+function containerPair(store: SafeStore, request: { datastore_id: number; container_id: number; destination_container_id: number }) {
   return safeTry(async function* () {
     const datastore = yield* liveDatastore(store, request.datastore_id);
     const container = yield* liveContainer(store, request.container_id);
@@ -72,6 +82,76 @@ function prepareQualityChecks(store: SafeStore, actor: User, request: PromoteQua
     }
     const destinationContainer = yield* liveContainer(store, request.destination_container_id);
     const destinationDatastore = yield* liveDatastore(store, destinationContainer.datastore_id);
+    return ok({ datastore, container, destinationContainer, destinationDatastore });
+  });
+}
+
+function prepareComputedFields(store: SafeStore, actor: User, request: PromoteComputedFieldRequest): ResultAsync<PreparedOperation, PromoteError> {
+  return safeTry(async function* () {
+    const { datastore, container, destinationContainer, destinationDatastore } = yield* containerPair(store, request);
+    yield* requirePermissions(store, actor, [
+      { datastore, level: 'editor' },
+      { datastore: destinationDatastore, level: 'editor' },
+    ]);
+    if (container.id === destinationContainer.id) return err(unprocessable(messages.sameSourceAndDestination));
+    const sourceFields = yield* store.listComputedFields(container.id);
+    const selected = yield* selectComputedFields(sourceFields, request, container.id);
+    return ok({
+      promote_type: promoteTypeOf(request),
+      request,
+      actor,
+      datastore,
+      destinationDatastore,
+      container,
+      destinationContainer,
+      selection: selected.map((field) => field.id),
+      destinationScope: `container:${destinationContainer.id}`,
+      destinationScopeId: destinationContainer.id,
+    });
+  });
+}
+
+function prepareComputedContainers(
+  store: SafeStore,
+  actor: User,
+  request: PromoteComputedTableRequest | PromoteComputedFileRequest,
+): ResultAsync<PreparedOperation, PromoteError> {
+  return safeTry(async function* () {
+    const datastore = yield* liveDatastore(store, request.datastore_id);
+    const destinationDatastore = yield* liveDatastore(store, request.destination_datastore_id);
+    yield* requirePermissions(store, actor, [
+      { datastore, level: 'editor' },
+      { datastore: destinationDatastore, level: 'editor' },
+    ]);
+    if (datastore.id === destinationDatastore.id) return err(unprocessable(messages.sameSourceAndDestination));
+    const [storeType, label] = request.type === 'promote_computed_table' ? (['jdbc', 'Computed tables'] as const) : (['dfs', 'Computed files'] as const);
+    const wrong = [datastore, destinationDatastore].find((candidate) => candidate.store_type !== storeType);
+    if (wrong !== undefined) {
+      return err(unprocessable(`${label} can only be promoted between ${storeType.toUpperCase()} datastores: datastore ${wrong.id} is ${wrong.store_type.toUpperCase()}`));
+    }
+    const sourceContainers = yield* store.listContainers(datastore.id);
+    const selected =
+      request.type === 'promote_computed_table'
+        ? yield* selectComputedTables(sourceContainers, request, datastore.id)
+        : yield* selectComputedFiles(sourceContainers, yield* store.listContainers(destinationDatastore.id), request.source_container_mappings, datastore.id, destinationDatastore.id);
+    return ok({
+      promote_type: promoteTypeOf(request),
+      request,
+      actor,
+      datastore,
+      destinationDatastore,
+      container: null,
+      destinationContainer: null,
+      selection: selected.map((container) => container.id),
+      destinationScope: `datastore:${destinationDatastore.id}`,
+      destinationScopeId: destinationDatastore.id,
+    });
+  });
+}
+
+function prepareQualityChecks(store: SafeStore, actor: User, request: PromoteQualityCheckRequest): ResultAsync<PreparedOperation, PromoteError> {
+  return safeTry(async function* () {
+    const { datastore, container, destinationContainer, destinationDatastore } = yield* containerPair(store, request);
     yield* requirePermissions(store, actor, [
       { datastore, level: 'editor' },
       { datastore: destinationDatastore, level: 'editor' },
