@@ -59,7 +59,7 @@ export function closeOverParents(selected: readonly number[], parents: ReadonlyM
 
 /**
  * Topological order of `ids` (parents first, ties by ascending id), or the ids of one dependency
- * cycle, in dependency order and closed (`[a, b, a]`).
+ * cycle, parents first, starting at its lowest id and closed (`[a, b, a]`).
  */
 export function topologicalOrder(ids: ReadonlySet<number>, parents: ReadonlyMap<number, readonly number[]>): Result<number[], number[]> {
   const pending = new Map<number, number>();
@@ -99,7 +99,9 @@ function findCycle(stuck: ReadonlySet<number>, parents: ReadonlyMap<number, read
     current = (parents.get(current) ?? []).find((parent) => stuck.has(parent)) as number;
   }
   const cycle = path.slice(seen.get(current));
-  // Parents first: the walk went child → parent, so reverse it, then close the loop.
+  // Parents first (the walk went child → parent), starting at the lowest id, loop closed.
   const ordered = cycle.reverse();
-  return [...ordered, ordered[0] as number];
+  const first = ordered.indexOf(Math.min(...ordered));
+  const rotated = [...ordered.slice(first), ...ordered.slice(0, first)];
+  return [...rotated, rotated[0] as number];
 }

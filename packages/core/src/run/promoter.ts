@@ -22,7 +22,7 @@ import { conflict, describeError, notFound, unauthenticated, type PromoteError }
 import type { EntityPlan } from '../plan/entity-plan.js';
 import { isoTimestamp, systemClock, type Clock } from '../ports/clock.js';
 import type { Dataplane, ValidationTarget } from '../ports/dataplane.js';
-import type { Profiler } from '../ports/profiler.js';
+import type { Profiler, ProfileRequest } from '../ports/profiler.js';
 import type { Store } from '../ports/store.js';
 import { executePlans, type ExecutionEnd } from './execute-plans.js';
 import { planEntities, type PlanContext } from './plan-entities.js';
@@ -217,6 +217,27 @@ export function createPromoter(options: PromoterOptions): Promoter {
       await finish(initial.id, end, task);
     } finally {
       if (leased) await options.store.leases?.release(scope, holderId).catch(() => undefined);
+    }
+    await requestProfiles(initial);
+  }
+
+  /** Tells the Profiler which destination containers changed (§12); a rejection goes into the operation's message. */
+  async function requestProfiles(operation: OperationRecord): Promise<void> {
+    const profiler = options.profiler;
+    if (profiler === undefined || operation.promote_type === 'quality_check') return;
+    const recorded = await store.listResults(operation.id, { results: ['created', 'updated'] });
+    if (recorded.isErr() || recorded.value.items.length === 0) return;
+    const requests: ProfileRequest[] =
+      operation.promote_type === 'computed_field'
+        ? [{ containerId: operation.destination_container?.id ?? 0, depth: 'slim' }]
+        : recorded.value.items.flatMap((result) => (result.destination_entity_id === null ? [] : [{ containerId: result.destination_entity_id, depth: 'full' as const }]));
+    try {
+      await profiler.requestProfiles(operation.id, requests);
+    } catch (error) {
+      const current = await store.getOperation(operation.id);
+      const previous = current.isOk() ? (current.value?.message ?? null) : null;
+      const text = `Profiling request failed: ${error instanceof Error ? error.message : String(error)}`;
+      await store.updateOperation(operation.id, { message: previous === null ? text : `${previous}; ${text}` });
     }
   }
 
