@@ -56,6 +56,21 @@ describe('abort, resume, rerun (§9)', () => {
     expect(await store.listChecks(20)).toHaveLength(25);
   });
 
+  test('an abort from another engine instance on the same store stops the running one at its next commit', async () => {
+    const hold = gate();
+    const store = createMemoryStore({ world });
+    const running = engine(world, { store, concurrency: 1, dataplane: heldAfterFirstCall(hold.opened) });
+    const other = engine(world, { store });
+    const started = (await running.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => (await store.getOperation(started.id))?.status.created === 10);
+    expect((await other.promoter.abort(jane, started.id))._unsafeUnwrap()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com' });
+    hold.open();
+    await running.promoter.waitFor(started.id);
+    const finished = await status(running.promoter, started.id);
+    expect(finished).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', status: { created: 10 } });
+    expect(await store.listChecks(20)).toHaveLength(10);
+  });
+
   test('only an aborted or failed operation can be resumed; aborting a finished one changes nothing', async () => {
     const { promoter } = engine(world);
     const operation = await runToEnd(promoter, admin, qcRequest());

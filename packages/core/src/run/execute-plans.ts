@@ -17,6 +17,8 @@ export interface ExecuteOptions {
   readonly validation: ReadonlyMap<number, PendingValidation>;
   /** Called after each successful commit (e.g. to renew a scope lease). */
   readonly afterCommit?: (() => Promise<void>) | undefined;
+  /** Asked before each commit: whether the operation was stopped from elsewhere (another process's abort). */
+  readonly stopRequested?: (() => Promise<boolean>) | undefined;
 }
 
 /** How an execution ended. */
@@ -40,7 +42,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
 
   const flush = async (): Promise<ExecutionEnd | undefined> => {
     if (pending.length === 0) return undefined;
-    if (options.signal.aborted) return { kind: 'aborted' };
+    if (options.signal.aborted || (await options.stopRequested?.())) return { kind: 'aborted' };
     const units = pending;
     pending = [];
     const committed = await options.store.commit(units);

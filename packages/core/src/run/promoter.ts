@@ -268,6 +268,10 @@ export function createPromoter(options: PromoterOptions): Promoter {
       commitBatchSize,
       signal: task.controller.signal,
       validation,
+      stopRequested: async () => {
+        const current = await store.getOperation(operation.id);
+        return current.isOk() && current.value?.result === 'aborted';
+      },
       afterCommit:
         leases === undefined
           ? undefined
@@ -280,6 +284,9 @@ export function createPromoter(options: PromoterOptions): Promoter {
 
   async function finish(id: number, end: ExecutionEnd, task: Task): Promise<void> {
     if (end.kind === 'aborted') {
+      // Aborted from another process: that process already recorded who and when.
+      const current = await store.getOperation(id);
+      if (task.abortedBy === null && current.isOk() && current.value?.result === 'aborted') return;
       await store.updateOperation(id, { result: 'aborted', aborted_by: task.abortedBy, end_time: now() });
       return;
     }
