@@ -1,0 +1,169 @@
+import type { OperationRecord, PromoteResultRecord, Store } from '@promote/core';
+import { storeConformanceCases } from '@promote/testkit';
+import { describe, expect, test } from 'vitest';
+import { createMemoryStore } from './index.js';
+
+/**
+ * The conformance suite must catch broken stores: each mutant below is the memory store with one
+ * contract broken, and at least one case has to fail on it. A mutant no case catches means a gap
+ * in the suite.
+ */
+const mutants: Record<string, (store: Store) => Partial<Store>> = {
+  'commit applies unit by unit (not atomic)': (store) => ({
+    async commit(units) {
+      const rows: PromoteResultRecord[] = [];
+      for (const unit of units) rows.push(...(await store.commit([unit])));
+      return rows;
+    },
+  }),
+  'applyEdits applies edit by edit (not atomic)': (store) => ({
+    async applyEdits(edits) {
+      const ids: number[] = [];
+      for (const edit of edits) ids.push(...(await store.applyEdits([edit])));
+      return ids;
+    },
+  }),
+  'commit does not report the assigned id of created units': (store) => ({
+    async commit(units) {
+      return (await store.commit(units)).map((row) => (row.result === 'created' ? { ...row, destination_entity_id: null } : row));
+    },
+  }),
+  'findLineage oldest first': (store) => ({
+    async findLineage(...args) {
+      return [...(await store.findLineage(...args))].reverse();
+    },
+  }),
+  'exportWorld lineage newest first': (store) => ({
+    async exportWorld() {
+      const world = await store.exportWorld();
+      return { ...world, lineage: [...world.lineage].reverse() };
+    },
+  }),
+  'listResults total counts the page only': (store) => ({
+    async listResults(operationId, query) {
+      const page = await store.listResults(operationId, query);
+      return { ...page, total: page.items.length };
+    },
+  }),
+  'listResults search is case-sensitive': (store) => ({
+    async listResults(operationId, query) {
+      const page = await store.listResults(operationId, query);
+      const search = query?.search;
+      if (search === undefined || search === search.toLowerCase()) return page;
+      return { ...page, items: [], total: 0 };
+    },
+  }),
+  'listResults ignores the result filter': (store) => ({
+    async listResults(operationId, query) {
+      return store.listResults(operationId, { ...query, results: undefined });
+    },
+  }),
+  'listOperations oldest first': (store) => ({
+    async listOperations(query) {
+      const page = await store.listOperations(query);
+      return { ...page, items: [...page.items].reverse() };
+    },
+  }),
+  'listOperations ignores the datastore filter': (store) => ({
+    async listOperations(query) {
+      return store.listOperations({ ...query, datastore: undefined });
+    },
+  }),
+  'listRunningOperations newest first': (store) => ({
+    async listRunningOperations() {
+      return [...(await store.listRunningOperations())].reverse();
+    },
+  }),
+  'status counters miss skipped results': (store) => ({
+    async getOperation(id) {
+      const operation = await store.getOperation(id);
+      return operation && { ...operation, status: { ...operation.status, skipped: 0 } };
+    },
+  }),
+  'getChecks keeps the order and repeats of the ids asked': (store) => ({
+    async getChecks(ids) {
+      return (await Promise.all(ids.map((id) => store.getChecks([id])))).flat();
+    },
+  }),
+  'findUser compares emails case-sensitively': (store) => ({
+    async findUser(by) {
+      const user = await store.findUser(by);
+      return 'email' in by && user?.email !== by.email ? undefined : user;
+    },
+  }),
+  'teamsOfUser in no particular order': (store) => ({
+    async teamsOfUser(userId) {
+      return [...(await store.teamsOfUser(userId))].reverse();
+    },
+  }),
+  'isEmpty looks at datastores only': (store) => ({
+    async isEmpty() {
+      return (await store.listDatastores()).length === 0;
+    },
+  }),
+  'getOperation hands out one mutable object that later reads update': (store) => {
+    const handedOut = new Map<number, OperationRecord>();
+    return {
+      async getOperation(id) {
+        const fresh = await store.getOperation(id);
+        if (fresh === undefined) return undefined;
+        const previous = handedOut.get(id);
+        if (previous === undefined) {
+          const copy = structuredClone(fresh);
+          handedOut.set(id, copy);
+          return copy;
+        }
+        return Object.assign(previous, structuredClone(fresh));
+      },
+    };
+  },
+  'importWorld into a non-empty store resolves': (store) => ({
+    async importWorld(world) {
+      if (await store.isEmpty()) await store.importWorld(world);
+    },
+  }),
+  'listContainers leaves out soft-deleted containers': (store) => ({
+    async listContainers(datastoreId) {
+      return (await store.listContainers(datastoreId)).filter((container) => container.deleted_at === null);
+    },
+  }),
+  'listChecks leaves out archived and discarded checks': (store) => ({
+    async listChecks(containerId) {
+      return (await store.listChecks(containerId)).filter((check) => check.status === 'active' || check.status === 'draft');
+    },
+  }),
+  'updateOperation drops the fields it was not given': (store) => ({
+    async updateOperation(id, patch) {
+      return store.updateOperation(id, { message: null, aborted_by: null, ...patch });
+    },
+  }),
+  'close does nothing': () => ({
+    async close() {},
+  }),
+  'leases never refuse': (store) => ({
+    leases: {
+      tryAcquire: async () => true,
+      release: (scope, holder) => store.leases!.release(scope, holder),
+    },
+  }),
+};
+
+describe('the conformance suite catches a broken store', () => {
+  for (const [name, breakIt] of Object.entries(mutants)) {
+    test(name, async () => {
+      const failed: string[] = [];
+      for (const conformanceCase of storeConformanceCases) {
+        const inner = createMemoryStore();
+        const store: Store = { ...inner, ...breakIt(inner) };
+        try {
+          await conformanceCase.run(store);
+        } catch {
+          failed.push(conformanceCase.name);
+        } finally {
+          await inner.close();
+        }
+      }
+      expect(failed.length).toBeGreaterThan(0);
+    });
+  }
+});

@@ -1,0 +1,4 @@
+import { describeStoreConformance } from '@promote/testkit';
+import { createMemoryStore } from './index.js';
+
+describeStoreConformance('memory store', () => createMemoryStore());

@@ -1,0 +1,2 @@
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { createMemoryLeases } from './memory-leases.js';

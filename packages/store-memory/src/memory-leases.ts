@@ -1,0 +1,39 @@
+import type { ScopeLeases } from '@promote/core';
+
+interface Lease {
+  readonly holder: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+/**
+ * {@link ScopeLeases} in memory: exclusion between engines sharing one memory store (one process).
+ * `guard` runs before every call (the store uses it to reject after `close()`).
+ *
+ * @example
+ * const leases = createMemoryLeases();
+ * await leases.tryAcquire('container:7', 'engine-a', now, inThirtySeconds); // true
+ */
+export function createMemoryLeases(guard: () => void = () => {}): ScopeLeases {
+  const leases = new Map<string, Lease>();
+  return {
+    async tryAcquire(scope, holder, now, expiresAt) {
+      guard();
+      const current = leases.get(scope);
+      // Compared as instants: ISO strings with and without milliseconds do not sort as text.
+      if (current !== undefined && current.holder !== holder && current.expiresAt > instant(now)) return false;
+      leases.set(scope, { holder, expiresAt: instant(expiresAt) });
+      return true;
+    },
+    async release(scope, holder) {
+      guard();
+      if (leases.get(scope)?.holder === holder) leases.delete(scope);
+    },
+  };
+}
+
+function instant(timestamp: string): number {
+  const value = Date.parse(timestamp);
+  if (Number.isNaN(value)) throw new Error(`Not an ISO-8601 timestamp: '${timestamp}'`);
+  return value;
+}

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import type { CommitUnit, PromoteResultRecord, Store } from '@promote/core';
+import { createdCheckUnit, failedCheckUnit, operationInput, skippedCheckUnit } from '../commit-fixtures.js';
+import { sampleIds, sampleWorld } from '../sample-world.js';
+import type { StoreConformanceCase } from '../store-conformance-case.js';
+
+const { checks } = sampleIds;
+
+const sourcesOf = (rows: readonly PromoteResultRecord[]) => rows.map((row) => row.source_entity_id);
+
+/**
+ * An operation with ten results (sources 1..10 at seq 0..9), committed out of order: even sources
+ * skipped, sources 3 and 9 failed, the others created. `search_text` is `check <n> <word>`.
+ */
+async function operationWithResults(store: Store) {
+  await store.importWorld(sampleWorld());
+  const operation = await store.createOperation(operationInput({ status: { total: 10, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+  const words = ['alpha', 'Beta', 'gamma', 'ALPHABET', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota'];
+  const unitFor = (source: number): CommitUnit => {
+    const position = { operationId: operation.id, seq: source - 1, sourceId: source };
+    const unit =
+      source % 2 === 0
+        ? skippedCheckUnit(position, checks.stagingArchived)
+        : source === 3 || source === 9
+          ? failedCheckUnit(position)
+          : createdCheckUnit(position);
+    return { ...unit, search_text: `check ${source} ${words[source - 1]!.toLowerCase()}` };
+  };
+  await store.commit([7, 8, 9, 10].map(unitFor));
+  await store.commit([1, 2, 3].map(unitFor));
+  await store.commit([5, 4, 6].map(unitFor));
+  return operation;
+}
+
+/** listResults: processing order, search, filter, pagination; exact round trip of the row. */
+export const resultCases: readonly StoreConformanceCase[] = [
+  {
+    name: 'listResults: rows come in seq order whatever the order they were committed in',
+    async run(store) {
+      const operation = await operationWithResults(store);
+      const page = await store.listResults(operation.id);
+      assert.deepEqual(sourcesOf(page.items), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.deepEqual(page.items.map((row) => row.seq), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.equal(page.total, 10);
+      assert.deepEqual(await store.listResults(operation.id, {}), page);
+    },
+  },
+  {
+    name: 'listResults: search is a case-insensitive substring of search_text',
+    async run(store) {
+      const operation = await operationWithResults(store);
+      const search = async (text: string) => {
+        const page = await store.listResults(operation.id, { search: text });
+        assert.equal(page.total, page.items.length);
+        return sourcesOf(page.items);
+      };
+      assert.deepEqual(await search('alpha'), [1, 4]);
+      assert.deepEqual(await search('ALPHA'), [1, 4]);
+      assert.deepEqual(await search('Bet'), [2, 4]);
+      assert.deepEqual(await search('eta'), [2, 7, 8, 9]);
+      assert.deepEqual(await search('check 1'), [1, 10]);
+      assert.deepEqual(await search('nothing like it'), []);
+      assert.deepEqual(await search('%'), [], 'no wildcard');
+      assert.deepEqual(await search('_'), [], 'no wildcard');
+    },
+  },
+  {
+    name: 'listResults: filters by result values; an empty list means every value',
+    async run(store) {
+      const operation = await operationWithResults(store);
+      const filter = async (results: PromoteResultRecord['result'][]) => sourcesOf((await store.listResults(operation.id, { results })).items);
+      assert.deepEqual(await filter(['failed']), [3, 9]);
+      assert.deepEqual(await filter(['created', 'failed']), [1, 3, 5, 7, 9]);
+      assert.deepEqual(await filter(['updated']), []);
+      assert.deepEqual(await filter([]), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      const both = await store.listResults(operation.id, { results: ['skipped', 'failed'], search: 'eta' });
+      assert.deepEqual(sourcesOf(both.items), [2, 8, 9]);
+      assert.equal(both.total, 3);
+    },
+  },
+  {
+    name: 'listResults: paginates from page 1; total counts every matching row',
+    async run(store) {
+      const operation = await operationWithResults(store);
+      const page = (query: { page: number; size: number; results?: PromoteResultRecord['result'][] }) => store.listResults(operation.id, query);
+      const first = await page({ page: 1, size: 4 });
+      assert.deepEqual({ ...first, items: sourcesOf(first.items) }, { items: [1, 2, 3, 4], total: 10, page: 1, size: 4 });
+      const last = await page({ page: 3, size: 4 });
+      assert.deepEqual({ ...last, items: sourcesOf(last.items) }, { items: [9, 10], total: 10, page: 3, size: 4 });
+      const beyond = await page({ page: 4, size: 4 });
+      assert.deepEqual(beyond, { items: [], total: 10, page: 4, size: 4 });
+      const filtered = await page({ page: 2, size: 2, results: ['created', 'failed'] });
+      assert.deepEqual({ ...filtered, items: sourcesOf(filtered.items) }, { items: [5, 7], total: 5, page: 2, size: 2 });
+    },
+  },
+  {
+    name: 'listResults: an operation without results, or an unknown one, has none',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const operation = await store.createOperation(operationInput());
+      for (const id of [operation.id, 999]) {
+        const all = await store.listResults(id);
+        assert.deepEqual(all.items, []);
+        assert.equal(all.total, 0);
+        assert.deepEqual(await store.listResults(id, { page: 1, size: 10 }), { items: [], total: 0, page: 1, size: 10 });
+      }
+    },
+  },
+  {
+    name: 'listResults: message, changes and before come back exactly (nested JSON)',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const operation = await store.createOperation(operationInput());
+      const before = {
+        id: 5,
+        properties: { min: 0.1, max: 1e21, list: [null, true, 'ü', { deep: [] }], empty: {} },
+        updated_at: '2026-03-10T16:30:00+02:00',
+      };
+      const changes = [
+        { path: 'properties.max', from: 10, to: 1e21 },
+        { path: 'tags', from: [], to: ['a', 'ß'] },
+        { path: 'filter', from: null, to: "x = 'y'" },
+        { path: 'properties.inclusive', from: { min: true }, to: false },
+      ];
+      const unit: CommitUnit = {
+        ...skippedCheckUnit({ operationId: operation.id, seq: 0, sourceId: checks.notNull }, checks.stagingArchived),
+        message: 'Promoted as Draft: source fields [\'email\'] could not be resolved on the destination',
+        changes,
+        before,
+        search_text: 'identifier is present not_null',
+      };
+      const [row] = await store.commit([unit]);
+      const [listed] = (await store.listResults(operation.id)).items;
+      assert.deepEqual(listed, row);
+      assert.equal(listed?.message, unit.message);
+      assert.deepEqual(listed?.changes, changes);
+      assert.deepEqual(listed?.before, before);
+      assert.equal(listed?.search_text, unit.search_text);
+    },
+  },
+];

@@ -1,0 +1,42 @@
+import type { Store } from '@promote/core';
+import { describe, test } from 'vitest';
+import type { StoreConformanceCase } from './store-conformance-case.js';
+import { storeConformanceCases } from './store-conformance-cases.js';
+
+/** Options of {@link describeStoreConformance}. */
+export interface DescribeStoreConformanceOptions {
+  /** The cases to register; default: {@link storeConformanceCases}, all of them. */
+  readonly cases?: readonly StoreConformanceCase[] | undefined;
+}
+
+/**
+ * Registers the store conformance suite with vitest: one `describe(name)` holding one `test` per
+ * case, each on a fresh store from `factory`, closed afterwards. A case needing an optional part of
+ * the port that the store lacks (`leases`) is skipped.
+ *
+ * @example
+ * // packages/store-memory/src/conformance.test.ts
+ * describeStoreConformance('memory store', () => createMemoryStore());
+ */
+export function describeStoreConformance(
+  name: string,
+  factory: () => Store | Promise<Store>,
+  options: DescribeStoreConformanceOptions = {},
+): void {
+  describe(name, () => {
+    for (const conformanceCase of options.cases ?? storeConformanceCases) {
+      test(conformanceCase.name, async (context) => {
+        const store = await factory();
+        try {
+          if (conformanceCase.requires === 'leases' && store.leases === undefined) {
+            context.skip('the store offers no leases');
+            return;
+          }
+          await conformanceCase.run(store);
+        } finally {
+          await store.close();
+        }
+      });
+    }
+  });
+}
