@@ -93,9 +93,9 @@ export interface OperationPatch {
  */
 export interface ScopeLeases {
   /**
-   * Takes the lease on `scope` for `holder` until `expiresAt` (ISO-8601) if it is free, expired, or
-   * already held by `holder` (then it is renewed). MUST be atomic across processes. Returns whether
-   * `holder` holds the lease now.
+   * Takes the lease on `scope` for `holder` until `expiresAt` (ISO-8601) if it is free, expired
+   * (`expiresAt <= now`, compared as instants, not as text), or already held by `holder` (then it is
+   * renewed). MUST be atomic across processes. Returns whether `holder` holds the lease now.
    */
   tryAcquire(scope: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
   /** Releases the lease if `holder` holds it; otherwise does nothing. */
@@ -109,14 +109,15 @@ export interface ScopeLeases {
  * - Absence is `undefined` (never `null`); lists are arrays, ordered as stated.
  * - Methods MUST NOT return objects that later writes mutate (return copies or immutable values).
  * - A method that cannot do its work rejects its promise; the engine turns that into a
- *   `store_failure` error. It MUST then leave the stored state as it was before the call.
+ *   `store_failure` error. It MUST then leave the stored state as it was before the call (a rejected
+ *   call consumes no id either).
  * - Ids of created entities, operations and results are assigned by the store: MUST be
  *   `1 + the largest id that kind of entity has ever had in this store` (imported ids included), so
  *   that two stores given the same world and the same calls assign the same ids.
  * - Timestamps are ISO-8601 strings and round-trip exactly.
  */
 export interface Store {
-  /** A user by id, email (case-insensitive) or token. */
+  /** A user by id, email (case-insensitive) or token (case-sensitive). */
   findUser(by: { readonly id: number } | { readonly email: string } | { readonly token: string }): Promise<User | undefined>;
   /** Teams having `userId` among their members, ascending id. */
   teamsOfUser(userId: number): Promise<readonly Team[]>;
@@ -126,7 +127,7 @@ export interface Store {
   listDatastores(): Promise<readonly Datastore[]>;
   /** A container by id, soft-deleted ones included. */
   getContainer(id: number): Promise<Container | undefined>;
-  /** The containers with these ids that exist (soft-deleted included), ascending id. */
+  /** The containers with these ids that exist (soft-deleted included), ascending id, each once. */
   getContainers(ids: readonly number[]): Promise<readonly Container[]>;
   /** Every container of a datastore, soft-deleted ones included, ascending id. */
   listContainers(datastoreId: number): Promise<readonly Container[]>;
@@ -134,18 +135,18 @@ export interface Store {
   listFields(containerId: number): Promise<readonly Field[]>;
   /** Checks of a container, every status, ascending id. */
   listChecks(containerId: number): Promise<readonly QualityCheck[]>;
-  /** The checks with these ids that exist, ascending id. */
+  /** The checks with these ids that exist, ascending id, each once. */
   getChecks(ids: readonly number[]): Promise<readonly QualityCheck[]>;
   /** Computed fields of a container, every status, ascending id. */
   listComputedFields(containerId: number): Promise<readonly ComputedField[]>;
-  /** The computed fields with these ids that exist, ascending id. */
+  /** The computed fields with these ids that exist, ascending id, each once. */
   getComputedFields(ids: readonly number[]): Promise<readonly ComputedField[]>;
 
   /**
    * Lineage links of `entityType` in `destinationScopeId` for any of `sourceIds`, **newest first**
    * (the link recorded last comes first; imported links are older than every recorded one, and among
-   * themselves later in the snapshot = newer). Links are never removed, even when their destination
-   * entity is deleted: the engine decides which are still usable.
+   * themselves later in the snapshot = newer), each link once. Links are never removed, even when
+   * their destination entity is deleted: the engine decides which are still usable.
    */
   findLineage(entityType: EntityType, destinationScopeId: number, sourceIds: readonly number[]): Promise<readonly LineageLink[]>;
 
@@ -163,18 +164,32 @@ export interface Store {
    * Applies units in order. The whole call is atomic: either every unit's write, result row, lineage
    * link and status-counter increment becomes visible, or none does, and nothing is visible to other
    * readers before the call returns. A unit whose `(operation_id, source_entity_id)` already has a
-   * result MUST make the call fail (so that a duplicate creation is impossible even under a race).
+   * result MUST make the call fail (so that a duplicate creation is impossible even under a race),
+   * as MUST a unit naming an unknown operation, an update of a missing entity, or a write into a
+   * missing container or datastore. A store MAY also reject units that contradict themselves (a
+   * `created` unit with a destination id, a `skipped` unit with a write). Properties whose value is
+   * `undefined` are not stored; `before: undefined` is stored as `null`.
    * Returns the stored result rows, in the order of `units`.
    */
   commit(units: readonly CommitUnit[]): Promise<readonly PromoteResultRecord[]>;
 
-  /** Results of an operation matching the query, in processing order (`seq`). */
+  /**
+   * Results of an operation matching the query, in processing order (`seq`, then id). Without `size`
+   * every match is returned as page 1 with `size` = the number of items; `page` or `size` below 1
+   * or not whole MUST reject.
+   */
   listResults(operationId: number, query?: ResultQuery): Promise<Page<PromoteResultRecord>>;
 
-  /** Applies edits in order, atomically (all or none). Returns the ids of the entities, in order. */
+  /**
+   * Applies edits in order, atomically (all or none); a later edit sees what earlier ones did.
+   * An update or delete of a missing entity, a write into a missing container or datastore, or the
+   * delete of a file pattern a computed file still uses MUST reject the whole call. Deleting a
+   * container deletes its fields, checks and computed fields (lineage is kept). Returns the ids of
+   * the entities, in order.
+   */
   applyEdits(edits: readonly WorldEdit[]): Promise<readonly number[]>;
 
-  /** Whether the store holds no datastore and no user yet. */
+  /** Whether the store holds no user and no datastore yet (what `importWorld` requires). */
   isEmpty(): Promise<boolean>;
   /**
    * Loads a validated world (ids kept as given) into an empty store, atomically. MUST fail without
