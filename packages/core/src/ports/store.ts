@@ -145,8 +145,9 @@ export interface Store {
   /**
    * Lineage links of `entityType` in `destinationScopeId` for any of `sourceIds`, **newest first**
    * (the link recorded last comes first; imported links are older than every recorded one, and among
-   * themselves later in the snapshot = newer), each link once. Links are never removed, even when
-   * their destination entity is deleted: the engine decides which are still usable.
+   * themselves later in the snapshot = newer). A source id listed twice counts once; a link recorded
+   * twice (a skipped promotion records it again) is returned twice. Links are never removed, even
+   * when their destination entity is deleted: the engine decides which are still usable.
    */
   findLineage(entityType: EntityType, destinationScopeId: number, sourceIds: readonly number[]): Promise<readonly LineageLink[]>;
 
@@ -202,6 +203,6 @@ export interface Store {
   /** Optional cross-process exclusion per destination scope. */
   readonly leases?: ScopeLeases | undefined;
 
-  /** Releases what the store opened. Later calls MUST reject. Idempotent. */
+  /** Releases what the store opened, after the calls made before it have completed. Later calls MUST reject. Idempotent. */
   close(): Promise<void>;
 }

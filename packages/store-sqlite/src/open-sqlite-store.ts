@@ -1,0 +1,108 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { sqliteStoreMigrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
+
+/** Default of {@link SqliteStoreOptions} `busyTimeoutMs`: how long a write waits for another process. */
+export const defaultBusyTimeoutMs = 10_000;
+
+/**
+ * Where {@link openSqliteStore} keeps its data: a database file it opens (and closes), or a
+ * better-sqlite3 handle the caller opened (and closes).
+ */
+export type SqliteStoreOptions =
+  | {
+      /** A file path (created if missing; its directory must exist), or `':memory:'`. */
+      readonly filename: string;
+      /**
+       * Milliseconds a statement waits for another connection's write lock before failing with
+       * `SQLITE_BUSY`. Default {@link defaultBusyTimeoutMs} (10 s).
+       */
+      readonly busyTimeoutMs?: number | undefined;
+    }
+  | {
+      /**
+       * An open handle. The store uses it as it is configured (it sets no pragma on it: choose WAL,
+       * `foreign_keys` and `busy_timeout` yourself) and `close()` leaves it open.
+       */
+      readonly database: BetterSqlite3.Database;
+    };
+
+/**
+ * Opens the Store port on SQLite, bringing the schema up to date first (embedded kysely
+ * migrations, run inside one `BEGIN IMMEDIATE` transaction, so two processes opening the same new
+ * file migrate it once). It is async because kysely's `Migrator` is; every store method is usable
+ * as soon as the promise resolves. It rejects, closing what it opened, when the file cannot be
+ * opened or was migrated by a newer version of this package.
+ *
+ * A file database is put in WAL mode (readers never wait for the writer) with
+ * `synchronous = NORMAL` (a killed process loses nothing committed; a power cut may lose the last
+ * transactions, never half of one), `foreign_keys = ON`, and a busy timeout, so that processes
+ * sharing the file queue for the write lock instead of failing.
+ *
+ * @example
+ * ```ts
+ * const store = await openSqliteStore({ filename: 'promote.db' });
+ * if (await store.isEmpty()) await store.importWorld(world);
+ * // … run the engine on `store` …
+ * await store.close();
+ * ```
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  const ownsHandle = 'filename' in options;
+  const handle = ownsHandle ? new BetterSqlite3(options.filename) : options.database;
+  if (!handle.open) throw new Error('openSqliteStore was given a closed better-sqlite3 handle');
+  try {
+    if (ownsHandle) configure(handle, options.busyTimeoutMs ?? defaultBusyTimeoutMs);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+    await migrateInTurn(handle, db);
+    return createSqliteStore({ handle, db, ownsHandle });
+  } catch (error) {
+    if (ownsHandle) handle.close();
+    throw error;
+  }
+}
+
+function configure(handle: BetterSqlite3.Database, busyTimeoutMs: number): void {
+  // First, so that switching to WAL also waits for a process that holds the file.
+  handle.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  if (!handle.memory) {
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+  }
+  handle.pragma('foreign_keys = ON');
+}
+
+/** The migrations of this process, one after the other (see {@link migrateInTurn}). */
+let migrations: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs {@link migrate} after every migration this process started before. Two opens of one file in
+ * one process would otherwise deadlock: the second `BEGIN IMMEDIATE` blocks the thread (busy
+ * timeout) while the first migration, which must continue on that same thread, holds the lock.
+ */
+function migrateInTurn(handle: BetterSqlite3.Database, db: Kysely<Database>): Promise<void> {
+  const run = migrations.then(() => migrate(handle, db));
+  migrations = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Runs the pending migrations. kysely's own migration transaction would start with a plain
+ * `BEGIN`, which lets two processes both read "not migrated" and then fail to upgrade to a write
+ * lock; holding `BEGIN IMMEDIATE` around the whole run makes the second one wait and then find
+ * nothing to do.
+ */
+async function migrate(handle: BetterSqlite3.Database, db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: sqliteStoreMigrationProvider, disableTransactions: true });
+  handle.exec('begin immediate');
+  try {
+    const { error } = await migrator.migrateToLatest();
+    if (error !== undefined) throw new Error('Migrating the SQLite store failed', { cause: error });
+    handle.exec('commit');
+  } catch (error) {
+    if (handle.inTransaction) handle.exec('rollback');
+    throw error;
+  }
+}

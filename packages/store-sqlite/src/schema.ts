@@ -1,0 +1,208 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables of the SQLite store, as kysely sees them (the typed `DB` of `Kysely<Database>`).
+ *
+ * Conventions: booleans are `0 | 1` integers; JSON columns hold text written by `encodeJson` and
+ * read by `decodeJson` (see `json.ts`); timestamps are the ISO-8601 text the caller gave, stored
+ * verbatim. Every id column of an entity is `INTEGER PRIMARY KEY AUTOINCREMENT`, which gives the
+ * port's id rule (1 + the largest id the table ever held) through `sqlite_sequence`.
+ */
+export interface Database {
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  team_permissions: TeamPermissionsTable;
+  datastores: DatastoresTable;
+  containers: ContainersTable;
+  fields: FieldsTable;
+  quality_checks: QualityChecksTable;
+  computed_fields: ComputedFieldsTable;
+  lineage: LineageTable;
+  operations: OperationsTable;
+  results: ResultsTable;
+  scope_leases: ScopeLeasesTable;
+}
+
+/** A SQLite boolean. */
+export type Flag = 0 | 1;
+
+/** `users`: one row per user. */
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  role: string;
+  token: string | null;
+}
+
+/** `teams`: members and permissions live in their own tables. */
+export interface TeamsTable {
+  id: Generated<number>;
+  name: string;
+}
+
+/** `team_members`: a team's member list, `position` keeping the order it was given in. */
+export interface TeamMembersTable {
+  team_id: number;
+  position: number;
+  user_id: number;
+}
+
+/** `team_permissions`: datastore id → level, per team. */
+export interface TeamPermissionsTable {
+  team_id: number;
+  datastore_id: number;
+  level: string;
+}
+
+/** `datastores`. */
+export interface DatastoresTable {
+  id: Generated<number>;
+  name: string;
+  store_type: string;
+}
+
+/**
+ * `containers`: one table for every container type; the type-specific attributes of computed
+ * tables and computed files are nullable columns, `NULL` on the other types.
+ */
+export interface ContainersTable {
+  id: Generated<number>;
+  datastore_id: number;
+  name: string;
+  container_type: string;
+  description: string;
+  /** JSON array of strings. */
+  tags: string;
+  /** JSON object string → string. */
+  additional_metadata: string;
+  deleted_at: string | null;
+  profiled: Flag;
+  query: string | null;
+  incremental_field_name: string | null;
+  /** JSON array of strings (computed tables). */
+  group_by_fields: string | null;
+  volumetric_tracking: Flag | null;
+  freshness_tracking: Flag | null;
+  source_container_id: number | null;
+  select_clause: string | null;
+  where_clause: string | null;
+  group_by_clause: string | null;
+}
+
+/** `fields`: plain fields of containers. */
+export interface FieldsTable {
+  id: Generated<number>;
+  container_id: number;
+  name: string;
+  type: string;
+  status: string;
+}
+
+/** `quality_checks`. */
+export interface QualityChecksTable {
+  id: Generated<number>;
+  container_id: number;
+  rule_type: string;
+  description: string;
+  /** JSON array of field names, in order. */
+  fields: string;
+  coverage: number | null;
+  filter: string | null;
+  /** JSON object. */
+  properties: string;
+  /** JSON array of strings. */
+  tags: string;
+  /** JSON object string → string. */
+  additional_metadata: string;
+  status: string;
+  inferred: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `computed_fields`. */
+export interface ComputedFieldsTable {
+  id: Generated<number>;
+  container_id: number;
+  name: string;
+  transformation: string;
+  /** JSON array of field names. */
+  source_fields: string;
+  /** JSON object. */
+  properties: string;
+  description: string;
+  /** JSON array of strings. */
+  tags: string;
+  /** JSON object string → string. */
+  additional_metadata: string;
+  status: string;
+}
+
+/** `lineage`: append-only; `seq` (autoincrement) orders links oldest → newest. */
+export interface LineageTable {
+  seq: Generated<number>;
+  entity_type: string;
+  source_entity_id: number;
+  destination_scope_id: number;
+  destination_entity_id: number;
+}
+
+/** `operations`: the envelope as columns, the request and selection as JSON. */
+export interface OperationsTable {
+  id: Generated<number>;
+  promote_type: string;
+  result: string;
+  start_time: string;
+  end_time: string | null;
+  triggered_by: string;
+  aborted_by: string | null;
+  message: string | null;
+  datastore_id: number;
+  datastore_name: string;
+  destination_datastore_id: number;
+  destination_datastore_name: string;
+  container_id: number | null;
+  container_name: string | null;
+  destination_container_id: number | null;
+  destination_container_name: string | null;
+  /** `NULL` when the operation has no `as_draft` (everything but quality-check promotions). */
+  as_draft: Flag | null;
+  total: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  /** JSON of the parsed request. */
+  request: string;
+  /** JSON array of source entity ids. */
+  selection: string;
+  destination_scope: string;
+}
+
+/** `results`: one row per (operation, source entity), UNIQUE on that pair. */
+export interface ResultsTable {
+  id: Generated<number>;
+  operation_id: number;
+  seq: number;
+  entity_type: string;
+  source_entity_id: number;
+  result: string;
+  destination_entity_id: number | null;
+  message: string | null;
+  /** JSON array of changes, or `NULL`. */
+  changes: string | null;
+  /** JSON of the destination's definition before the write, or `NULL`. */
+  before: string | null;
+  search_text: string;
+}
+
+/** `scope_leases`: one row per leased destination scope. */
+export interface ScopeLeasesTable {
+  scope: string;
+  holder: string;
+  /** As given to `tryAcquire`. */
+  expires_at: string;
+  /** `expires_at` in epoch milliseconds, which is what expiry is compared on. */
+  expires_at_ms: number;
+}

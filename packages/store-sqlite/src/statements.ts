@@ -1,0 +1,234 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Row, Values } from './rows.js';
+import type {
+  ComputedFieldsTable,
+  ContainersTable,
+  DatastoresTable,
+  FieldsTable,
+  LineageTable,
+  QualityChecksTable,
+  ResultsTable,
+  TeamMembersTable,
+  TeamPermissionsTable,
+  TeamsTable,
+  UsersTable,
+} from './schema.js';
+
+/*
+ * Prepared statements for the paths that run once per entity (commit, edits, import) or return
+ * thousands of rows (listChecks, getChecks, findLineage). They run synchronously on the
+ * better-sqlite3 handle, inside `handle.transaction(…).immediate()` for writes; kysely builds
+ * everything else. Column lists are records keyed by the row types of `schema.ts`, so the compiler
+ * rejects a missing or unknown column; identifiers are quoted because some (`filter`, `before`)
+ * are SQL keywords.
+ */
+
+type Columns<Table> = Readonly<Record<keyof Values<Table>, true>>;
+
+const containerColumns: Columns<ContainersTable> = {
+  datastore_id: true,
+  name: true,
+  container_type: true,
+  description: true,
+  tags: true,
+  additional_metadata: true,
+  deleted_at: true,
+  profiled: true,
+  query: true,
+  incremental_field_name: true,
+  group_by_fields: true,
+  volumetric_tracking: true,
+  freshness_tracking: true,
+  source_container_id: true,
+  select_clause: true,
+  where_clause: true,
+  group_by_clause: true,
+};
+const fieldColumns: Columns<FieldsTable> = { container_id: true, name: true, type: true, status: true };
+const checkColumns: Columns<QualityChecksTable> = {
+  container_id: true,
+  rule_type: true,
+  description: true,
+  fields: true,
+  coverage: true,
+  filter: true,
+  properties: true,
+  tags: true,
+  additional_metadata: true,
+  status: true,
+  inferred: true,
+  created_at: true,
+  updated_at: true,
+};
+const computedFieldColumns: Columns<ComputedFieldsTable> = {
+  container_id: true,
+  name: true,
+  transformation: true,
+  source_fields: true,
+  properties: true,
+  description: true,
+  tags: true,
+  additional_metadata: true,
+  status: true,
+};
+const resultColumns: Columns<ResultsTable> = {
+  operation_id: true,
+  seq: true,
+  entity_type: true,
+  source_entity_id: true,
+  result: true,
+  destination_entity_id: true,
+  message: true,
+  changes: true,
+  before: true,
+  search_text: true,
+};
+const userColumns: Readonly<Record<keyof Row<UsersTable>, true>> = { id: true, email: true, role: true, token: true };
+const datastoreColumns: Readonly<Record<keyof Row<DatastoresTable>, true>> = { id: true, name: true, store_type: true };
+const teamColumns: Readonly<Record<keyof Row<TeamsTable>, true>> = { id: true, name: true };
+const teamMemberColumns: Readonly<Record<keyof TeamMembersTable, true>> = { team_id: true, position: true, user_id: true };
+const teamPermissionColumns: Readonly<Record<keyof TeamPermissionsTable, true>> = {
+  team_id: true,
+  datastore_id: true,
+  level: true,
+};
+const lineageColumns: Readonly<Record<keyof Omit<Row<LineageTable>, 'seq'>, true>> = {
+  entity_type: true,
+  source_entity_id: true,
+  destination_scope_id: true,
+  destination_entity_id: true,
+};
+
+const quote = (name: string) => `"${name}"`;
+
+function insertSql(table: string, columns: object, withId: boolean): string {
+  const names = [...(withId ? ['id'] : []), ...Object.keys(columns)];
+  return `insert into ${quote(table)} (${names.map(quote).join(', ')}) values (${names.map((name) => `@${name}`).join(', ')})`;
+}
+
+function updateSql(table: string, columns: object): string {
+  const assignments = Object.keys(columns).map((name) => `${quote(name)} = @${name}`);
+  return `update ${quote(table)} set ${assignments.join(', ')} where "id" = @id`;
+}
+
+/** Binds a `Values<…>` row plus its id. */
+type WithId<T> = T & { readonly id: number };
+type Statement<Parameters extends unknown[] | object, Result = unknown> = BetterSqlite3.Statement<Parameters, Result>;
+
+/** The prepared statements of one handle (see the comment at the top of this file). */
+export interface Statements {
+  readonly isEmpty: Statement<[], { empty: 0 | 1 }>;
+
+  readonly insertUser: Statement<Row<UsersTable>>;
+  readonly insertTeam: Statement<Row<TeamsTable>>;
+  readonly insertTeamMember: Statement<TeamMembersTable>;
+  readonly insertTeamPermission: Statement<TeamPermissionsTable>;
+  readonly insertDatastore: Statement<Row<DatastoresTable>>;
+
+  readonly datastoreExists: Statement<[number], { found: 1 }>;
+  readonly containerExists: Statement<[number], { found: 1 }>;
+  /** Takes a container id; the computed files other than itself that name it as their source. */
+  readonly computedFilesOver: Statement<{ readonly id: number }, { id: number }>;
+  /** Take a container id: delete its fields, checks and computed fields. */
+  readonly deleteFieldsOf: Statement<[number]>;
+  readonly deleteChecksOf: Statement<[number]>;
+  readonly deleteComputedFieldsOf: Statement<[number]>;
+
+  readonly insertContainer: Statement<Values<ContainersTable>>;
+  readonly insertContainerWithId: Statement<WithId<Values<ContainersTable>>>;
+  readonly updateContainer: Statement<WithId<Values<ContainersTable>>>;
+  readonly deleteContainer: Statement<[number]>;
+
+  readonly insertField: Statement<Values<FieldsTable>>;
+  readonly insertFieldWithId: Statement<WithId<Values<FieldsTable>>>;
+  readonly updateField: Statement<WithId<Values<FieldsTable>>>;
+  readonly deleteField: Statement<[number]>;
+
+  readonly insertCheck: Statement<Values<QualityChecksTable>>;
+  readonly insertCheckWithId: Statement<WithId<Values<QualityChecksTable>>>;
+  readonly updateCheck: Statement<WithId<Values<QualityChecksTable>>>;
+  readonly deleteCheck: Statement<[number]>;
+  readonly listChecks: Statement<[number], Row<QualityChecksTable>>;
+  /** Takes a JSON array of ids. */
+  readonly getChecks: Statement<[string], Row<QualityChecksTable>>;
+
+  readonly insertComputedField: Statement<Values<ComputedFieldsTable>>;
+  readonly insertComputedFieldWithId: Statement<WithId<Values<ComputedFieldsTable>>>;
+  readonly updateComputedField: Statement<WithId<Values<ComputedFieldsTable>>>;
+  readonly deleteComputedField: Statement<[number]>;
+
+  readonly insertLineage: Statement<Omit<Row<LineageTable>, 'seq'>>;
+  /** Takes entity type, scope id and a JSON array of source ids; newest first. */
+  readonly findLineage: Statement<[string, number, string], Omit<Row<LineageTable>, 'seq'>>;
+
+  readonly insertResult: Statement<Values<ResultsTable>>;
+  readonly addToStatus: Statement<{
+    readonly id: number;
+    readonly created: number;
+    readonly updated: number;
+    readonly skipped: number;
+    readonly failed: number;
+  }>;
+}
+
+/** Prepares every statement of {@link Statements} on `handle` (the schema must exist). */
+export function prepareStatements(handle: BetterSqlite3.Database): Statements {
+  const prepare = handle.prepare.bind(handle);
+  return {
+    isEmpty: prepare(
+      'select not (exists (select 1 from "datastores") or exists (select 1 from "users")) as "empty"',
+    ),
+
+    insertUser: prepare(insertSql('users', userColumns, false)),
+    insertTeam: prepare(insertSql('teams', teamColumns, false)),
+    insertTeamMember: prepare(insertSql('team_members', teamMemberColumns, false)),
+    insertTeamPermission: prepare(insertSql('team_permissions', teamPermissionColumns, false)),
+    insertDatastore: prepare(insertSql('datastores', datastoreColumns, false)),
+
+    datastoreExists: prepare('select 1 as "found" from "datastores" where "id" = ?'),
+    containerExists: prepare('select 1 as "found" from "containers" where "id" = ?'),
+    computedFilesOver: prepare(
+      `select "id" from "containers" where "container_type" = 'computed_file' and "source_container_id" = @id and "id" <> @id order by "id"`,
+    ),
+    deleteFieldsOf: prepare('delete from "fields" where "container_id" = ?'),
+    deleteChecksOf: prepare('delete from "quality_checks" where "container_id" = ?'),
+    deleteComputedFieldsOf: prepare('delete from "computed_fields" where "container_id" = ?'),
+
+    insertContainer: prepare(insertSql('containers', containerColumns, false)),
+    insertContainerWithId: prepare(insertSql('containers', containerColumns, true)),
+    updateContainer: prepare(updateSql('containers', containerColumns)),
+    deleteContainer: prepare('delete from "containers" where "id" = ?'),
+
+    insertField: prepare(insertSql('fields', fieldColumns, false)),
+    insertFieldWithId: prepare(insertSql('fields', fieldColumns, true)),
+    updateField: prepare(updateSql('fields', fieldColumns)),
+    deleteField: prepare('delete from "fields" where "id" = ?'),
+
+    insertCheck: prepare(insertSql('quality_checks', checkColumns, false)),
+    insertCheckWithId: prepare(insertSql('quality_checks', checkColumns, true)),
+    updateCheck: prepare(updateSql('quality_checks', checkColumns)),
+    deleteCheck: prepare('delete from "quality_checks" where "id" = ?'),
+    listChecks: prepare('select * from "quality_checks" where "container_id" = ? order by "id"'),
+    getChecks: prepare(
+      'select * from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"',
+    ),
+
+    insertComputedField: prepare(insertSql('computed_fields', computedFieldColumns, false)),
+    insertComputedFieldWithId: prepare(insertSql('computed_fields', computedFieldColumns, true)),
+    updateComputedField: prepare(updateSql('computed_fields', computedFieldColumns)),
+    deleteComputedField: prepare('delete from "computed_fields" where "id" = ?'),
+
+    insertLineage: prepare(insertSql('lineage', lineageColumns, false)),
+    findLineage: prepare(
+      `select "entity_type", "source_entity_id", "destination_scope_id", "destination_entity_id" from "lineage"
+       where "entity_type" = ? and "destination_scope_id" = ? and "source_entity_id" in (select "value" from json_each(?))
+       order by "seq" desc`,
+    ),
+
+    insertResult: prepare(insertSql('results', resultColumns, false)),
+    addToStatus: prepare(
+      `update "operations" set "created" = "created" + @created, "updated" = "updated" + @updated,
+       "skipped" = "skipped" + @skipped, "failed" = "failed" + @failed where "id" = @id`,
+    ),
+  };
+}

@@ -1,0 +1,160 @@
+import type { CommitUnit, Container, DistributiveOmit, EntityType, EntityWrite, WorldEdit } from '@promote/core';
+import type BetterSqlite3 from 'better-sqlite3';
+import { toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues } from './rows.js';
+import type { Statements } from './statements.js';
+
+/*
+ * The synchronous writes of `commit` and `applyEdits`, run inside a `BEGIN IMMEDIATE` transaction:
+ * any throw rolls the whole call back. References are checked here rather than left to the
+ * foreign keys alone, so that the store refuses the same writes on a handle without
+ * `foreign_keys = ON` and says what is missing.
+ */
+
+/**
+ * Throws when a unit contradicts itself — a defect of the caller, refused before anything is
+ * written: `created` needs a create write and no destination id; `updated` an update write of its
+ * destination entity; `skipped` no write and a destination entity (its lineage link points there);
+ * `failed` no write. A write must be of the unit's entity type.
+ */
+export function checkUnitShape(unit: CommitUnit): void {
+  const { write } = unit;
+  const name = `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id}`;
+  switch (unit.result) {
+    case 'created':
+      if (write === undefined || !isCreate(write)) throw new Error(`${name} has no create write`);
+      if (unit.destination_entity_id !== null) {
+        throw new Error(`${name} must have destination_entity_id null: the store assigns it`);
+      }
+      break;
+    case 'updated':
+      if (write === undefined || isCreate(write)) throw new Error(`${name} has no update write`);
+      if (write.value.id !== unit.destination_entity_id) {
+        throw new Error(`${name} writes entity ${write.value.id} but names destination ${String(unit.destination_entity_id)}`);
+      }
+      break;
+    case 'skipped':
+      if (write !== undefined) throw new Error(`${name} must not write`);
+      if (unit.destination_entity_id === null) throw new Error(`${name} has no destination entity`);
+      break;
+    case 'failed':
+      if (write !== undefined) throw new Error(`${name} must not write`);
+      break;
+  }
+  if (write !== undefined && !writeFits(unit.entity_type, write)) {
+    throw new Error(`${name} carries a ${write.kind} write of another entity type`);
+  }
+}
+
+/** Applies one world edit (or entity write); returns the entity's id, the assigned one for a creation. */
+export function applyEdit(statements: Statements, edit: WorldEdit): number {
+  switch (edit.kind) {
+    case 'create_check':
+      requireContainer(statements, edit.value.container_id, 'a quality check');
+      return insertedId(statements.insertCheck.run(toCheckValues(edit.value)));
+    case 'update_check':
+      requireContainer(statements, edit.value.container_id, 'a quality check');
+      return updated(statements.updateCheck.run({ ...toCheckValues(edit.value), id: edit.value.id }), 'Quality check', edit.value.id);
+    case 'create_computed_field':
+      requireContainer(statements, edit.value.container_id, 'a computed field');
+      return insertedId(statements.insertComputedField.run(toComputedFieldValues(edit.value)));
+    case 'update_computed_field':
+      requireContainer(statements, edit.value.container_id, 'a computed field');
+      return updated(
+        statements.updateComputedField.run({ ...toComputedFieldValues(edit.value), id: edit.value.id }),
+        'Computed field',
+        edit.value.id,
+      );
+    case 'create_field':
+      requireContainer(statements, edit.value.container_id, 'a field');
+      return insertedId(statements.insertField.run(toFieldValues(edit.value)));
+    case 'update_field':
+      requireContainer(statements, edit.value.container_id, 'a field');
+      return updated(statements.updateField.run({ ...toFieldValues(edit.value), id: edit.value.id }), 'Field', edit.value.id);
+    case 'create_container':
+      requireContainerReferences(statements, edit.value);
+      return insertedId(statements.insertContainer.run(toContainerValues(edit.value)));
+    case 'update_container':
+      requireContainerReferences(statements, edit.value);
+      return updated(
+        statements.updateContainer.run({ ...toContainerValues(edit.value), id: edit.value.id }),
+        'Container',
+        edit.value.id,
+      );
+    case 'delete':
+      deleteEntity(statements, edit.entity, edit.id);
+      return edit.id;
+  }
+}
+
+/**
+ * Deletes one entity. A container takes its fields, checks and computed fields with it, and is
+ * refused while another computed file uses it as its source. Lineage links are never deleted.
+ */
+function deleteEntity(statements: Statements, entity: Extract<WorldEdit, { kind: 'delete' }>['entity'], id: number): void {
+  switch (entity) {
+    case 'quality_check':
+      updated(statements.deleteCheck.run(id), 'Quality check', id);
+      return;
+    case 'computed_field':
+      updated(statements.deleteComputedField.run(id), 'Computed field', id);
+      return;
+    case 'field':
+      updated(statements.deleteField.run(id), 'Field', id);
+      return;
+    case 'container': {
+      const user = statements.computedFilesOver.get({ id });
+      if (user !== undefined) {
+        throw new Error(`Cannot delete container ${id}: computed file ${user.id} uses it as its source`);
+      }
+      statements.deleteFieldsOf.run(id);
+      statements.deleteChecksOf.run(id);
+      statements.deleteComputedFieldsOf.run(id);
+      updated(statements.deleteContainer.run(id), 'Container', id);
+      return;
+    }
+  }
+}
+
+function requireContainer(statements: Statements, containerId: number, what: string): void {
+  if (statements.containerExists.get(containerId) === undefined) {
+    throw new Error(`Container ${containerId} of ${what} does not exist`);
+  }
+}
+
+function requireContainerReferences(statements: Statements, container: DistributiveOmit<Container, 'id'>): void {
+  if (statements.datastoreExists.get(container.datastore_id) === undefined) {
+    throw new Error(`Datastore ${container.datastore_id} of a container does not exist`);
+  }
+  if (container.container_type === 'computed_file') {
+    requireContainer(statements, container.source_container_id, 'the source of a computed file');
+  }
+}
+
+type CreateWrite = Extract<EntityWrite, { readonly kind: `create_${string}` }>;
+
+function isCreate(write: EntityWrite): write is CreateWrite {
+  return write.kind === 'create_check' || write.kind === 'create_computed_field' || write.kind === 'create_container';
+}
+
+function writeFits(entityType: EntityType, write: EntityWrite): boolean {
+  switch (write.kind) {
+    case 'create_check':
+    case 'update_check':
+      return entityType === 'quality_check';
+    case 'create_computed_field':
+    case 'update_computed_field':
+      return entityType === 'computed_field';
+    case 'create_container':
+    case 'update_container':
+      return write.value.container_type === entityType;
+  }
+}
+
+function insertedId(info: BetterSqlite3.RunResult): number {
+  return Number(info.lastInsertRowid);
+}
+
+function updated(info: BetterSqlite3.RunResult, entity: string, id: number): number {
+  if (info.changes !== 1) throw new Error(`${entity} ${id} does not exist`);
+  return id;
+}
