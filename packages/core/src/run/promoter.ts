@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { err, ok, ResultAsync, safeTry } from 'neverthrow';
+import { err, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
 import type { User } from '../domain/entities.js';
 import type { EntityType } from '../domain/enums.js';
 import {
@@ -18,16 +18,16 @@ import {
   type ResultListQueryInput,
 } from '../domain/queries.js';
 import { promoteRequestSchema, type PromoteRequest } from '../domain/requests.js';
-import { conflict, describeError, notFound, unauthenticated, type PromoteError } from '../errors.js';
+import { conflict, describeError, notFound, unauthenticated, type PromoteError, type StoreFailureError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
 import { isoTimestamp, systemClock, type Clock } from '../ports/clock.js';
 import type { Dataplane, ValidationTarget } from '../ports/dataplane.js';
 import type { Profiler, ProfileRequest } from '../ports/profiler.js';
-import type { Store } from '../ports/store.js';
+import type { OperationPatch, Store } from '../ports/store.js';
 import { executePlans, type ExecutionEnd } from './execute-plans.js';
 import { planEntities, type PlanContext } from './plan-entities.js';
 import { prepareOperation, requirePermissions, type PreparedOperation } from './prepare.js';
-import { safeStore, type SafeStore } from './safe-store.js';
+import { fromStore, safeStore, type SafeStore } from './safe-store.js';
 import { startValidation } from './validate-plans.js';
 import { operationEnvelope, resultViews } from './views.js';
 
@@ -113,6 +113,8 @@ export function createPromoter(options: PromoterOptions): Promoter {
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
   const leasePollMs = options.leasePollMs ?? 100;
   const holderId = options.holderId ?? randomUUID();
+  const finishRetries = 6;
+  const finishRetryMs = 100;
   const tasks = new Map<number, Task>();
   const scopeTails = new Map<string, Promise<void>>();
   const now = () => isoTimestamp(clock.now());
@@ -194,29 +196,49 @@ export function createPromoter(options: PromoterOptions): Promoter {
 
   async function finishWithDefect(id: number, defect: unknown): Promise<void> {
     const text = defect instanceof Error ? defect.message : String(defect);
-    await store.updateOperation(id, { result: 'failure', end_time: now(), message: `Internal error: ${text}` });
+    await recordEnd(id, { result: 'failure', end_time: now(), message: `Internal error: ${text}` });
   }
 
-  async function acquireLease(scope: string, signal: AbortSignal): Promise<boolean> {
+  /**
+   * Records how an operation ended. The store may be failing right then (the reason the operation
+   * ends), so this retries with a growing pause before giving up; an operation that still could not
+   * be finished stays `running` and is found by `recover()` later.
+   */
+  async function recordEnd(id: number, patch: OperationPatch): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const updated = await store.updateOperation(id, patch);
+      if (updated.isOk() || attempt >= finishRetries) return;
+      await clock.sleep(finishRetryMs * 2 ** attempt);
+    }
+  }
+
+  /** Takes (or renews) this instance's lease on a scope; a store failure is returned, not thrown. */
+  const tryLease = (scope: string): ResultAsync<boolean, StoreFailureError> => {
     const leases = options.store.leases;
-    if (leases === undefined) return true;
+    if (leases === undefined) return okAsync(true);
+    const at = clock.now();
+    return fromStore(() => leases.tryAcquire(scope, holderId, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs))));
+  };
+
+  /** Waits for the scope's lease (§9): `acquired`, or how the operation ends without it. */
+  async function acquireLease(scope: string, signal: AbortSignal): Promise<'acquired' | ExecutionEnd> {
     for (;;) {
-      if (signal.aborted) return false;
-      const at = clock.now();
-      const acquired = await leases.tryAcquire(scope, holderId, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs)));
-      if (acquired) return true;
+      if (signal.aborted) return { kind: 'aborted' };
+      const acquired = await tryLease(scope);
+      if (acquired.isErr()) return { kind: 'store_failure', message: acquired.error.message };
+      if (acquired.value) return 'acquired';
       await clock.sleep(leasePollMs);
     }
   }
 
   async function processOperation(initial: OperationRecord, task: Task): Promise<void> {
     const scope = initial.destination_scope;
-    const leased = await acquireLease(scope, task.controller.signal);
+    const lease = await acquireLease(scope, task.controller.signal);
     try {
-      const end = await (leased && !task.controller.signal.aborted ? execute(initial, task) : Promise.resolve<ExecutionEnd>({ kind: 'aborted' }));
+      const end = lease === 'acquired' ? (task.controller.signal.aborted ? { kind: 'aborted' as const } : await execute(initial, task)) : lease;
       await finish(initial.id, end, task);
     } finally {
-      if (leased) await options.store.leases?.release(scope, holderId).catch(() => undefined);
+      if (lease === 'acquired') await options.store.leases?.release(scope, holderId).catch(() => undefined);
     }
     await requestProfiles(initial);
   }
@@ -272,13 +294,8 @@ export function createPromoter(options: PromoterOptions): Promoter {
         const current = await store.getOperation(operation.id);
         return current.isOk() && current.value?.result === 'aborted';
       },
-      afterCommit:
-        leases === undefined
-          ? undefined
-          : async () => {
-              const at = clock.now();
-              await leases.tryAcquire(operation.destination_scope, holderId, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs)));
-            },
+      // A failed renewal is not fatal: the next commit tells whether the store is still usable.
+      afterCommit: leases === undefined ? undefined : async () => void (await tryLease(operation.destination_scope)),
     });
   }
 
@@ -287,18 +304,22 @@ export function createPromoter(options: PromoterOptions): Promoter {
       // Aborted from another process: that process already recorded who and when.
       const current = await store.getOperation(id);
       if (task.abortedBy === null && current.isOk() && current.value?.result === 'aborted') return;
-      await store.updateOperation(id, { result: 'aborted', aborted_by: task.abortedBy, end_time: now() });
+      await recordEnd(id, { result: 'aborted', aborted_by: task.abortedBy, end_time: now() });
       return;
     }
     if (end.kind === 'store_failure') {
-      await store.updateOperation(id, { result: 'failure', end_time: now(), message: end.message });
+      await recordEnd(id, { result: 'failure', end_time: now(), message: end.message });
       return;
     }
     const operation = await store.getOperation(id);
-    if (operation.isErr() || operation.value === undefined) return;
+    if (operation.isErr() || operation.value === undefined) {
+      const message = operation.isErr() ? operation.error.message : `Operation ${id} not found`;
+      await recordEnd(id, { result: 'failure', end_time: now(), message });
+      return;
+    }
     const { status } = operation.value;
     const succeeded = status.created + status.updated + status.skipped > 0;
-    await store.updateOperation(id, {
+    await recordEnd(id, {
       result: status.total === 0 || succeeded ? 'success' : 'failure',
       end_time: now(),
       message: status.total === 0 ? messages.noEntities : null,
