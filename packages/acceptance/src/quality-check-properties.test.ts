@@ -47,79 +47,9 @@ const outcome = (operation: Pick<OperationView, 'results'>) =>
     changes: result.changes ?? null,
   }));
 
+// Idempotence, plan = run, counts, lineage, no orphans, denial and abort are the testkit's engine
+// properties (engine-properties.test.ts); this file keeps what is specific to checks.
 describe('quality-check promotion properties', () => {
-  test.prop([worldAndRequest(fc.constantFrom(true, undefined))], runs)('promoting twice gives only skipped and writes nothing', async ({ pw, request }) => {
-    const { promoter, store } = engine(pw.world);
-    const first = await runToEnd(promoter, actorOf(pw), request);
-    const between = entities(await store.exportWorld());
-    const second = await runToEnd(promoter, actorOf(pw), request);
-    // A draft promotion fails only when updating an active destination check fails validation;
-    // such a source fails again, the same way. Everything else is skipped.
-    expect(second.results.map((result) => result.result)).toEqual(first.results.map((result) => (result.result === 'failed' ? 'failed' : 'skipped')));
-    expect(second.results.filter((result) => result.result === 'failed').map((result) => result.message)).toEqual(
-      first.results.filter((result) => result.result === 'failed').map((result) => result.message),
-    );
-    expect(entities(await store.exportWorld())).toEqual(between);
-    expect(second.results.map((result) => result.destination_entity_id)).toEqual(first.results.map((result) => result.destination_entity_id));
-  });
-
-  test.prop([worldAndRequest()], runs)('a plan equals the run that follows it, and writes nothing', async ({ pw, request }) => {
-    const { promoter, store } = engine(pw.world);
-    const before = await store.exportWorld();
-    const plan = (await promoter.plan(actorOf(pw), request))._unsafeUnwrap();
-    expect(await store.exportWorld()).toEqual(before);
-    expect((await store.listOperations({ page: 1, size: 1 })).total).toBe(0);
-    const run = await runToEnd(promoter, actorOf(pw), request);
-    expect(outcome(plan)).toEqual(outcome(run));
-    expect(plan.status).toEqual(run.status);
-    expect(plan.result).toBe(run.result);
-  });
-
-  test.prop([worldAndRequest()], runs)('counts add up to total, and total is the selection', async ({ pw, request }) => {
-    const { promoter, store } = engine(pw.world);
-    const operation = await runToEnd(promoter, actorOf(pw), request);
-    const { total, created, updated, skipped, failed } = operation.status;
-    expect(created + updated + skipped + failed).toBe(total);
-    expect(operation.results).toHaveLength(total);
-    for (const value of ['created', 'updated', 'skipped', 'failed'] as const) {
-      expect(operation.results.filter((result) => result.result === value)).toHaveLength(operation.status[value]);
-    }
-    const destination = checksOf(await store.exportWorld(), pw.destination.containerId);
-    expect(destination.length).toBe(checksOf(pw.world, pw.destination.containerId).length + created);
-    expect(operation.result).toBe(total === 0 || failed < total ? 'success' : 'failure');
-  });
-
-  test.prop([worldAndRequest(fc.constant(true)), fc.string({ minLength: 1, maxLength: 12 }), fc.string({ minLength: 1, maxLength: 12 })], runs)(
-    'lineage survives edits and renames on either side: update, never a duplicate',
-    async ({ pw, request }, sourceText, destinationText) => {
-      const { promoter, store } = engine(pw.world);
-      const first = await runToEnd(promoter, actorOf(pw), request);
-      const promoted = first.results.filter((result) => result.result !== 'failed');
-      const world = await store.exportWorld();
-      const byId = new Map(world.quality_checks.map((check) => [check.id, check]));
-      const edits = promoted.flatMap((result, index) => {
-        const source = byId.get(result.source_entity_id) as QualityCheck;
-        const destination = byId.get(result.destination_entity_id as number) as QualityCheck;
-        return [
-          { kind: 'update_check' as const, value: { ...source, description: `${sourceText} ${index}`, properties: { ...source.properties, edited: index } } },
-          { kind: 'update_check' as const, value: { ...destination, description: `${destinationText} ${index}`, tags: [...destination.tags, 'renamed'] } },
-        ];
-      });
-      await store.applyEdits(edits);
-      const countBefore = checksOf(await store.exportWorld(), pw.destination.containerId).length;
-      const second = await runToEnd(promoter, actorOf(pw), request);
-      const secondBySource = new Map(second.results.map((result) => [result.source_entity_id, result]));
-      for (const result of promoted) {
-        const again = secondBySource.get(result.source_entity_id);
-        // An update of an active destination check is validated and may fail; either way it is the same entity.
-        expect(['updated', 'failed']).toContain(again?.result);
-        expect(again?.destination_entity_id).toBe(result.destination_entity_id);
-      }
-      expect(checksOf(await store.exportWorld(), pw.destination.containerId).length).toBe(countBefore + second.status.created);
-      expect(second.status.created).toBe(0);
-    },
-  );
-
   test.prop([worldAndRequest(fc.constant(true))], runs)('field resolution is case-insensitive and keeps the destination casing', async ({ pw, request }) => {
     const { promoter, store } = engine(pw.world);
     const operation = await runToEnd(promoter, actorOf(pw), request);

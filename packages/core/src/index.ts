@@ -89,3 +89,7 @@ export {
   type ValidationCall,
 } from './dataplane/reference-dataplane.js';
 export { loadWorld, exportWorldSnapshot } from './world/load-world.js';
+export { computedFieldParents, closeOverParents, topologicalOrder, expressionIdentifiers, namesUsedBy } from './plan/computed-field-dependencies.js';
+export { planComputedFields, type ComputedFieldPlanInput } from './plan/plan-computed-fields.js';
+export { planComputedContainers, type ComputedContainerPlanInput } from './plan/plan-containers.js';
+export { selectComputedFields, selectComputedTables, selectComputedFiles } from './plan/select-computed.js';

@@ -1,2 +1,3 @@
 export * from './conformance/index.js';
 export * from './arbitraries/index.js';
+export * from './properties/index.js';

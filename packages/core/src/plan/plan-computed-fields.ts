@@ -83,7 +83,12 @@ export function planComputedFields(input: ComputedFieldPlanInput): EntityPlan[] 
     const used = namesUsedBy(source).filter(
       (name, index) => index < source.source_fields.length || sourceNames.has(name.toLowerCase()),
     );
-    const missing = used.filter((name) => name.toLowerCase() !== source.name.toLowerCase() && namespace.resolve(name) === undefined);
+    const missing = used.filter(
+      (name, index) =>
+        name.toLowerCase() !== source.name.toLowerCase() &&
+        namespace.resolve(name) === undefined &&
+        used.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index,
+    );
     if (missing.length > 0) {
       const parentFailed = missing.some((name) => sourceComputedNames.has(name.toLowerCase()));
       return failed(

@@ -18,3 +18,27 @@ export { arbSourceEdit, arbDestinationEdit, editToWorldEdits, type EditIntent } 
 export { applyWorldEdits } from './apply-world-edits.js';
 export { arbJsonBody, arbValidPromoteBody } from './arb-json-body.js';
 export { applyCasing, arbCasing, type Casing } from './casing.js';
+export type { WorldUsers } from './arb-helpers.js';
+export {
+  arbComputedFieldWorld,
+  computedFieldTagPool,
+  type ComputedFieldWorld,
+  type ComputedFieldWorldOptions,
+} from './arb-computed-field-world.js';
+export { arbComputedFieldRequest, type ComputedFieldRequestInput } from './arb-computed-field-request.js';
+export {
+  arbComputedContainerWorld,
+  computedContainerTagPool,
+  type ComputedContainerKind,
+  type ComputedContainerWorld,
+  type ComputedContainerWorldOptions,
+  type ComputedFileWorld,
+  type ComputedTableWorld,
+  type DatastoreScope,
+} from './arb-computed-container-world.js';
+export {
+  arbComputedTableRequest,
+  arbComputedFileRequest,
+  type ComputedTableRequestInput,
+  type ComputedFileRequestInput,
+} from './arb-computed-container-request.js';
