@@ -1,9 +1,14 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { createPromoter, createReferenceDataplane, steppingClock, type Promoter, type Store } from '@promote/core';
+import { createPromoter, createReferenceDataplane, type Clock, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { openSqliteStore } from '@promote/store-sqlite';
 import {
+  arbComputedContainerWorld,
+  arbComputedFieldRequest,
+  arbComputedFieldWorld,
+  arbComputedFileRequest,
+  arbComputedTableRequest,
   arbDestinationEdit,
   arbPromotionWorld,
   arbQualityCheckRequest,
@@ -20,24 +25,50 @@ type Command =
   | { readonly kind: 'abort-then-resume'; readonly request: Record<string, unknown> }
   | { readonly kind: 'edit'; readonly edit: EditIntent };
 
-const scenario = arbPromotionWorld({ maxChecks: 8 }).chain((pw) =>
+/** A world, its acting user, and the requests (and edits) that make sense in it, for any promote type. */
+interface Setting {
+  readonly world: PromotionWorld['world'];
+  readonly actor: number;
+  readonly request: fc.Arbitrary<Record<string, unknown>>;
+  readonly edit?: fc.Arbitrary<EditIntent> | undefined;
+}
+
+const settings: fc.Arbitrary<Setting> = fc.oneof(
+  arbPromotionWorld({ maxChecks: 8 }).map(
+    (pw): Setting => ({ world: pw.world, actor: pw.actor.userId, request: arbQualityCheckRequest(pw) as fc.Arbitrary<Record<string, unknown>>, edit: fc.oneof(arbSourceEdit(pw), arbDestinationEdit(pw)) }),
+  ),
+  arbComputedFieldWorld().map((cw): Setting => ({ world: cw.world, actor: cw.actor.userId, request: arbComputedFieldRequest(cw) as fc.Arbitrary<Record<string, unknown>> })),
+  arbComputedContainerWorld({ kind: 'computed_table' }).map((w): Setting => ({ world: w.world, actor: w.actor.userId, request: arbComputedTableRequest(w) as fc.Arbitrary<Record<string, unknown>> })),
+  arbComputedContainerWorld({ kind: 'computed_file' }).map((w): Setting => ({ world: w.world, actor: w.actor.userId, request: arbComputedFileRequest(w) as fc.Arbitrary<Record<string, unknown>> })),
+);
+
+const scenario = settings.chain((setting) =>
   fc
     .array(
       fc.oneof(
-        { weight: 3, arbitrary: arbQualityCheckRequest(pw).map((request): Command => ({ kind: 'run', request: request as Record<string, unknown> })) },
-        { weight: 1, arbitrary: arbQualityCheckRequest(pw).map((request): Command => ({ kind: 'plan', request: request as Record<string, unknown> })) },
-        { weight: 1, arbitrary: arbQualityCheckRequest(pw).map((request): Command => ({ kind: 'abort-then-resume', request: request as Record<string, unknown> })) },
-        { weight: 2, arbitrary: fc.oneof(arbSourceEdit(pw), arbDestinationEdit(pw)).map((edit): Command => ({ kind: 'edit', edit })) },
+        { weight: 3, arbitrary: setting.request.map((request): Command => ({ kind: 'run', request })) },
+        { weight: 1, arbitrary: setting.request.map((request): Command => ({ kind: 'plan', request })) },
+        { weight: 1, arbitrary: setting.request.map((request): Command => ({ kind: 'abort-then-resume', request })) },
+        ...(setting.edit === undefined ? [] : [{ weight: 2, arbitrary: setting.edit.map((edit): Command => ({ kind: 'edit', edit })) }]),
       ),
       { minLength: 1, maxLength: 6 },
     )
-    .map((commands) => ({ pw, commands })),
+    .map((commands) => ({ setting, commands })),
 );
 
+/** The destination scope of a request (§9): the container for checks and computed fields, else the datastore. */
+function scopeOf(request: Record<string, unknown>): string {
+  return request['type'] === 'promote_quality_check' || request['type'] === 'promote_computed_field'
+    ? `container:${String(request['destination_container_id'])}`
+    : `datastore:${String(request['destination_datastore_id'])}`;
+}
+
 /** Runs the commands on one store and returns everything observable: answers, operations with results, the final world. */
-async function observe(store: Store, pw: PromotionWorld, commands: readonly Command[]) {
-  const promoter: Promoter = createPromoter({ store, dataplane: createReferenceDataplane(), clock: steppingClock(), holderId: 'engine' });
-  const actor = { id: pw.actor.userId };
+async function observe(store: Store, setting: Setting, commands: readonly Command[]) {
+  // Time stands still, so that how long an engine waits for a lease cannot show in any timestamp.
+  const clock: Clock = { now: () => new Date('2026-03-10T14:30:00Z'), sleep: () => new Promise((resolve) => setImmediate(resolve)) };
+  const promoter: Promoter = createPromoter({ store, dataplane: createReferenceDataplane(), clock, holderId: 'engine' });
+  const actor = { id: setting.actor };
   const answers: unknown[] = [];
   for (const command of commands) {
     if (command.kind === 'edit') {
@@ -49,13 +80,18 @@ async function observe(store: Store, pw: PromotionWorld, commands: readonly Comm
       answers.push((await promoter.plan(actor, command.request)).map((plan) => ({ ...plan, start_time: null, end_time: null })));
       continue;
     }
+    // To abort deterministically before anything is processed, another holder keeps the scope's lease until the abort.
+    const scope = scopeOf(command.request);
+    const blocked = command.kind === 'abort-then-resume' && (await store.leases?.tryAcquire(scope, 'blocker', '2026-03-10T14:30:00Z', '2026-03-10T15:30:00Z')) === true;
     const started = await promoter.run(actor, command.request);
     if (started.isErr()) {
+      if (blocked) await store.leases?.release(scope, 'blocker');
       answers.push(started.error);
       continue;
     }
     if (command.kind === 'abort-then-resume') {
-      answers.push((await promoter.abort(actor, started.value.id)).map((operation) => operation.result));
+      answers.push((await promoter.abort(actor, started.value.id)).map((operation) => [operation.result, operation.results.length]));
+      if (blocked) await store.leases?.release(scope, 'blocker');
       answers.push((await promoter.resume(actor, started.value.id)).map((operation) => operation.result));
     }
     await promoter.waitFor(started.value.id);
@@ -67,13 +103,13 @@ async function observe(store: Store, pw: PromotionWorld, commands: readonly Comm
 }
 
 describe('the memory and SQLite stores agree', () => {
-  test.prop([scenario], { numRuns: fcNumRuns(15) })('same world, same commands → same answers, operations, results and destination', async ({ pw, commands }) => {
-    const memory = createMemoryStore({ world: pw.world });
+  test.prop([scenario], { numRuns: fcNumRuns(20) })('same world, same commands → same answers, operations, results and destination', async ({ setting, commands }) => {
+    const memory = createMemoryStore({ world: setting.world });
     const sqlite = await openSqliteStore({ filename: ':memory:' });
     try {
-      await sqlite.importWorld(pw.world);
-      const expected = await observe(memory, pw, commands);
-      const actual = await observe(sqlite, pw, commands);
+      await sqlite.importWorld(setting.world);
+      const expected = await observe(memory, setting, commands);
+      const actual = await observe(sqlite, setting, commands);
       expect(actual).toEqual(expected);
     } finally {
       await sqlite.close();
