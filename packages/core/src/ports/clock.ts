@@ -31,7 +31,7 @@ export function steppingClock(start = '2026-03-10T14:30:00.000Z', stepMs = 1000)
   };
 }
 
-/** ISO-8601 UTC without milliseconds when they are zero (`2026-03-10T14:30:00Z`), as the seed shows. */
+/** ISO-8601 UTC to the second (`2026-03-10T14:30:00Z`), as the seed shows timestamps. */
 export function isoTimestamp(date: Date): string {
-  return date.toISOString().replace('.000Z', 'Z');
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -27,7 +27,7 @@ import type { OperationPatch, Store } from '../ports/store.js';
 import { executePlans, type ExecutionEnd } from './execute-plans.js';
 import { planEntities, type PlanContext } from './plan-entities.js';
 import { prepareOperation, requirePermissions, type PreparedOperation } from './prepare.js';
-import { fromStore, safeStore, type SafeStore } from './safe-store.js';
+import { fromStore, safeStore } from './safe-store.js';
 import { startValidation } from './validate-plans.js';
 import { operationEnvelope, resultViews } from './views.js';
 
@@ -217,7 +217,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     const leases = options.store.leases;
     if (leases === undefined) return okAsync(true);
     const at = clock.now();
-    return fromStore(() => leases.tryAcquire(scope, holderId, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs))));
+    return fromStore(() => leases.tryAcquire(scope, holderId, at.toISOString(), new Date(at.getTime() + leaseTtlMs).toISOString()));
   };
 
   /** Waits for the scope's lease (§9): `acquired`, or how the operation ends without it. */
@@ -496,7 +496,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
           if (leases !== undefined) {
             const at = clock.now();
             const probe = `recovery:${holderId}`;
-            const free = await leases.tryAcquire(operation.destination_scope, probe, isoTimestamp(at), isoTimestamp(new Date(at.getTime() + leaseTtlMs))).catch(() => false);
+            const free = await leases.tryAcquire(operation.destination_scope, probe, at.toISOString(), new Date(at.getTime() + leaseTtlMs).toISOString()).catch(() => false);
             if (!free) continue;
             await leases.release(operation.destination_scope, probe).catch(() => undefined);
           }

@@ -1,0 +1,42 @@
+/** A stream the CLI writes to. */
+export interface OutputStream {
+  write(text: string): unknown;
+  /** Whether it is a terminal (progress bars are drawn on terminals only). */
+  readonly isTTY?: boolean | undefined;
+}
+
+/** What the CLI reads and writes besides files: injectable, so that it can run inside another program. */
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** Environment variables (`PORT`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Calls `handler` on SIGINT and SIGTERM until the returned function is called. Default (in
+   * `main.ts`): the process's signals.
+   */
+  readonly onSignal: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+}
+
+/** The process's own streams, environment and signals. */
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    onSignal(handler) {
+      const listener = (signal: NodeJS.Signals) => handler(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+      process.on('SIGINT', listener);
+      process.on('SIGTERM', listener);
+      return () => {
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
+      };
+    },
+  };
+}
+
+/** Writes lines (each ended by a newline). */
+export function writeLines(stream: OutputStream, lines: readonly string[]): void {
+  if (lines.length > 0) stream.write(`${lines.join('\n')}\n`);
+}

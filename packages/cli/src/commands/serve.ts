@@ -1,0 +1,163 @@
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createPromoter, createReferenceDataplane, storeFailure, type Store, type User, type World } from '@promote/core';
+import { createApp } from '@promote/http';
+import { err, errAsync, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
+import { parseOptions, stringOption, type OptionSpec } from '../arguments.js';
+import { exitCodes, type CliError, type ExitCode } from '../cli-error.js';
+import { writeLines, type CliIo } from '../cli-io.js';
+import { readWorldFile, systemReason } from '../input-files.js';
+import { openDatabase } from '../open-database.js';
+
+const options: OptionSpec = {
+  world: { type: 'string' },
+  db: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+};
+
+/** Defaults of `promote serve`. */
+export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 8080 } as const;
+
+/** Usage of `promote serve`. */
+export const serveUsage = [
+  'Usage: promote serve --world FILE [--db FILE] [--host H] [--port N]',
+  '',
+  'Serves the Promote API over a SQLite database, loading the world into it when it is empty.',
+  '',
+  `  --world FILE   world snapshot to load into an empty database (required then; checked always)`,
+  `  --db FILE      the database, created if missing; ':memory:' for a throwaway one (default ${serveDefaults.db})`,
+  `  --host H       interface to listen on (default ${serveDefaults.host})`,
+  `  --port N       port; 0 picks a free one (default: $PORT, else ${serveDefaults.port})`,
+  '',
+  'Ctrl+C (SIGINT) or SIGTERM stops it: no new requests, running operations finish, the database is closed.',
+];
+
+/** `promote serve`: resolves when the server has shut down after a signal. */
+export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {
+  return safeTry(async function* () {
+    const values = yield* parseOptions('serve', args, options);
+    const port = yield* portOf(stringOption(values, 'port'), io.env['PORT']);
+    const host = stringOption(values, 'host') ?? serveDefaults.host;
+    const dbPath = stringOption(values, 'db') ?? serveDefaults.db;
+    const worldPath = stringOption(values, 'world');
+    const world = worldPath === undefined ? undefined : yield* readWorldFile(worldPath);
+
+    const store = yield* openDatabase(dbPath, { create: true });
+    const prepared = await prepareStore(store, dbPath, worldPath, world);
+    if (prepared.isErr()) {
+      await store.close();
+      return err(prepared.error);
+    }
+    writeLines(io.stdout, prepared.value.notes);
+
+    const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+    const recovered = await promoter.recover();
+    if (recovered.isErr()) {
+      await store.close();
+      return err<never, CliError>({ kind: 'engine', error: recovered.error });
+    }
+    if (recovered.value.length > 0) {
+      writeLines(io.stdout, [`Marked ${recovered.value.length} interrupted operation(s) as aborted: ${recovered.value.join(', ')} (resume them with PUT /api/operations/resume/{id})`]);
+    }
+
+    const app = createApp({ promoter, store, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
+    const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
+    const listening = await listen(server, host, port);
+    if (listening.isErr()) {
+      await promoter.close();
+      await store.close();
+      return err(listening.error);
+    }
+    const base = `http://${host.includes(':') ? `[${host}]` : host}:${listening.value.port}`;
+    writeLines(io.stdout, [`Listening on ${base}`, ...tokenLines(prepared.value.users, base), `API reference: ${base}/api/docs`, 'Press Ctrl+C to stop.']);
+
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stopSignals = io.onSignal((signal) => {
+        if (stopping) {
+          io.stderr.write(`${signal} again: stopping now, running operations are left for recovery\n`);
+          process.exit(exitCodes.failure);
+        }
+        stopping = true;
+        io.stdout.write(`${signal}: shutting down (waiting for running operations; press Ctrl+C again to stop at once)\n`);
+        server.close(() => undefined);
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        void (async () => {
+          await promoter.close();
+          if ('closeAllConnections' in server) server.closeAllConnections();
+          await store.close();
+          stopSignals();
+          resolve();
+        })();
+      });
+    });
+    writeLines(io.stdout, ['Stopped.']);
+    return ok(exitCodes.success);
+  });
+}
+
+interface PreparedStore {
+  readonly notes: string[];
+  /** The users of the world in the database (for their tokens). */
+  readonly users: readonly User[];
+}
+
+/** Loads the world into an empty database; uses the one already there otherwise. */
+function prepareStore(store: Store, dbPath: string, worldPath: string | undefined, world: World | undefined): ResultAsync<PreparedStore, CliError> {
+  const engine = (cause: unknown): CliError => ({ kind: 'engine', error: storeFailure(cause) });
+  return ResultAsync.fromPromise(store.isEmpty(), engine).andThen((empty) => {
+    if (empty) {
+      if (world === undefined || worldPath === undefined) return err<PreparedStore, CliError>({ kind: 'empty_database', path: dbPath });
+      return ResultAsync.fromPromise(store.importWorld(world), engine).map(() => ({
+        notes: [
+          `Loaded ${worldPath} into ${dbPath}: ${world.datastores.length} datastores, ${world.containers.length} containers, ${world.quality_checks.length} quality checks, ${world.computed_fields.length} computed fields, ${world.users.length} users`,
+        ],
+        users: world.users,
+      }));
+    }
+    return ResultAsync.fromPromise(store.exportWorld(), engine).andThen((stored) =>
+      okAsync({
+        notes: [`Using the world already in ${dbPath}${worldPath === undefined ? '' : ` (${worldPath} not loaded: the database is not empty; delete it to start over)`}`],
+        users: stored.users,
+      }),
+    );
+  });
+}
+
+function tokenLines(users: readonly User[], base: string): string[] {
+  const withTokens = users.filter((user): user is User & { token: string } => user.token !== undefined);
+  if (withTokens.length === 0) return [];
+  const width = Math.max(...withTokens.map((user) => user.email.length));
+  const example = withTokens[0];
+  return [
+    'Bearer tokens of the users:',
+    ...withTokens.map((user) => `  ${user.email.padEnd(width)}  ${user.role.padEnd(7)}  ${user.token}`),
+    ...(example === undefined ? [] : [`Try: curl -H "Authorization: Bearer ${example.token}" ${base}/api/datastores`]),
+  ];
+}
+
+function portOf(option: string | undefined, environment: string | undefined): ResultAsync<number, CliError> {
+  const [text, source] = option !== undefined ? [option, '--port'] : environment !== undefined && environment !== '' ? [environment, 'PORT'] : [undefined, ''];
+  if (text === undefined) return okAsync(serveDefaults.port);
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65_535) return errAsync({ kind: 'usage', command: 'serve', message: `${source} must be a port number 0..65535, not '${text}'` });
+  return okAsync(port);
+}
+
+function listen(server: ReturnType<typeof createAdaptorServer>, host: string, port: number): ResultAsync<AddressInfo, CliError> {
+  return ResultAsync.fromPromise(
+    new Promise<AddressInfo>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve(server.address() as AddressInfo);
+      });
+    }),
+    (cause): CliError => ({ kind: 'listen', address: `${host}:${port}`, reason: systemReason(cause) }),
+  );
+}
+
+function describeDefect(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,92 @@
+import { createPromoter, createReferenceDataplane, exportWorldSnapshot, steppingClock, type Actor, type Promoter } from '@promote/core';
+import { createMemoryStore } from '@promote/store-memory';
+import { err, ok, ResultAsync, safeTry } from 'neverthrow';
+import { parseOptions, stringOption, stringOptions, type OptionSpec } from '../arguments.js';
+import type { CliError, ExitCode } from '../cli-error.js';
+import { writeLines, type CliIo } from '../cli-io.js';
+import { readJsonFile, readWorldFile, writeJsonFile } from '../input-files.js';
+import { outcomeJson, outcomeReport, outcomesExitCode, type RequestOutcome } from './engine-outcome.js';
+
+const options: OptionSpec = {
+  world: { type: 'string' },
+  as: { type: 'string' },
+  request: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  'world-out': { type: 'string' },
+};
+
+/** Usage of `promote simulate` and `promote plan`. */
+export function simulateUsage(command: 'simulate' | 'plan'): string[] {
+  const what =
+    command === 'simulate'
+      ? 'Runs promote requests offline, in memory, with the reference Dataplane, in order and each to completion, on one copy of the world.'
+      : 'Plans promote requests offline (dry run): what each would do on the world as it is. Nothing is written.';
+  return [
+    `Usage: promote ${command} --world FILE --as EMAIL --request FILE [--request FILE …] [--json] [--world-out FILE]`,
+    '',
+    what,
+    '',
+    '  --world FILE       world snapshot (JSON, see docs/examples/world.json)',
+    '  --as EMAIL         the acting user, a user of the world',
+    '  --request FILE     a request body (JSON, as for POST /api/operations/run); repeat for several',
+    '  --json             print a JSON array: per request, the operation or {"status", "detail"}',
+    '  --world-out FILE   write the final world snapshot (with lineage) to FILE',
+    '',
+    'Exit code: 0 all accepted and none failed, 1 an operation ended in failure, 2 a request was refused.',
+  ];
+}
+
+/** `promote simulate` (or, with `dryRun`, `promote plan`). */
+export function simulate(command: 'simulate' | 'plan', args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {
+  return safeTry(async function* () {
+    const values = yield* parseOptions(command, args, options, ['world', 'as', 'request']);
+    const worldPath = stringOption(values, 'world') ?? '';
+    const email = stringOption(values, 'as') ?? '';
+    const requestPaths = stringOptions(values, 'request');
+    const worldOut = stringOption(values, 'world-out');
+
+    const world = yield* readWorldFile(worldPath);
+    const requests: { readonly path: string; readonly body: unknown }[] = [];
+    for (const path of requestPaths) requests.push({ path, body: yield* readJsonFile(path, 'Request file') });
+
+    const store = createMemoryStore({ world });
+    const user = await store.findUser({ email });
+    if (user === undefined) return err<never, CliError>({ kind: 'unknown_user', email, known: world.users.map((known) => known.email) });
+    const actor: Actor = { id: user.id };
+    const promoter = createPromoter({ store, dataplane: createReferenceDataplane(), clock: steppingClock() });
+
+    const outcomes: RequestOutcome[] = [];
+    for (const [index, request] of requests.entries()) {
+      const label = `Request ${index + 1} (${request.path})`;
+      const outcome = command === 'plan' ? await planOne(promoter, actor, request.body, label) : await runOne(promoter, actor, request.body, label);
+      if (outcome.isErr()) return err<never, CliError>({ kind: 'engine', error: outcome.error });
+      outcomes.push(outcome.value);
+    }
+    await promoter.close();
+
+    if (worldOut !== undefined) {
+      const snapshot = yield* exportWorldSnapshot(store).mapErr((error): CliError => ({ kind: 'engine', error }));
+      yield* writeJsonFile(worldOut, snapshot);
+    }
+    if (values['json'] === true) {
+      io.stdout.write(`${JSON.stringify(outcomes.map(outcomeJson), null, 2)}\n`);
+    } else {
+      writeLines(io.stdout, outcomes.flatMap((outcome, index) => [...(index === 0 ? [] : ['']), ...outcomeReport(outcome)]));
+    }
+    return ok(outcomesExitCode(outcomes));
+  });
+}
+
+/** Runs one request to completion. A refusal is an outcome; only a store failure is an error. */
+async function runOne(promoter: Promoter, actor: Actor, body: unknown, label: string) {
+  const started = await promoter.run(actor, body);
+  if (started.isErr()) return started.error.kind === 'store_failure' ? err(started.error) : ok<RequestOutcome>({ kind: 'refused', label, error: started.error });
+  await promoter.waitFor(started.value.id);
+  return (await promoter.getOperation(actor, started.value.id)).map((view): RequestOutcome => ({ kind: 'done', view }));
+}
+
+async function planOne(promoter: Promoter, actor: Actor, body: unknown, label: string) {
+  const planned = await promoter.plan(actor, body);
+  if (planned.isErr()) return planned.error.kind === 'store_failure' ? err(planned.error) : ok<RequestOutcome>({ kind: 'refused', label, error: planned.error });
+  return ok<RequestOutcome>({ kind: 'done', view: planned.value });
+}

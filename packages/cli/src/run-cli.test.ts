@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadWorld } from '@promote/core';
+import { openSqliteStore } from '@promote/store-sqlite';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { CliIo } from './cli-io.js';
+import { progressBar } from './render/progress-bar.js';
+import { runCli } from './run-cli.js';
+import { removeTempDirectories, root, tempDirectory } from './testing/built-cli.js';
+
+/** An in-process io that records what is written. */
+function recordingIo(options: { readonly tty?: boolean; readonly env?: Record<string, string> } = {}) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const io: CliIo = {
+    stdout: { write: (text: string) => stdout.push(text), isTTY: options.tty ?? false },
+    stderr: { write: (text: string) => stderr.push(text), isTTY: options.tty ?? false },
+    env: options.env ?? {},
+    onSignal: () => () => undefined,
+  };
+  return { io, stdout: () => stdout.join(''), stderr: () => stderr.join('') };
+}
+
+async function exampleDatabase(): Promise<string> {
+  const db = join(tempDirectory(), 'promote.sqlite');
+  const store = await openSqliteStore({ filename: db });
+  await loadWorld(store, JSON.parse(readFileSync(join(root, 'docs/examples/world.json'), 'utf8')));
+  await store.close();
+  return db;
+}
+
+afterAll(removeTempDirectories);
+
+const qcAllActive = join(root, 'docs/examples/requests/qc-all-active.json');
+
+describe('progressBar', () => {
+  test('processed / total, filled in proportion', () => {
+    expect(progressBar(0, 4, 8)).toBe('[░░░░░░░░] 0/4');
+    expect(progressBar(2, 4, 8)).toBe('[████░░░░] 2/4');
+    expect(progressBar(25, 25, 4)).toBe('[████] 25/25');
+    expect(progressBar(7, 25, 4)).toBe('[█░░░]  7/25');
+    expect(progressBar(0, 0, 4)).toBe('[████] 0/0');
+  });
+});
+
+describe('promote run: the progress bar', () => {
+  test('is drawn on a terminal, on stderr, and ends at processed / total', async () => {
+    const db = await exampleDatabase();
+    const { io, stdout, stderr } = recordingIo({ tty: true });
+    expect(await runCli(['run', '--db', db, '--as', 'jane@example.com', '--request', qcAllActive], io)).toBe(0);
+    expect(stderr()).toMatch(/\r\[█{30}\] 25\/25\x1b\[K\n$/);
+    expect(stdout()).toContain('25 total: 19 created, 2 updated, 1 skipped, 3 failed');
+    expect(stdout()).not.toContain('█');
+  });
+
+  test('is not drawn when stderr is not a terminal', async () => {
+    const db = await exampleDatabase();
+    const { io, stderr } = recordingIo({ tty: false });
+    expect(await runCli(['run', '--db', db, '--as', 'jane@example.com', '--request', qcAllActive], io)).toBe(0);
+    expect(stderr()).toBe('');
+  });
+});
+
+describe('runCli in process', () => {
+  test('user errors are one line on stderr, prefixed by the command', async () => {
+    const { io, stdout, stderr } = recordingIo();
+    expect(await runCli(['export'], io)).toBe(2);
+    expect(stderr()).toBe('promote export: missing --db (see: promote export --help)\n');
+    expect(stdout()).toBe('');
+  });
+
+  test('a defect is one line, exit 1, no stack', async () => {
+    const { io, stderr } = recordingIo();
+    const exploding: CliIo = { ...io, stdout: { write: () => { throw new Error('EPIPE: broken pipe\n    at Socket.write (node:net:1:1)'); } } };
+    const db = await exampleDatabase();
+    expect(await runCli(['export', '--db', db], exploding)).toBe(1);
+    expect(stderr()).toBe('promote export: internal error: EPIPE: broken pipe\n');
+  });
+});

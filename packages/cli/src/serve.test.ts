@@ -1,0 +1,173 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { buildCli, promote, removeTempDirectories, root, startPromote, tempDirectory } from './testing/built-cli.js';
+
+const exampleWorld = join(root, 'docs/examples/world.json');
+const seedBody = (name: string): unknown => JSON.parse(readFileSync(join(root, 'docs/examples/requests', `${name}.json`), 'utf8'));
+
+interface Server {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly base: string;
+  /** Everything printed on stdout so far. */
+  output(): string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+const started: ChildProcessWithoutNullStreams[] = [];
+
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** Starts `promote serve …` and waits for its `Listening on http://HOST:PORT` line. */
+async function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Server> {
+  const child = startPromote(['serve', ...args], { env });
+  started.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)), 30_000);
+    child.stdout.on('data', () => {
+      const match = /^Listening on (http:\/\/[^\s]+)$/m.exec(stdout);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`));
+    });
+  });
+  return {
+    child,
+    base,
+    output: () => stdout,
+    async stop() {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      return code;
+    },
+  };
+}
+
+async function api(base: string, method: string, path: string, body?: unknown, token = 'jane-token') {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+async function pollUntilFinished(base: string, id: number) {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const answer = await api(base, 'GET', `/api/operations/${id}`);
+    if (answer.status !== 200 || answer.body.result !== 'running') return answer;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`operation ${id} never finished`);
+}
+
+beforeAll(buildCli, 180_000);
+afterAll(removeTempDirectories);
+
+describe('promote serve', () => {
+  test('--port 0 --db :memory: serves the example world; the seed\'s example bodies work as written', async () => {
+    const server = await serve(['--world', exampleWorld, '--port', '0', '--db', ':memory:']);
+    expect(server.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.output()).toMatch(/jane@example\.com\s+member\s+jane-token/);
+    expect(server.output()).toMatch(/admin@example\.com\s+admin\s+admin-token/);
+
+    const started = await api(server.base, 'POST', '/api/operations/run', seedBody('qc-seed'));
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ id: 1, result: 'running', status: { total: 5 } });
+    const finished = await pollUntilFinished(server.base, started.body.id);
+    expect(finished.body).toMatchObject({ result: 'success', status: { total: 5, created: 3, updated: 1, skipped: 1, failed: 0 } });
+    expect(finished.body.results[0]).toMatchObject({ source_entity_id: 101, result: 'created', destination_entity_id: 201, message: null });
+
+    const created = await api(server.base, 'GET', `/api/operations/${started.body.id}/quality-checks?promote_result=created`);
+    expect(created.status).toBe(200);
+    expect(created.body.total).toBe(3);
+    expect(created.body.items.every((item: { result: string }) => item.result === 'created')).toBe(true);
+    const searched = await api(server.base, 'GET', `/api/operations/${started.body.id}/quality-checks?search=email`);
+    expect(searched.body.items.map((item: { source_entity_id: number }) => item.source_entity_id)).toContain(101);
+
+    for (const name of ['computed-field-seed', 'computed-table-seed']) {
+      const operation = await api(server.base, 'POST', '/api/operations/run', seedBody(name));
+      expect([name, operation.status]).toEqual([name, 200]);
+      const done = await pollUntilFinished(server.base, operation.body.id);
+      expect([name, done.body.result]).toEqual([name, 'success']);
+    }
+    const fieldResults = await api(server.base, 'GET', '/api/operations/2/fields');
+    expect(fieldResults.body.total).toBe(3);
+    const tableResults = await api(server.base, 'GET', '/api/operations/3/containers?promote_result=failed');
+    expect(tableResults.body.items.map((item: { source_entity_id: number }) => item.source_entity_id)).toEqual([42]);
+    expect((await api(server.base, 'POST', '/api/operations/run', seedBody('computed-file-seed'))).status).toBe(422);
+
+    expect((await api(server.base, 'GET', '/api/operations/1', undefined, 'wrong-token')).status).toBe(401);
+    const docs = await fetch(`${server.base}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toMatch(/Stopped\.\n$/);
+  });
+
+  test('a database file keeps its world and operations across restarts; PORT sets the port', async () => {
+    const directory = tempDirectory();
+    const db = join(directory, 'promote.sqlite');
+    const first = await serve(['--world', exampleWorld, '--db', db], { PORT: '0' });
+    expect(first.output()).toMatch(/^Loaded .*world\.json into .*promote\.sqlite: 4 datastores/m);
+    const operation = await api(first.base, 'POST', '/api/operations/run', seedBody('qc-seed'));
+    await pollUntilFinished(first.base, operation.body.id);
+    expect(await first.stop()).toBe(0);
+
+    const second = await serve(['--db', db, '--port', '0']);
+    expect(second.output()).toMatch(/^Using the world already in .*promote\.sqlite$/m);
+    expect(second.output()).toContain('jane-token');
+    const kept = await api(second.base, 'GET', `/api/operations/${operation.body.id}`);
+    expect(kept.body).toMatchObject({ result: 'success', status: { created: 3 } });
+    const again = await api(second.base, 'POST', '/api/operations/run', seedBody('qc-seed'));
+    const skipped = await pollUntilFinished(second.base, again.body.id);
+    expect(skipped.body.status).toEqual({ total: 5, created: 0, updated: 0, skipped: 5, failed: 0 });
+    expect(await second.stop()).toBe(0);
+  });
+
+  test('refusals before listening: bad port, empty database without a world, invalid world, port in use', async () => {
+    const badPort = await promote(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', 'eighty']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr.trimEnd()).toBe("promote serve: --port must be a port number 0..65535, not 'eighty' (see: promote serve --help)");
+    const badEnvironmentPort = await promote(['serve', '--world', exampleWorld, '--db', ':memory:'], { env: { PORT: '70000' } });
+    expect(badEnvironmentPort.code).toBe(2);
+    expect(badEnvironmentPort.stderr).toContain('PORT must be a port number');
+
+    const empty = await promote(['serve', '--db', ':memory:', '--port', '0']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.trimEnd()).toBe('promote serve: the database :memory: holds no world yet: give --world FILE to load one');
+
+    const directory = tempDirectory({ 'world.json': { users: [{ id: 1, email: 'x', role: 'member' }] } });
+    const invalid = await promote(['serve', '--world', join(directory, 'world.json'), '--db', ':memory:', '--port', '0']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/^promote serve: invalid world /);
+
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const busy = await promote(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', String(port)]);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr.trimEnd()).toBe(`promote serve: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -1,0 +1,158 @@
+import type { EntityType, Page, Promoter, PromoteError, PromoteResultView, Store, User } from '@promote/core';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { ResultAsync, type Result } from 'neverthrow';
+import { bearerToken, tokenAuthenticator, type Authenticate } from './authenticate.js';
+import { renderDocsPage } from './openapi/docs-page.js';
+import { openApiDocument } from './openapi/openapi-document.js';
+import { queryObject } from './query-object.js';
+import { readJsonBody } from './read-json-body.js';
+import { bearerChallenge, toHttpError, type ErrorStatus, type HttpError } from './to-http-error.js';
+import { createWorldReader } from './world-reader.js';
+
+/** Default of {@link CreateAppOptions.maxBodyBytes}: 1 MiB. */
+export const defaultMaxBodyBytes = 1024 * 1024;
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /** The engine's service: every operation endpoint goes through it. */
+  readonly promoter: Promoter;
+  /** The store the promoter runs on: read directly by the read-only world endpoints. */
+  readonly store: Store;
+  /** Bearer token → acting user. Default: {@link tokenAuthenticator} over `store`. */
+  readonly authenticate?: Authenticate | undefined;
+  /** Largest accepted request body, in bytes; larger ones get 413. Default {@link defaultMaxBodyBytes} (1 MiB). */
+  readonly maxBodyBytes?: number | undefined;
+  /**
+   * Told about every defect (an exception no handler expected) before the client gets a bare 500
+   * `{"detail":"Internal server error"}`. Default: `console.error`.
+   */
+  readonly onDefect?: ((error: unknown, request: Request) => void) | undefined;
+}
+
+/** The variables a request carries through the app: the authenticated user. */
+export interface AppEnv {
+  readonly Variables: { user: User };
+}
+
+/**
+ * The Promote API (the seed's endpoints and the spec's additions) as a Hono app, to serve with any
+ * Hono adapter or mount in another app. Every answer but `GET /api/docs` is JSON; every error is
+ * `{"detail": …}` (see {@link toHttpError}); no answer ever carries a stack trace.
+ *
+ * @example
+ * import { serve } from '@hono/node-server';
+ * const store = createMemoryStore({ world });
+ * const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+ * serve({ fetch: createApp({ promoter, store }).fetch, port: 8080 });
+ */
+export function createApp(options: CreateAppOptions): Hono<AppEnv> {
+  const { promoter, store } = options;
+  const authenticate = options.authenticate ?? tokenAuthenticator(store);
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  const onDefect = options.onDefect ?? ((error: unknown) => console.error(error));
+  const world = createWorldReader(store);
+  const app = new Hono<AppEnv>();
+  const methodsByPath = new Map<string, string[]>();
+  const allow = (method: string, path: string) => {
+    methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
+    return path;
+  };
+
+  const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token === undefined) {
+      return sendError({ status: 401, body: { detail: 'Not authenticated: send an Authorization: Bearer <token> header' }, headers: bearerChallenge });
+    }
+    const user = await ResultAsync.fromPromise((async () => authenticate(token))(), (cause) => cause);
+    if (user.isErr()) {
+      onDefect(user.error, c.req.raw);
+      return sendError({ status: 503, body: { detail: 'Authentication is unavailable: the store failed' } });
+    }
+    if (user.value === undefined) return sendError({ status: 401, body: { detail: 'Invalid bearer token' }, headers: bearerChallenge });
+    c.set('user', user.value);
+    await next();
+    return undefined;
+  };
+
+  const actor = (c: Context<AppEnv>) => ({ id: c.get('user').id });
+
+  const answer = async <T>(result: ResultAsync<T, PromoteError> | Promise<Result<T, PromoteError>>): Promise<Response> => {
+    const outcome = await result;
+    return outcome.isOk() ? json(200, outcome.value) : sendError(toHttpError(outcome.error));
+  };
+
+  /** Body → promoter call, or the body's own 413/415/422. */
+  const withBody = async (c: Context<AppEnv>, call: (body: unknown) => ResultAsync<unknown, PromoteError>): Promise<Response> => {
+    const body = await readJsonBody(c);
+    return body.isOk() ? answer(call(body.value)) : sendError(body.error);
+  };
+
+  const operationId = (c: Context<AppEnv>) => Number(c.req.param('id'));
+
+  const listResults = (c: Context<AppEnv>, entityTypes: readonly [EntityType, ...EntityType[]]): Promise<Response> =>
+    answer(
+      (async (): Promise<Result<Page<PromoteResultView>, PromoteError>> => {
+        // An operation has one promote type, so at most one of the entity types has results;
+        // the promoter answers an empty page at once for the others.
+        let last: Result<Page<PromoteResultView>, PromoteError> | undefined;
+        for (const entityType of entityTypes) {
+          last = await promoter.listResults(actor(c), operationId(c), queryObject(c), entityType);
+          if (last.isErr() || last.value.total > 0) return last;
+        }
+        return last as Result<Page<PromoteResultView>, PromoteError>;
+      })(),
+    );
+
+  app.use('/api/*', bodyLimit({ maxSize: maxBodyBytes, onError: () => sendError({ status: 413, body: { detail: `Request body is larger than ${maxBodyBytes} bytes` } }) }));
+
+  // Operations. `{id}` is digits only, so that `/api/operations/run` never reads as an id.
+  const id = ':id{[0-9]{1,15}}';
+  app.post(allow('POST', '/api/operations/run'), requireUser, (c) => withBody(c, (body) => promoter.run(actor(c), body)));
+  app.post(allow('POST', '/api/operations/plan'), requireUser, (c) => withBody(c, (body) => promoter.plan(actor(c), body)));
+  app.get(allow('GET', '/api/operations'), requireUser, (c) => answer(promoter.listOperations(actor(c), queryObject(c))));
+  app.get(allow('GET', `/api/operations/${id}`), requireUser, (c) => answer(promoter.getOperation(actor(c), operationId(c))));
+  app.get(allow('GET', `/api/operations/${id}/quality-checks`), requireUser, (c) => listResults(c, ['quality_check']));
+  app.get(allow('GET', `/api/operations/${id}/fields`), requireUser, (c) => listResults(c, ['computed_field']));
+  app.get(allow('GET', `/api/operations/${id}/containers`), requireUser, (c) => listResults(c, ['computed_table', 'computed_file']));
+  app.put(allow('PUT', `/api/operations/abort/${id}`), requireUser, (c) => answer(promoter.abort(actor(c), operationId(c))));
+  app.put(allow('PUT', `/api/operations/resume/${id}`), requireUser, (c) => answer(promoter.resume(actor(c), operationId(c))));
+  app.post(allow('POST', `/api/operations/rerun/${id}`), requireUser, (c) => answer(promoter.rerun(actor(c), operationId(c))));
+
+  // The world, read-only.
+  app.get(allow('GET', '/api/datastores'), requireUser, (c) => answer(world.listDatastores(c.get('user'), queryObject(c))));
+  app.get(allow('GET', '/api/containers'), requireUser, (c) => answer(world.listContainers(c.get('user'), queryObject(c))));
+  app.get(allow('GET', '/api/quality-checks'), requireUser, (c) => answer(world.listChecks(c.get('user'), queryObject(c))));
+  app.get(allow('GET', '/api/computed-fields'), requireUser, (c) => answer(world.listComputedFields(c.get('user'), queryObject(c))));
+
+  // The reference, public.
+  app.get(allow('GET', '/api/openapi.json'), () => json(200, openApiDocument()));
+  let docsPage: string | undefined;
+  app.get(allow('GET', '/api/docs'), (c) => c.html((docsPage ??= renderDocsPage(openApiDocument()))));
+
+  for (const [path, methods] of methodsByPath) {
+    const allowHeader = [...new Set(methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))].join(', ');
+    app.all(path, (c) => sendError({ status: 405, body: { detail: `Method ${c.req.method} not allowed; use ${allowHeader}` }, headers: { Allow: allowHeader } }));
+  }
+
+  app.notFound((c) => sendError({ status: 404, body: { detail: `Not Found: ${c.req.method} ${new URL(c.req.url).pathname}` } }));
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      return json(error.status, { detail: error.message === '' ? 'Bad request' : error.message });
+    }
+    onDefect(error, c.req.raw);
+    return json(500, { detail: 'Internal server error' });
+  });
+
+  return app;
+}
+
+function json(status: 200 | ErrorStatus | HTTPException['status'], value: unknown, headers: Readonly<Record<string, string>> = {}): Response {
+  return new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+function sendError(error: HttpError): Response {
+  return json(error.status, error.body, error.headers);
+}

@@ -1,0 +1,28 @@
+export { createApp, defaultMaxBodyBytes, type AppEnv, type CreateAppOptions } from './create-app.js';
+export { bearerToken, tokenAuthenticator, type Authenticate } from './authenticate.js';
+export { toHttpError, bearerChallenge, type ErrorBody, type ErrorStatus, type HttpError } from './to-http-error.js';
+export {
+  createWorldReader,
+  datastoreListQuerySchema,
+  containerListQuerySchema,
+  containerContentQuerySchema,
+  type ContainerWithFields,
+  type WorldReader,
+} from './world-reader.js';
+export { openApiDocument, requestExamples, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter, type JsonObject } from './openapi/openapi-document.js';
+export { renderDocsPage } from './openapi/docs-page.js';
+export {
+  operationSchema,
+  operationSummarySchema,
+  planSchema,
+  promoteResultSchema,
+  pageSchema,
+  datastoreSchema,
+  containerSchema,
+  containerWithFieldsSchema,
+  fieldSchema,
+  qualityCheckSchema,
+  computedFieldSchema,
+  validationErrorSchema,
+  messageErrorSchema,
+} from './openapi/response-schemas.js';
