@@ -63,9 +63,13 @@ function liveContainer(store: SafeStore, id: number): ResultAsync<Container, Pro
 export function prepareOperation(store: SafeStore, actor: User, request: PromoteRequest): ResultAsync<PreparedOperation, PromoteError> {
   switch (request.type) {
     case 'promote_quality_check':
-      return prepareQualityChecks(store, actor, request);
+      return prepareContainerScoped(store, actor, request, (container) =>
+        store.listChecks(container.id).andThen((checks) => selectChecks(checks, request, container.id)),
+      );
     case 'promote_computed_field':
-      return prepareComputedFields(store, actor, request);
+      return prepareContainerScoped(store, actor, request, (container) =>
+        store.listComputedFields(container.id).andThen((fields) => selectComputedFields(fields, request, container.id)),
+      );
     case 'promote_computed_table':
     case 'promote_computed_file':
       return prepareComputedContainers(store, actor, request);
@@ -83,31 +87,6 @@ function containerPair(store: SafeStore, request: { datastore_id: number; contai
     const destinationContainer = yield* liveContainer(store, request.destination_container_id);
     const destinationDatastore = yield* liveDatastore(store, destinationContainer.datastore_id);
     return ok({ datastore, container, destinationContainer, destinationDatastore });
-  });
-}
-
-function prepareComputedFields(store: SafeStore, actor: User, request: PromoteComputedFieldRequest): ResultAsync<PreparedOperation, PromoteError> {
-  return safeTry(async function* () {
-    const { datastore, container, destinationContainer, destinationDatastore } = yield* containerPair(store, request);
-    yield* requirePermissions(store, actor, [
-      { datastore, level: 'editor' },
-      { datastore: destinationDatastore, level: 'editor' },
-    ]);
-    if (container.id === destinationContainer.id) return err(unprocessable(messages.sameSourceAndDestination));
-    const sourceFields = yield* store.listComputedFields(container.id);
-    const selected = yield* selectComputedFields(sourceFields, request, container.id);
-    return ok({
-      promote_type: promoteTypeOf(request),
-      request,
-      actor,
-      datastore,
-      destinationDatastore,
-      container,
-      destinationContainer,
-      selection: selected.map((field) => field.id),
-      destinationScope: `container:${destinationContainer.id}`,
-      destinationScopeId: destinationContainer.id,
-    });
   });
 }
 
@@ -149,7 +128,16 @@ function prepareComputedContainers(
   });
 }
 
-function prepareQualityChecks(store: SafeStore, actor: User, request: PromoteQualityCheckRequest): ResultAsync<PreparedOperation, PromoteError> {
+/**
+ * Checks and computed fields: both scoped by a source and a destination container; `select` reads
+ * the source container's entities and fixes the selection (§3, §6).
+ */
+function prepareContainerScoped(
+  store: SafeStore,
+  actor: User,
+  request: PromoteQualityCheckRequest | PromoteComputedFieldRequest,
+  select: (container: Container) => ResultAsync<readonly { readonly id: number }[], PromoteError>,
+): ResultAsync<PreparedOperation, PromoteError> {
   return safeTry(async function* () {
     const { datastore, container, destinationContainer, destinationDatastore } = yield* containerPair(store, request);
     yield* requirePermissions(store, actor, [
@@ -157,8 +145,7 @@ function prepareQualityChecks(store: SafeStore, actor: User, request: PromoteQua
       { datastore: destinationDatastore, level: 'editor' },
     ]);
     if (container.id === destinationContainer.id) return err(unprocessable(messages.sameSourceAndDestination));
-    const sourceChecks = yield* store.listChecks(container.id);
-    const selected = yield* selectChecks(sourceChecks, request, container.id);
+    const selected = yield* select(container);
     return ok({
       promote_type: promoteTypeOf(request),
       request,
@@ -167,7 +154,7 @@ function prepareQualityChecks(store: SafeStore, actor: User, request: PromoteQua
       destinationDatastore,
       container,
       destinationContainer,
-      selection: selected.map((check) => check.id),
+      selection: selected.map((entity) => entity.id),
       destinationScope: `container:${destinationContainer.id}`,
       destinationScopeId: destinationContainer.id,
     });
