@@ -79,13 +79,14 @@ export function prepareOperation(store: SafeStore, actor: User, request: Promote
 /** The existence checks shared by the container-scoped types: source datastore and container, destination container. */
 function containerPair(store: SafeStore, request: { datastore_id: number; container_id: number; destination_container_id: number }) {
   return safeTry(async function* () {
+    // Every 404 comes before the 422 of a container outside its datastore (§2.1 step 2).
     const datastore = yield* liveDatastore(store, request.datastore_id);
     const container = yield* liveContainer(store, request.container_id);
+    const destinationContainer = yield* liveContainer(store, request.destination_container_id);
+    const destinationDatastore = yield* liveDatastore(store, destinationContainer.datastore_id);
     if (container.datastore_id !== datastore.id) {
       return err(unprocessable(`Container ${container.id} is not in datastore ${datastore.id}`));
     }
-    const destinationContainer = yield* liveContainer(store, request.destination_container_id);
-    const destinationDatastore = yield* liveDatastore(store, destinationContainer.datastore_id);
     return ok({ datastore, container, destinationContainer, destinationDatastore });
   });
 }
