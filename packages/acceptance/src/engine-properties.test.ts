@@ -1,6 +1,6 @@
 import { createMemoryStore } from '@promote/store-memory';
 import { openSqliteStore } from '@promote/store-sqlite';
-import { describeEngineProperties } from '@promote/testkit';
+import { describeEngineProperties } from '@promote/testkit/vitest';
 
 describeEngineProperties('memory store', { openStore: async (world) => createMemoryStore({ world }) });
 

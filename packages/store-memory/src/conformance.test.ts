@@ -1,4 +1,4 @@
-import { describeStoreConformance } from '@promote/testkit';
+import { describeStoreConformance } from '@promote/testkit/vitest';
 import { createMemoryStore } from './index.js';
 
 describeStoreConformance('memory store', () => createMemoryStore());

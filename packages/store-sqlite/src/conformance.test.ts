@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeStoreConformance } from '@promote/testkit';
+import { describeStoreConformance } from '@promote/testkit/vitest';
 import { afterAll } from 'vitest';
 import { openSqliteStore } from './index.js';
 

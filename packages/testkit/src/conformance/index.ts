@@ -1,6 +1,5 @@
 export type { StoreConformanceCase } from './store-conformance-case.js';
 export { storeConformanceCases } from './store-conformance-cases.js';
-export { describeStoreConformance, type DescribeStoreConformanceOptions } from './describe-store-conformance.js';
 export { WorldBuilder } from './world-builder.js';
 export { sampleWorld, sampleIds } from './sample-world.js';
 export { checkValue, computedFieldValue, fieldValue, tableValue, computedTableValue } from './entity-values.js';
