@@ -14,7 +14,7 @@ function arbRequest(pw: PromotionWorld, asDraft: fc.Arbitrary<boolean | undefine
     sourceIds.length === 0 ? fc.constant({}) : fc.subarray(sourceIds, { minLength: 1 }).map((ids) => ({ check_ids: ids })),
     fc.subarray([...pw.tagPool], { minLength: 1 }).map((tags) => ({ check_tags: tags })),
   );
-  return fc.record({ selection, additional: fc.option(fc.subarray(['promoted', 'reviewed']), { nil: undefined }), asDraft }).map(({ selection, additional, asDraft }) => ({
+  return fc.record({ selection, additional: fc.option(fc.subarray(['promoted', 'reviewed'], { minLength: 1 }), { nil: undefined }), asDraft }).map(({ selection, additional, asDraft }) => ({
     type: 'promote_quality_check',
     datastore_id: pw.source.datastoreId,
     container_id: pw.source.containerId,

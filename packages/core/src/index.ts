@@ -93,3 +93,4 @@ export { computedFieldParents, closeOverParents, topologicalOrder, expressionIde
 export { planComputedFields, type ComputedFieldPlanInput } from './plan/plan-computed-fields.js';
 export { planComputedContainers, type ComputedContainerPlanInput } from './plan/plan-containers.js';
 export { selectComputedFields, selectComputedTables, selectComputedFiles } from './plan/select-computed.js';
+export { queryIntegerSchema } from './domain/queries.js';

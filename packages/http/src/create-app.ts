@@ -1,4 +1,4 @@
-import type { EntityType, Page, Promoter, PromoteError, PromoteResultView, Store, User } from '@promote/core';
+import { invalidRequest, type EntityType, type Page, type Promoter, type PromoteError, type PromoteResultView, type Store, type User } from '@promote/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -78,6 +78,16 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 
   const actor = (c: Context<AppEnv>) => ({ id: c.get('user').id });
 
+  /** For endpoints without query parameters: any parameter is a 422, as strict as bodies (`?dry_run=true` must not run). */
+  const noQuery: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const keys = Object.keys(c.req.queries());
+    if (keys.length > 0) {
+      return sendError(toHttpError(invalidRequest(keys.map((key) => ({ loc: ['query', key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' })))));
+    }
+    await next();
+    return undefined;
+  };
+
   const answer = async <T>(result: ResultAsync<T, PromoteError> | Promise<Result<T, PromoteError>>): Promise<Response> => {
     const outcome = await result;
     return outcome.isOk() ? json(200, outcome.value) : sendError(toHttpError(outcome.error));
@@ -109,16 +119,16 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 
   // Operations. `{id}` is digits only, so that `/api/operations/run` never reads as an id.
   const id = ':id{[0-9]{1,15}}';
-  app.post(allow('POST', '/api/operations/run'), requireUser, (c) => withBody(c, (body) => promoter.run(actor(c), body)));
-  app.post(allow('POST', '/api/operations/plan'), requireUser, (c) => withBody(c, (body) => promoter.plan(actor(c), body)));
+  app.post(allow('POST', '/api/operations/run'), requireUser, noQuery, (c) => withBody(c, (body) => promoter.run(actor(c), body)));
+  app.post(allow('POST', '/api/operations/plan'), requireUser, noQuery, (c) => withBody(c, (body) => promoter.plan(actor(c), body)));
   app.get(allow('GET', '/api/operations'), requireUser, (c) => answer(promoter.listOperations(actor(c), queryObject(c))));
-  app.get(allow('GET', `/api/operations/${id}`), requireUser, (c) => answer(promoter.getOperation(actor(c), operationId(c))));
+  app.get(allow('GET', `/api/operations/${id}`), requireUser, noQuery, (c) => answer(promoter.getOperation(actor(c), operationId(c))));
   app.get(allow('GET', `/api/operations/${id}/quality-checks`), requireUser, (c) => listResults(c, ['quality_check']));
   app.get(allow('GET', `/api/operations/${id}/fields`), requireUser, (c) => listResults(c, ['computed_field']));
   app.get(allow('GET', `/api/operations/${id}/containers`), requireUser, (c) => listResults(c, ['computed_table', 'computed_file']));
-  app.put(allow('PUT', `/api/operations/abort/${id}`), requireUser, (c) => answer(promoter.abort(actor(c), operationId(c))));
-  app.put(allow('PUT', `/api/operations/resume/${id}`), requireUser, (c) => answer(promoter.resume(actor(c), operationId(c))));
-  app.post(allow('POST', `/api/operations/rerun/${id}`), requireUser, (c) => answer(promoter.rerun(actor(c), operationId(c))));
+  app.put(allow('PUT', `/api/operations/abort/${id}`), requireUser, noQuery, (c) => answer(promoter.abort(actor(c), operationId(c))));
+  app.put(allow('PUT', `/api/operations/resume/${id}`), requireUser, noQuery, (c) => answer(promoter.resume(actor(c), operationId(c))));
+  app.post(allow('POST', `/api/operations/rerun/${id}`), requireUser, noQuery, (c) => answer(promoter.rerun(actor(c), operationId(c))));
 
   // The world, read-only.
   app.get(allow('GET', '/api/datastores'), requireUser, (c) => answer(world.listDatastores(c.get('user'), queryObject(c))));

@@ -293,3 +293,22 @@ describe('abort, resume, rerun', () => {
     expect((await api.call('POST', `/api/operations/rerun/${first.id}`, { token: null })).status).toBe(401);
   });
 });
+
+describe('endpoints without query parameters', () => {
+  test('refuse any, so that `?dry_run=true` never runs a promotion for real', async () => {
+    const api = testApi();
+    const answer = await api.call('POST', '/api/operations/run?dry_run=true', { json: qcSeed });
+    expect(answer.status).toBe(422);
+    expect(answer.body.detail).toEqual([{ loc: ['query', 'dry_run'], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' }]);
+    expect((await api.call('GET', '/api/operations')).body.total).toBe(0);
+    for (const [method, path] of [
+      ['POST', '/api/operations/plan?x=1'],
+      ['GET', '/api/operations/1?verbose=1'],
+      ['PUT', '/api/operations/abort/1?force=1'],
+      ['PUT', '/api/operations/resume/1?x='],
+      ['POST', '/api/operations/rerun/1?x=1'],
+    ] as const) {
+      expect([path, (await api.call(method, path, method === 'GET' ? {} : { json: qcSeed })).status]).toEqual([path, 422]);
+    }
+  });
+});

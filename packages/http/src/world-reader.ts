@@ -3,6 +3,7 @@ import {
   hasPermission,
   notFound,
   parseWith,
+  queryIntegerSchema,
   storeFailure,
   type ComputedField,
   type Container,
@@ -17,9 +18,9 @@ import {
 import { errAsync, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
 import { z } from 'zod';
 
-const page = z.coerce.number().int().min(1).default(1);
-const size = z.coerce.number().int().min(1).max(1000).default(50);
-const idParameter = z.coerce.number().int().positive();
+const page = queryIntegerSchema.pipe(z.number().min(1)).default(1);
+const size = queryIntegerSchema.pipe(z.number().min(1).max(1000)).default(50);
+const idParameter = queryIntegerSchema.pipe(z.number().positive());
 
 /** Query of `GET /api/datastores`: `page` (from 1), `size` (1..1000, default 50). */
 export const datastoreListQuerySchema = z.strictObject({ page, size });

@@ -96,3 +96,15 @@ describe('GET /api/quality-checks and /api/computed-fields', () => {
     }
   });
 });
+
+describe('integers in query strings', () => {
+  test('are plain decimal digits: hexadecimal, padded or exponent forms are 422', async () => {
+    const api = testApi();
+    for (const value of ['0x0A', '%2010', '1e3', '1.0', '-1']) {
+      const answer = await api.call('GET', `/api/containers?datastore=${value}`);
+      expect([value, answer.status]).toEqual([value, 422]);
+    }
+    expect((await api.call('GET', '/api/containers?datastore=1')).status).toBe(200);
+    expect((await api.call('GET', '/api/operations?page=1e0')).status).toBe(422);
+  });
+});

@@ -27,9 +27,9 @@ function toRequestIssues(issue: z.core.$ZodIssue, input: unknown, prefix: readon
       if (valueAt(input, path) === undefined) return [{ loc, msg: 'Field required', type: 'missing' }];
       return [{ loc, msg: issue.message, type: `${issue.expected}_type` }];
     case 'invalid_union':
-      if (path.length === 0 && (issue as { note?: string }).note === 'No matching discriminator') {
-        return [{ loc: [...loc, 'type'], msg: issue.message, type: 'union_tag_invalid' }];
-      }
+      // For a discriminated union zod already puts the discriminator (`type`) in the path.
+      if (valueAt(input, path) === undefined) return [{ loc, msg: 'Field required', type: 'missing' }];
+      if ((issue as { note?: string }).note === 'No matching discriminator') return [{ loc, msg: issue.message, type: 'union_tag_invalid' }];
       return [{ loc, msg: issue.message, type: 'invalid_union' }];
     case 'custom': {
       const type = (issue.params as { type?: string } | undefined)?.type ?? 'value_error';

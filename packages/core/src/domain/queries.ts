@@ -7,8 +7,17 @@ const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== ''))
     .pipe(z.array(z.enum(values)));
 
-const page = z.coerce.number().int().min(1).default(1);
-const size = z.coerce.number().int().min(1).max(1000).default(50);
+/**
+ * An integer as a query string carries it: plain decimal digits only (no `0x0A`, ` 10` or `1e3`),
+ * or a number from a programmatic caller.
+ */
+export const queryIntegerSchema = z.preprocess(
+  (value) => (typeof value === 'number' ? String(value) : value),
+  z.string().regex(/^[0-9]{1,15}$/, 'Input should be a valid integer').transform(Number),
+);
+
+const page = queryIntegerSchema.pipe(z.number().min(1)).default(1);
+const size = queryIntegerSchema.pipe(z.number().min(1).max(1000)).default(50);
 
 /**
  * Query of the result listings `GET /api/operations/{id}/quality-checks | /fields | /containers`
@@ -27,7 +36,7 @@ export type ResultListQueryInput = z.input<typeof resultListQuerySchema>;
 export const operationListQuerySchema = z.strictObject({
   result: z.enum(operationResults).optional(),
   promote_type: z.enum(promoteTypes).optional(),
-  datastore: z.coerce.number().int().positive().optional(),
+  datastore: queryIntegerSchema.pipe(z.number().positive()).optional(),
   page,
   size,
 });

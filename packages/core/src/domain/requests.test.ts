@@ -47,9 +47,16 @@ describe('request bodies (§2)', () => {
     expect(parseWith(promoteRequestSchema, { ...seedExample, check_tags: ['  '] }).isErr()).toBe(true);
   });
 
-  test('an unknown type names the type', () => {
-    const result = parseWith(promoteRequestSchema, { type: 'promote_everything' });
-    expect(result._unsafeUnwrapErr().issues[0]?.loc).toEqual(['body', 'type']);
+  test('an unknown type names the type; a missing one is missing', () => {
+    expect(parseWith(promoteRequestSchema, { type: 'promote_everything' })._unsafeUnwrapErr().issues).toEqual([
+      { loc: ['body', 'type'], msg: expect.stringContaining('promote_quality_check') as unknown as string, type: 'union_tag_invalid' },
+    ]);
+    expect(parseWith(promoteRequestSchema, {})._unsafeUnwrapErr().issues).toEqual([{ loc: ['body', 'type'], msg: 'Field required', type: 'missing' }]);
+  });
+
+  test('an explicitly given list of additional tags must not be empty either', () => {
+    const result = parseWith(promoteRequestSchema, { ...seedExample, check_additional_tags: [] });
+    expect(result._unsafeUnwrapErr().issues[0]).toMatchObject({ loc: ['body', 'check_additional_tags'] });
   });
 
   test('a computed-file request needs at least one mapping and each source once', () => {

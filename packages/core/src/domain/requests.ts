@@ -11,7 +11,8 @@ const tagList = z
   .min(1, 'List must not be empty')
   .transform((tags) => [...new Set(tags)]);
 
-const additionalTags = z.array(tagSchema).transform((tags) => [...new Set(tags)]);
+// "A list given explicitly must be non-empty" (§2) holds for additional tags too.
+const additionalTags = tagList;
 
 const idList = z
   .array(idSchema)

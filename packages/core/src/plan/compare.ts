@@ -78,3 +78,9 @@ export function pythonString(text: string): string {
   const escaped = text.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n');
   return `${quote}${escaped}${quote}`;
 }
+
+/** Ids as a message lists them: `[5, 6]`; past 20, the first 20 and the count (`[1, 2, …, 20, … (500 in all)]`), each id once. */
+export function idListText(ids: readonly number[]): string {
+  const unique = [...new Set(ids)];
+  return unique.length <= 20 ? `[${unique.join(', ')}]` : `[${unique.slice(0, 20).join(', ')}, … (${unique.length} in all)]`;
+}

@@ -51,11 +51,15 @@ export function resolveCheck(check: QualityCheck, namespace: FieldNamespace, ref
   const unresolvedContainers: string[] = [];
   const resolveName = (name: string): string | undefined => {
     const resolved = namespace.resolve(name);
-    if (resolved === undefined && !unresolvedFields.includes(name)) unresolvedFields.push(name);
+    // Listed once, compared case-insensitively, first spelling kept (decision 0009).
+    if (resolved === undefined && !unresolvedFields.some((other) => other.toLowerCase() === name.toLowerCase())) unresolvedFields.push(name);
     return resolved;
   };
   const fields = check.fields.map(resolveName).filter((name): name is string => name !== undefined);
   const spec = ruleTypeSpec(check.rule_type);
+  const rewritesContainers = spec.containerReference && references.sourceDatastoreId !== references.destinationDatastoreId;
+  // Most rule types reference nothing: their properties are used as they are, not copied.
+  if (spec.fieldReferenceKeys.length === 0 && !rewritesContainers) return { fields, properties: check.properties, unresolvedFields, unresolvedContainers };
   const properties: Record<string, unknown> = { ...check.properties };
 
   for (const key of spec.fieldReferenceKeys) {
@@ -73,7 +77,7 @@ export function resolveCheck(check: QualityCheck, namespace: FieldNamespace, ref
     }
   }
 
-  if (spec.containerReference && references.sourceDatastoreId !== references.destinationDatastoreId) {
+  if (rewritesContainers) {
     const refContainerId = properties['ref_container_id'];
     const refDatastoreId = properties['ref_datastore_id'];
     const pointsIntoSource = refDatastoreId === undefined || refDatastoreId === references.sourceDatastoreId;

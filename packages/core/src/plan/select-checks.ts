@@ -1,6 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { QualityCheck } from '../domain/entities.js';
 import { unprocessable, type UnprocessableError } from '../errors.js';
+import { idListText } from './compare.js';
 
 /** The selection part of a quality-check request (§3). */
 export interface CheckSelection {
@@ -21,7 +22,7 @@ export function selectChecks(sourceChecks: readonly QualityCheck[], selection: C
     const byId = new Map(sorted.map((check) => [check.id, check]));
     const unknown = selection.check_ids.filter((id) => !byId.has(id));
     if (unknown.length > 0) {
-      return err(unprocessable(`Quality check(s) [${unknown.join(', ')}] are not checks of container ${sourceContainerId}`));
+      return err(unprocessable(`Quality check(s) ${idListText(unknown)} are not checks of container ${sourceContainerId}`));
     }
     const listed = new Set(selection.check_ids);
     return ok(sorted.filter((check) => listed.has(check.id) && promotable(check)));

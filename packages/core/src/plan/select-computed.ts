@@ -2,6 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { ComputedField, ComputedFileContainer, ComputedTableContainer, Container } from '../domain/entities.js';
 import type { ContainerMapping } from '../domain/requests.js';
 import { unprocessable, type UnprocessableError } from '../errors.js';
+import { idListText } from './compare.js';
 import { closeOverParents, computedFieldParents, topologicalOrder } from './computed-field-dependencies.js';
 
 const hasAnyTag = (tags: readonly string[], wanted: ReadonlySet<string>) => tags.some((tag) => wanted.has(tag));
@@ -19,7 +20,7 @@ export function selectComputedFields(
   let selected: number[];
   if (selection.computed_field_ids !== undefined) {
     const unknown = selection.computed_field_ids.filter((id) => !byId.has(id));
-    if (unknown.length > 0) return err(unprocessable(`Computed field(s) [${unknown.join(', ')}] are not computed fields of container ${sourceContainerId}`));
+    if (unknown.length > 0) return err(unprocessable(`Computed field(s) ${idListText(unknown)} are not computed fields of container ${sourceContainerId}`));
     selected = [...selection.computed_field_ids];
   } else {
     const tags = selection.computed_field_tags === undefined ? undefined : new Set(selection.computed_field_tags);
@@ -46,7 +47,7 @@ export function selectComputedTables(
   if (selection.container_ids !== undefined) {
     const ids = new Set(tables.map((table) => table.id));
     const unknown = selection.container_ids.filter((id) => !ids.has(id));
-    if (unknown.length > 0) return err(unprocessable(`Container(s) [${unknown.join(', ')}] are not computed tables of datastore ${sourceDatastoreId}`));
+    if (unknown.length > 0) return err(unprocessable(`Container(s) ${idListText(unknown)} are not computed tables of datastore ${sourceDatastoreId}`));
     const listed = new Set(selection.container_ids);
     return ok(tables.filter((table) => listed.has(table.id)));
   }
@@ -80,10 +81,11 @@ export function selectComputedFiles(
       .map((container) => container.id),
   );
   const badSources = mappings.filter((mapping) => !files.has(mapping.container_id)).map((mapping) => mapping.container_id);
-  if (badSources.length > 0) return err(unprocessable(`Container(s) [${badSources.join(', ')}] are not computed files of datastore ${sourceDatastoreId}`));
   const badDestinations = mappings.filter((mapping) => !patterns.has(mapping.destination_container_id)).map((mapping) => mapping.destination_container_id);
-  if (badDestinations.length > 0) {
-    return err(unprocessable(`Destination container(s) [${badDestinations.join(', ')}] are not live, profiled file patterns of datastore ${destinationDatastoreId}`));
-  }
+  const problems = [
+    ...(badSources.length > 0 ? [`Container(s) ${idListText(badSources)} are not computed files of datastore ${sourceDatastoreId}`] : []),
+    ...(badDestinations.length > 0 ? [`Destination container(s) ${idListText(badDestinations)} are not live, profiled file patterns of datastore ${destinationDatastoreId}`] : []),
+  ];
+  if (problems.length > 0) return err(unprocessable(problems.join('; ')));
   return ok(mappings.map((mapping) => files.get(mapping.container_id) as ComputedFileContainer).sort((a, b) => a.id - b.id));
 }

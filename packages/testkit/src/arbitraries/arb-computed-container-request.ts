@@ -12,7 +12,7 @@ export type ComputedFileRequestInput = Extract<PromoteRequestInput, { type: 'pro
 
 function arbAdditionalTags(tagPool: readonly string[]): fc.Arbitrary<{ container_additional_tags?: string[] }> {
   return fc
-    .option(arbRequestTags([...tagPool, ...extraTagPool], 0), { nil: undefined })
+    .option(arbRequestTags([...tagPool, ...extraTagPool], 1), { nil: undefined })
     .map((tags) => (tags === undefined ? {} : { container_additional_tags: tags }));
 }
 

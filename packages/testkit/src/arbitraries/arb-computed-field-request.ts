@@ -31,7 +31,7 @@ export function arbComputedFieldRequest(cw: ComputedFieldWorld): fc.Arbitrary<Co
     selections.push(ids, ids);
   }
   return fc
-    .tuple(fc.oneof(...selections), fc.option(arbRequestTags([...cw.tagPool, ...extraTagPool], 0), { nil: undefined }))
+    .tuple(fc.oneof(...selections), fc.option(arbRequestTags([...cw.tagPool, ...extraTagPool], 1), { nil: undefined }))
     .map(([selection, additionalTags]) => ({
       type: 'promote_computed_field' as const,
       datastore_id: cw.source.datastoreId,

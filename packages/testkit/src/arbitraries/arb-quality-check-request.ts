@@ -55,7 +55,7 @@ export function arbQualityCheckRequest(pw: PromotionWorld): fc.Arbitrary<Quality
   return fc
     .tuple(
       fc.oneof(...selections),
-      fc.option(arbTags([...pw.tagPool, ...extraTagPool], 0), { nil: undefined }),
+      fc.option(arbTags([...pw.tagPool, ...extraTagPool], 1), { nil: undefined }),
       fc.constantFrom(true, false, undefined),
     )
     .map(([selection, additionalTags, asDraft]) => ({

@@ -75,7 +75,7 @@ export function modelResolveCheck(draft: WorldDraft, started: ModelStartedOperat
       }
     }
   }
-  return { fields, properties, unresolvedFields: unique(unresolved), unresolvedContainer };
+  return { fields, properties, unresolvedFields: unresolved.filter((name, index) => unresolved.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index), unresolvedContainer };
 }
 
 /** The §7 message of an incomplete resolution, or `null` when everything resolved (decision 0003 joins parts with `; `). */

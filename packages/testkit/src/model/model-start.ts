@@ -15,7 +15,11 @@ import { toModelWorld, type ModelWorld } from './model-world.js';
 
 const byId = <T extends { readonly id: number }>(list: readonly T[]): T[] => [...list].sort((a, b) => a.id - b.id);
 const hasAnyTag = (tags: readonly string[], wanted: readonly string[]) => tags.some((tag) => wanted.includes(tag));
-const idList = (ids: readonly number[]) => `[${ids.join(', ')}]`;
+/** Ids as the engine's 422s list them (decision 0006): each once; past 20, the first 20 and the count. */
+const idList = (ids: readonly number[]) => {
+  const unique = [...new Set(ids)];
+  return unique.length <= 20 ? `[${unique.join(', ')}]` : `[${unique.slice(0, 20).join(', ')}, … (${unique.length} in all)]`;
+};
 
 /** The acting user, or `undefined` when the actor names nobody (401). */
 export function modelUser(world: World, actor: ModelActor): User | undefined {
@@ -170,15 +174,16 @@ export function modelStart(state: World | ModelWorld, actor: ModelActor, body: u
   const files = inSource('computed_file').filter((file) => file.deleted_at === null);
   const mappings = request.source_container_mappings;
   const outside = mappings.map((mapping) => mapping.container_id).filter((id) => !files.some((file) => file.id === id));
-  if (outside.length > 0) return unprocessable(`Container(s) ${idList([...new Set(outside)])} are not computed files of datastore ${sourceDatastore.id}`);
   const badTargets = mappings
     .map((mapping) => mapping.destination_container_id)
     .filter((id) => {
       const target = container(id);
       return !(target !== undefined && target.datastore_id === destinationDatastore.id && target.container_type === 'file_pattern' && target.deleted_at === null && target.profiled);
     });
-  if (badTargets.length > 0) {
-    return unprocessable(`Destination container(s) ${idList([...new Set(badTargets)])} are not live, profiled file patterns of datastore ${destinationDatastore.id}`);
-  }
+  // Both kinds of bad mapping are named in one answer (decision 0009).
+  const problems: string[] = [];
+  if (outside.length > 0) problems.push(`Container(s) ${idList(outside)} are not computed files of datastore ${sourceDatastore.id}`);
+  if (badTargets.length > 0) problems.push(`Destination container(s) ${idList(badTargets)} are not live, profiled file patterns of datastore ${destinationDatastore.id}`);
+  if (problems.length > 0) return unprocessable(problems.join('; '));
   return started(files.filter((file) => mappings.some((mapping) => mapping.container_id === file.id)).map((file) => file.id));
 }
