@@ -33,6 +33,9 @@ export const serveUsage = [
   'Ctrl+C (SIGINT) or SIGTERM stops it: no new requests, running operations finish, the database is closed.',
 ];
 
+/** How often `serve` looks again for operations a dead process left `running`: the engine's lease lifetime. */
+const recoveryIntervalMs = 30_000;
+
 /** `promote serve`: resolves when the server has shut down after a signal. */
 export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {
   return safeTry(async function* () {
@@ -69,6 +72,14 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
       await store.close();
       return err(listening.error);
     }
+    // A process that crashed just before this one started still held its scope leases, so recovery
+    // left its operations alone; they are marked interrupted once those leases have expired.
+    const recovery = setInterval(() => {
+      void promoter.recover().map((ids) => {
+        if (ids.length > 0) writeLines(io.stdout, [`Marked ${ids.length} interrupted operation(s) as aborted: ${ids.join(', ')}`]);
+      });
+    }, recoveryIntervalMs);
+    recovery.unref();
     const base = `http://${host.includes(':') ? `[${host}]` : host}:${listening.value.port}`;
     writeLines(io.stdout, [`Listening on ${base}`, ...tokenLines(prepared.value.users, base), `API reference: ${base}/api/docs`, 'Press Ctrl+C to stop.']);
 
@@ -80,6 +91,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
           process.exit(exitCodes.failure);
         }
         stopping = true;
+        clearInterval(recovery);
         io.stdout.write(`${signal}: shutting down (waiting for running operations; press Ctrl+C again to stop at once)\n`);
         server.close(() => undefined);
         if ('closeIdleConnections' in server) server.closeIdleConnections();
