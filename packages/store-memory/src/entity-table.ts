@@ -54,7 +54,8 @@ export class EntityTable<T extends { readonly id: number }> {
   /** The rows with these ids that exist, ascending id, each once. */
   getMany(ids: readonly number[]): readonly T[] {
     const rows: T[] = [];
-    for (const id of new Set(ids)) {
+    // Ids usually come ascending, hence distinct: no Set of them needed (100,000 ids in a promotion).
+    for (const id of isAscending(ids) ? ids : new Set(ids)) {
       const row = this.#rows.get(id);
       if (row !== undefined) rows.push(row);
     }
@@ -83,4 +84,11 @@ function ascending<T extends { readonly id: number }>(rows: T[]): T[] {
     if (rows[index - 1]!.id > rows[index]!.id) return rows.sort((a, b) => a.id - b.id);
   }
   return rows;
+}
+
+function isAscending(ids: readonly number[]): boolean {
+  for (let index = 1; index < ids.length; index += 1) {
+    if (ids[index - 1]! >= ids[index]!) return false;
+  }
+  return true;
 }

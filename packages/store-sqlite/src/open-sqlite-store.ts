@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { sqliteStoreMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
@@ -55,13 +55,39 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   if (!handle.open) throw new Error('openSqliteStore was given a closed better-sqlite3 handle');
   try {
     if (ownsHandle) configure(handle, options.busyTimeoutMs ?? defaultBusyTimeoutMs);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(handle) }) });
     await migrateInTurn(handle, db);
     return createSqliteStore({ handle, db, ownsHandle });
   } catch (error) {
     if (ownsHandle) handle.close();
     throw error;
   }
+}
+
+/** Distinct SQL texts whose prepared statements {@link preparingOnce} keeps. */
+const cachedStatements = 256;
+
+/**
+ * The handle as kysely sees it, with each SQL text prepared once: kysely prepares every query it
+ * runs, which was a tenth of the time of an HTTP read of a result page (docs/performance.md). Every
+ * query kysely builds here binds its values as parameters, so the texts are few; the oldest
+ * statement is dropped past {@link cachedStatements}. kysely runs a statement to completion (`all`,
+ * `run`) before the next one, so sharing it is safe.
+ */
+function preparingOnce(handle: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = handle.prepare(sql);
+        if (statements.size >= cachedStatements) statements.delete(statements.keys().next().value as string);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function configure(handle: BetterSqlite3.Database, busyTimeoutMs: number): void {

@@ -56,6 +56,9 @@ export type Values<Table> = Omit<Selectable<Table>, 'id'>;
 
 const flag = (value: boolean): Flag => (value ? 1 : 0);
 
+/** A row of `Table` read in raw mode: the values of `columns`, in their order. */
+type TupleOf<Table, Columns extends readonly (keyof Table)[]> = { readonly [K in keyof Columns]: Columns[K] extends keyof Table ? Table[Columns[K]] : never };
+
 /** A user row. */
 export function toUserRow(user: User): Row<UsersTable> {
   return { id: user.id, email: user.email, role: user.role, token: user.token ?? null };
@@ -228,6 +231,59 @@ export function fromCheckRow(row: Row<QualityChecksTable>): QualityCheck {
   };
 }
 
+/**
+ * The columns of a check in the order {@link fromCheckTuple} reads them: what the hot check reads
+ * select, in better-sqlite3's raw (array) mode, which skips building one keyed object per row.
+ */
+export const checkTupleColumns = [
+  'id',
+  'container_id',
+  'rule_type',
+  'description',
+  'fields',
+  'coverage',
+  'filter',
+  'properties',
+  'tags',
+  'additional_metadata',
+  'status',
+  'inferred',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof Row<QualityChecksTable>)[];
+
+/** A check row as an array, in the order of {@link checkTupleColumns}. */
+export type CheckTuple = TupleOf<Row<QualityChecksTable>, typeof checkTupleColumns>;
+
+/** A quality check from its row in raw mode ({@link checkTupleColumns}). */
+export function fromCheckTuple(row: CheckTuple): QualityCheck {
+  return {
+    id: row[0],
+    container_id: row[1],
+    rule_type: row[2] as RuleType,
+    description: row[3],
+    fields: decodeJson<string[]>(row[4]),
+    coverage: row[5],
+    filter: row[6],
+    properties: decodeJson<Properties>(row[7]),
+    tags: decodeJson<Tags>(row[8]),
+    additional_metadata: decodeJson<Metadata>(row[9]),
+    status: row[10] as CheckStatus,
+    inferred: row[11] === 1,
+    created_at: row[12],
+    updated_at: row[13],
+  };
+}
+
+/** A decoded check, frozen with everything in it (its flat parts without a recursive walk). */
+export function frozenCheck(check: QualityCheck): QualityCheck {
+  Object.freeze(check.fields);
+  Object.freeze(check.tags);
+  Object.freeze(check.additional_metadata);
+  deepFreeze(check.properties);
+  return Object.freeze(check);
+}
+
 /** The columns of a computed field. */
 export function toComputedFieldValues(field: Omit<ComputedField, 'id'>): Values<ComputedFieldsTable> {
   return {
@@ -279,6 +335,17 @@ export function fromLineageRow(row: Omit<Row<LineageTable>, 'seq'>): LineageLink
   };
 }
 
+/** The columns of a lineage link in the order {@link fromLineageTuple} reads them (raw mode). */
+export const lineageTupleColumns = ['entity_type', 'source_entity_id', 'destination_scope_id', 'destination_entity_id'] as const satisfies readonly (keyof Row<LineageTable>)[];
+
+/** A lineage row as an array, in the order of {@link lineageTupleColumns}. */
+export type LineageTuple = TupleOf<Row<LineageTable>, typeof lineageTupleColumns>;
+
+/** A lineage link from its row in raw mode ({@link lineageTupleColumns}). */
+export function fromLineageTuple(row: LineageTuple): LineageLink {
+  return { entity_type: row[0] as EntityType, source_entity_id: row[1], destination_scope_id: row[2], destination_entity_id: row[3] };
+}
+
 /** The columns of an operation. */
 export function toOperationValues(operation: Omit<OperationRecord, 'id'>): Values<OperationsTable> {
   return {
@@ -309,8 +376,24 @@ export function toOperationValues(operation: Omit<OperationRecord, 'id'>): Value
   };
 }
 
+/** The parts of an operation that never change once it is created: its request and selection. */
+export interface OperationParts {
+  readonly request: PromoteRequest;
+  readonly selection: readonly number[];
+}
+
+/** The request and selection of an operation row, decoded and deep-frozen (so they can be shared). */
+export function operationParts(row: Pick<Row<OperationsTable>, 'request' | 'selection'>): OperationParts {
+  return { request: deepFreeze(decodeJson<PromoteRequest>(row.request)), selection: Object.freeze(decodeJson<number[]>(row.selection)) };
+}
+
 /** An operation from its row; `as_draft` is absent when it was not given. */
 export function fromOperationRow(row: Row<OperationsTable>): OperationRecord {
+  return fromOperationHead(row, { request: decodeJson<PromoteRequest>(row.request), selection: decodeJson<number[]>(row.selection) });
+}
+
+/** An operation from its row without `request` and `selection`, and those two decoded already. */
+export function fromOperationHead(row: Omit<Row<OperationsTable>, 'request' | 'selection'>, parts: OperationParts): OperationRecord {
   const operation: OperationRecord = {
     id: row.id,
     promote_type: row.promote_type as PromoteType,
@@ -328,11 +411,20 @@ export function fromOperationRow(row: Row<OperationsTable>): OperationRecord {
         ? null
         : { id: row.destination_container_id, name: row.destination_container_name ?? '' },
     status: { total: row.total, created: row.created, updated: row.updated, skipped: row.skipped, failed: row.failed },
-    request: decodeJson<PromoteRequest>(row.request),
-    selection: decodeJson<number[]>(row.selection),
+    request: parts.request,
+    selection: parts.selection,
     destination_scope: row.destination_scope,
   };
   return row.as_draft === null ? operation : { ...operation, as_draft: row.as_draft === 1 };
+}
+
+/** Freezes a decoded JSON-like value and everything in it, so that it can be handed out more than once. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The columns of a result row. */

@@ -5,6 +5,7 @@ import type {
   Page,
   PromoteResultRecord,
   PromoteResultValue,
+  QualityCheck,
   ResultQuery,
   ScopeLeases,
   Store,
@@ -15,15 +16,20 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import {
   fromCheckRow,
+  fromCheckTuple,
   fromComputedFieldRow,
   fromContainerRow,
   fromDatastoreRow,
   fromFieldRow,
   fromLineageRow,
+  fromLineageTuple,
+  fromOperationHead,
   fromOperationRow,
   fromResultRow,
   fromTeamRow,
   fromUserRow,
+  frozenCheck,
+  operationParts,
   toCheckValues,
   toComputedFieldValues,
   toContainerValues,
@@ -32,8 +38,10 @@ import {
   toOperationValues,
   toResultValues,
   toUserRow,
+  type OperationParts,
+  type Row,
 } from './rows.js';
-import type { Database, OperationsTable } from './schema.js';
+import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { prepareStatements } from './statements.js';
 import { applyEdit, checkUnitShape } from './write-entity.js';
 
@@ -54,12 +62,16 @@ export interface SqliteStoreParts {
 /** Name of the SQL function, registered on the handle, that case-folds text as JavaScript does. */
 const foldFunction = 'promote_fold';
 
+/** How many operations' decoded request and selection {@link createSqliteStore} keeps. */
+const cachedOperationParts = 16;
+
 /**
  * The store over a migrated database. Every call takes kysely's single-connection mutex first
  * (`db.connection().execute`), so a synchronous better-sqlite3 write transaction never runs inside
  * a kysely read transaction of a concurrent call. Writes run as `BEGIN IMMEDIATE` transactions on
- * the handle with prepared statements; reads of more than one statement run in one kysely
- * transaction, so they see one snapshot.
+ * the handle with prepared statements; reads of more than one statement run in one transaction
+ * (kysely's, or the handle's for the prepared `listResults`), so they see one snapshot. The hot
+ * paths run on prepared statements; docs/decisions/0301-engine-performance-changes.md says which and why.
  */
 export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts): SqliteStore {
   handle.function(foldFunction, { deterministic: true }, (text: unknown) =>
@@ -74,36 +86,64 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       : Promise.reject(new Error('The SQLite store is closed'));
   const read = <T>(work: (transaction: Kysely<Database>) => Promise<T>): Promise<T> =>
     use((connection) => connection.transaction().execute(work));
-  const write = <T>(work: () => T): Promise<T> => use(() => handle.transaction(work).immediate());
 
+  /*
+   * The checks of the container listed last, kept while nothing can have changed them: a promotion
+   * lists its source container's checks to fix the selection and reads the same checks by id a
+   * moment later to plan them, and decoding 10,000 checks twice was a tenth of a re-promotion. Every
+   * write of this store (`write`: commit, applyEdits, importWorld) drops them, and so does a commit
+   * by any other connection to the file (`PRAGMA data_version` moves). They are deep-frozen, since
+   * they are handed out more than once. At most one container's checks are held.
+   */
+  let listedChecks: { readonly containerId: number; readonly dataVersion: number; readonly checks: readonly QualityCheck[]; readonly byId: ReadonlyMap<number, QualityCheck> } | undefined;
+  const currentListing = () => (listedChecks !== undefined && listedChecks.dataVersion === statements.dataVersion.get() ? listedChecks : undefined);
+
+  const write = <T>(work: () => T): Promise<T> =>
+    use(() => {
+      listedChecks = undefined;
+      return handle.transaction(work).immediate();
+    });
+
+  /*
+   * An operation's request and selection never change once created (no patch touches them, ids are
+   * never reused), yet the engine reads its operation before every commit (the cross-process abort
+   * check) and a 100,000-check selection takes milliseconds to read and decode. So they are decoded
+   * once, deep-frozen, and reused for the last few operations read.
+   */
+  const partsByOperation = new Map<number, OperationParts>();
+  const rememberParts = (id: number, parts: OperationParts) => {
+    partsByOperation.delete(id);
+    partsByOperation.set(id, parts);
+    if (partsByOperation.size > cachedOperationParts) partsByOperation.delete(partsByOperation.keys().next().value as number);
+    return parts;
+  };
+
+  /*
+   * `listResults` on prepared statements, one set per combination of filters: the result pages
+   * are what an HTTP client reads most, and building each query with kysely took half of the
+   * call's time (docs/performance.md).
+   */
+  const resultStatementSets = new Map<string, ReturnType<typeof prepareResultStatements>>();
+  const resultStatements = (search: boolean, results: boolean) => {
+    const key = `${search}/${results}`;
+    let set = resultStatementSets.get(key);
+    if (set === undefined) {
+      set = prepareResultStatements(handle, search, results);
+      resultStatementSets.set(key, set);
+    }
+    return set;
+  };
+
+  // Prepared statements: the engine renews its lease after commits.
   const leases: ScopeLeases = {
     tryAcquire: (scope, holder, now, expiresAt) =>
-      use(async (connection) => {
-        const nowMs = epochMs(now);
-        const result = await connection
-          .insertInto('scope_leases')
-          .values({ scope, holder, expires_at: expiresAt, expires_at_ms: epochMs(expiresAt) })
-          .onConflict((conflict) =>
-            conflict
-              .column('scope')
-              .doUpdateSet((eb) => ({
-                holder: eb.ref('excluded.holder'),
-                expires_at: eb.ref('excluded.expires_at'),
-                expires_at_ms: eb.ref('excluded.expires_at_ms'),
-              }))
-              .where((eb) =>
-                eb.or([
-                  eb('scope_leases.holder', '=', eb.ref('excluded.holder')),
-                  eb('scope_leases.expires_at_ms', '<=', nowMs),
-                ]),
-              ),
-          )
-          .executeTakeFirst();
-        return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+      use(() => {
+        const values = { scope, holder, expires_at: expiresAt, expires_at_ms: epochMs(expiresAt), now_ms: epochMs(now) };
+        return statements.tryAcquireLease.run(values).changes > 0;
       }),
     release: (scope, holder) =>
-      use(async (connection) => {
-        await connection.deleteFrom('scope_leases').where('scope', '=', scope).where('holder', '=', holder).execute();
+      use(() => {
+        statements.releaseLease.run({ scope, holder });
       }),
   };
 
@@ -173,10 +213,25 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         return rows.map(fromFieldRow);
       }),
 
-    listChecks: (containerId) => use(() => statements.listChecks.all(containerId).map(fromCheckRow)),
+    listChecks: (containerId) =>
+      use(() => {
+        const listed = currentListing();
+        if (listed?.containerId === containerId) return listed.checks;
+        const dataVersion = statements.dataVersion.get() as number;
+        const checks = Object.freeze(statements.listChecks.all(containerId).map((row) => frozenCheck(fromCheckTuple(row))));
+        listedChecks = { containerId, dataVersion, checks, byId: new Map(checks.map((check) => [check.id, check])) };
+        return checks;
+      }),
 
     getChecks: (ids) =>
-      use(() => (ids.length === 0 ? [] : statements.getChecks.all(JSON.stringify(ids)).map(fromCheckRow))),
+      use(() => {
+        if (ids.length === 0) return [];
+        const listed = currentListing();
+        if (listed !== undefined && ids.every((id) => listed.byId.has(id))) {
+          return [...new Set(ids)].sort((a, b) => a - b).map((id) => listed.byId.get(id) as QualityCheck);
+        }
+        return statements.getChecks.all(JSON.stringify(ids)).map(fromCheckTuple);
+      }),
 
     listComputedFields: (containerId) =>
       use(async (connection) => {
@@ -200,7 +255,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       use(() =>
         sourceIds.length === 0
           ? []
-          : statements.findLineage.all(entityType, destinationScopeId, JSON.stringify(sourceIds)).map(fromLineageRow),
+          : statements.findLineage.all(entityType, destinationScopeId, JSON.stringify(sourceIds)).map(fromLineageTuple),
       ),
 
     createOperation: (operation) =>
@@ -214,9 +269,14 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       }),
 
     getOperation: (id) =>
-      use(async (connection) => {
-        const row = await connection.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst();
-        return row === undefined ? undefined : fromOperationRow(row);
+      use(() => {
+        const parts = partsByOperation.get(id);
+        if (parts !== undefined) {
+          const head = statements.getOperationHead.get(id);
+          return head === undefined ? undefined : fromOperationHead(head, rememberParts(id, parts));
+        }
+        const row = statements.getOperation.get(id);
+        return row === undefined ? undefined : fromOperationHead(row, rememberParts(id, operationParts(row)));
       }),
 
     listOperations: (query: OperationQuery) =>
@@ -273,9 +333,10 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       write(() => {
         const records: PromoteResultRecord[] = [];
         const counters = new Map<number, Record<PromoteResultValue, number>>();
+        const liveContainers = new Set<number>();
         for (const unit of units) {
           checkUnitShape(unit);
-          const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write);
+          const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
           const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
           const values = toResultValues({ ...unit, destination_entity_id: destinationId });
           const id = Number(statements.insertResult.run(values).lastInsertRowid);
@@ -303,29 +364,23 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       }),
 
     listResults: (operationId, query: ResultQuery = {}) =>
-      read(async (transaction) => {
+      use(() => {
         const page = query.page ?? 1;
         if (query.size !== undefined) checkPage(page, query.size);
-        let selection = transaction.selectFrom('results').where('operation_id', '=', operationId);
-        if (query.search !== undefined && query.search !== '') {
-          selection = selection.where(
-            sql<boolean>`instr(${sql.raw(foldFunction)}("search_text"), ${query.search.toLowerCase()}) > 0`,
-          );
-        }
-        if (query.results !== undefined && query.results.length > 0) {
-          selection = selection.where('result', 'in', [...query.results]);
-        }
-        const { total } = await selection
-          .select((eb) => eb.fn.countAll<number>().as('total'))
-          .executeTakeFirstOrThrow();
-        const ordered = selection.selectAll().orderBy('seq').orderBy('id');
-        if (query.size === undefined) {
-          // Without `size`, every match is one page: page 1, as large as the list.
-          const items = (await ordered.execute()).map(fromResultRow);
-          return { items, total, page: 1, size: total } satisfies Page<PromoteResultRecord>;
-        }
-        const rows = await ordered.limit(query.size).offset((page - 1) * query.size).execute();
-        return { items: rows.map(fromResultRow), total, page, size: query.size } satisfies Page<PromoteResultRecord>;
+        const search = query.search !== undefined && query.search !== '' ? query.search.toLowerCase() : undefined;
+        const results = query.results !== undefined && query.results.length > 0 ? JSON.stringify(query.results) : undefined;
+        const { count, list, slice } = resultStatements(search !== undefined, results !== undefined);
+        const parameters = { operation_id: operationId, ...(search === undefined ? {} : { search }), ...(results === undefined ? {} : { results }) };
+        // One read transaction, so that the page and its total come from one snapshot.
+        return handle.transaction((): Page<PromoteResultRecord> => {
+          const total = count.get(parameters) as number;
+          if (query.size === undefined) {
+            // Without `size`, every match is one page: page 1, as large as the list.
+            return { items: list.all(parameters).map(fromResultRow), total, page: 1, size: total };
+          }
+          const rows = slice.all({ ...parameters, limit: query.size, offset: (page - 1) * query.size });
+          return { items: rows.map(fromResultRow), total, page, size: query.size };
+        })();
       }),
 
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
@@ -397,6 +452,25 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * The statements of `listResults` for one combination of filters: `count` (plucked), every match
+ * (`list`) and one page (`slice`, with `@limit` and `@offset`), in processing order. `@search` is
+ * matched case-insensitively as `listResults` always did; `@results` is a JSON array of values.
+ */
+function prepareResultStatements(handle: BetterSqlite3.Database, search: boolean, results: boolean) {
+  const where = [
+    '"operation_id" = @operation_id',
+    ...(search ? [`instr(${foldFunction}("search_text"), @search) > 0`] : []),
+    ...(results ? ['"result" in (select "value" from json_each(@results))'] : []),
+  ].join(' and ');
+  const ordered = `select * from "results" where ${where} order by "seq", "id"`;
+  return {
+    count: handle.prepare(`select count(*) from "results" where ${where}`).pluck(true),
+    list: handle.prepare<Record<string, unknown>, Row<ResultsTable>>(ordered),
+    slice: handle.prepare<Record<string, unknown>, Row<ResultsTable>>(`${ordered} limit @limit offset @offset`),
   };
 }
 

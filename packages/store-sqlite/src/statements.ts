@@ -1,13 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Row, Values } from './rows.js';
+import { checkTupleColumns, lineageTupleColumns, type CheckTuple, type LineageTuple, type Row, type Values } from './rows.js';
 import type {
   ComputedFieldsTable,
   ContainersTable,
   DatastoresTable,
   FieldsTable,
   LineageTable,
+  OperationsTable,
   QualityChecksTable,
   ResultsTable,
+  ScopeLeasesTable,
   TeamMembersTable,
   TeamPermissionsTable,
   TeamsTable,
@@ -15,10 +17,11 @@ import type {
 } from './schema.js';
 
 /*
- * Prepared statements for the paths that run once per entity (commit, edits, import) or return
- * thousands of rows (listChecks, getChecks, findLineage). They run synchronously on the
- * better-sqlite3 handle, inside `handle.transaction(…).immediate()` for writes; kysely builds
- * everything else. Column lists are records keyed by the row types of `schema.ts`, so the compiler
+ * Prepared statements for the paths that run once per entity (commit, edits, import), once per
+ * commit (getOperation for the abort check, the lease renewal) or return thousands of rows
+ * (listChecks, getChecks, findLineage: in raw mode, see `checkTupleColumns`). They run
+ * synchronously on the better-sqlite3 handle, inside `handle.transaction(…).immediate()` for
+ * writes; kysely builds everything else (docs/performance.md says what the profile showed). Column lists are records keyed by the row types of `schema.ts`, so the compiler
  * rejects a missing or unknown column; identifiers are quoted because some (`filter`, `before`)
  * are SQL keywords.
  */
@@ -99,7 +102,35 @@ const lineageColumns: Readonly<Record<keyof Omit<Row<LineageTable>, 'seq'>, true
   destination_entity_id: true,
 };
 
+/** Every column of `operations` but `request` and `selection`, which never change once written. */
+const operationHeadColumns: Readonly<Record<keyof Omit<Row<OperationsTable>, 'request' | 'selection'>, true>> = {
+  id: true,
+  promote_type: true,
+  result: true,
+  start_time: true,
+  end_time: true,
+  triggered_by: true,
+  aborted_by: true,
+  message: true,
+  datastore_id: true,
+  datastore_name: true,
+  destination_datastore_id: true,
+  destination_datastore_name: true,
+  container_id: true,
+  container_name: true,
+  destination_container_id: true,
+  destination_container_name: true,
+  as_draft: true,
+  total: true,
+  created: true,
+  updated: true,
+  skipped: true,
+  failed: true,
+  destination_scope: true,
+};
+
 const quote = (name: string) => `"${name}"`;
+const columnList = (columns: readonly string[]) => columns.map(quote).join(', ');
 
 function insertSql(table: string, columns: object, withId: boolean): string {
   const names = [...(withId ? ['id'] : []), ...Object.keys(columns)];
@@ -118,6 +149,8 @@ type Statement<Parameters extends unknown[] | object, Result = unknown> = Better
 /** The prepared statements of one handle (see the comment at the top of this file). */
 export interface Statements {
   readonly isEmpty: Statement<[], { empty: 0 | 1 }>;
+  /** `PRAGMA data_version`, plucked: moves when another connection commits. */
+  readonly dataVersion: Statement<[], number>;
 
   readonly insertUser: Statement<Row<UsersTable>>;
   readonly insertTeam: Statement<Row<TeamsTable>>;
@@ -148,9 +181,10 @@ export interface Statements {
   readonly insertCheckWithId: Statement<WithId<Values<QualityChecksTable>>>;
   readonly updateCheck: Statement<WithId<Values<QualityChecksTable>>>;
   readonly deleteCheck: Statement<[number]>;
-  readonly listChecks: Statement<[number], Row<QualityChecksTable>>;
-  /** Takes a JSON array of ids. */
-  readonly getChecks: Statement<[string], Row<QualityChecksTable>>;
+  /** Raw mode: rows are {@link CheckTuple}s. */
+  readonly listChecks: Statement<[number], CheckTuple>;
+  /** Takes a JSON array of ids. Raw mode: rows are {@link CheckTuple}s. */
+  readonly getChecks: Statement<[string], CheckTuple>;
 
   readonly insertComputedField: Statement<Values<ComputedFieldsTable>>;
   readonly insertComputedFieldWithId: Statement<WithId<Values<ComputedFieldsTable>>>;
@@ -158,8 +192,16 @@ export interface Statements {
   readonly deleteComputedField: Statement<[number]>;
 
   readonly insertLineage: Statement<Omit<Row<LineageTable>, 'seq'>>;
-  /** Takes entity type, scope id and a JSON array of source ids; newest first. */
-  readonly findLineage: Statement<[string, number, string], Omit<Row<LineageTable>, 'seq'>>;
+  /** Takes entity type, scope id and a JSON array of source ids; newest first. Raw mode: rows are {@link LineageTuple}s. */
+  readonly findLineage: Statement<[string, number, string], LineageTuple>;
+
+  readonly getOperation: Statement<[number], Row<OperationsTable>>;
+  /** An operation without `request` and `selection` (for when those are decoded already). */
+  readonly getOperationHead: Statement<[number], Omit<Row<OperationsTable>, 'request' | 'selection'>>;
+
+  /** Takes the lease row and `now_ms`; changes a row when the lease is free, expired or the holder's own. */
+  readonly tryAcquireLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
+  readonly releaseLease: Statement<Pick<ScopeLeasesTable, 'scope' | 'holder'>>;
 
   readonly insertResult: Statement<Values<ResultsTable>>;
   readonly addToStatus: Statement<{
@@ -178,6 +220,7 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     isEmpty: prepare(
       'select not (exists (select 1 from "datastores") or exists (select 1 from "users")) as "empty"',
     ),
+    dataVersion: prepare<[], number>('pragma data_version').pluck(true),
 
     insertUser: prepare(insertSql('users', userColumns, false)),
     insertTeam: prepare(insertSql('teams', teamColumns, false)),
@@ -208,10 +251,10 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     insertCheckWithId: prepare(insertSql('quality_checks', checkColumns, true)),
     updateCheck: prepare(updateSql('quality_checks', checkColumns)),
     deleteCheck: prepare('delete from "quality_checks" where "id" = ?'),
-    listChecks: prepare('select * from "quality_checks" where "container_id" = ? order by "id"'),
-    getChecks: prepare(
-      'select * from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"',
-    ),
+    listChecks: prepare<[number], CheckTuple>(`select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? order by "id"`).raw(true),
+    getChecks: prepare<[string], CheckTuple>(
+      `select ${columnList(checkTupleColumns)} from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"`,
+    ).raw(true),
 
     insertComputedField: prepare(insertSql('computed_fields', computedFieldColumns, false)),
     insertComputedFieldWithId: prepare(insertSql('computed_fields', computedFieldColumns, true)),
@@ -219,11 +262,21 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     deleteComputedField: prepare('delete from "computed_fields" where "id" = ?'),
 
     insertLineage: prepare(insertSql('lineage', lineageColumns, false)),
-    findLineage: prepare(
-      `select "entity_type", "source_entity_id", "destination_scope_id", "destination_entity_id" from "lineage"
+    findLineage: prepare<[string, number, string], LineageTuple>(
+      `select ${columnList(lineageTupleColumns)} from "lineage"
        where "entity_type" = ? and "destination_scope_id" = ? and "source_entity_id" in (select "value" from json_each(?))
        order by "seq" desc`,
+    ).raw(true),
+
+    getOperation: prepare('select * from "operations" where "id" = ?'),
+    getOperationHead: prepare(`select ${columnList(Object.keys(operationHeadColumns))} from "operations" where "id" = ?`),
+
+    tryAcquireLease: prepare(
+      `insert into "scope_leases" ("scope", "holder", "expires_at", "expires_at_ms") values (@scope, @holder, @expires_at, @expires_at_ms)
+       on conflict ("scope") do update set "holder" = excluded."holder", "expires_at" = excluded."expires_at", "expires_at_ms" = excluded."expires_at_ms"
+       where "scope_leases"."holder" = excluded."holder" or "scope_leases"."expires_at_ms" <= @now_ms`,
     ),
+    releaseLease: prepare('delete from "scope_leases" where "scope" = @scope and "holder" = @holder'),
 
     insertResult: prepare(insertSql('results', resultColumns, false)),
     addToStatus: prepare(

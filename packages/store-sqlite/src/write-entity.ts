@@ -18,57 +18,65 @@ import type { Statements } from './statements.js';
  */
 export function checkUnitShape(unit: CommitUnit): void {
   const { write } = unit;
-  const name = `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id}`;
+  // Only ever needed for an error: built on demand, not for each of thousands of valid units.
+  const name = () => `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id}`;
   switch (unit.result) {
     case 'created':
-      if (write === undefined || !isCreate(write)) throw new Error(`${name} has no create write`);
+      if (write === undefined || !isCreate(write)) throw new Error(`${name()} has no create write`);
       if (unit.destination_entity_id !== null) {
-        throw new Error(`${name} must have destination_entity_id null: the store assigns it`);
+        throw new Error(`${name()} must have destination_entity_id null: the store assigns it`);
       }
       break;
     case 'updated':
-      if (write === undefined || isCreate(write)) throw new Error(`${name} has no update write`);
+      if (write === undefined || isCreate(write)) throw new Error(`${name()} has no update write`);
       if (write.value.id !== unit.destination_entity_id) {
-        throw new Error(`${name} writes entity ${write.value.id} but names destination ${String(unit.destination_entity_id)}`);
+        throw new Error(`${name()} writes entity ${write.value.id} but names destination ${String(unit.destination_entity_id)}`);
       }
       break;
     case 'skipped':
-      if (write !== undefined) throw new Error(`${name} must not write`);
-      if (unit.destination_entity_id === null) throw new Error(`${name} has no destination entity`);
+      if (write !== undefined) throw new Error(`${name()} must not write`);
+      if (unit.destination_entity_id === null) throw new Error(`${name()} has no destination entity`);
       break;
     case 'failed':
-      if (write !== undefined) throw new Error(`${name} must not write`);
+      if (write !== undefined) throw new Error(`${name()} must not write`);
       break;
   }
   if (write !== undefined && !writeFits(unit.entity_type, write)) {
-    throw new Error(`${name} carries a ${write.kind} write of another entity type`);
+    throw new Error(`${name()} carries a ${write.kind} write of another entity type`);
   }
 }
 
-/** Applies one world edit (or entity write); returns the entity's id, the assigned one for a creation. */
-export function applyEdit(statements: Statements, edit: WorldEdit): number {
+/**
+ * Applies one world edit (or entity write); returns the entity's id, the assigned one for a creation.
+ * `liveContainers`, when given, holds containers already found to exist earlier in the same
+ * transaction and is added to: `commit` passes one for all its units, whose writes never delete a
+ * container, so that 10,000 checks into one container check it once (`applyEdits` cannot: an edit
+ * may delete the container a later one writes into).
+ */
+export function applyEdit(statements: Statements, edit: WorldEdit, liveContainers?: Set<number>): number {
+  const requireContainer = (containerId: number, what: string) => requireLiveContainer(statements, containerId, what, liveContainers);
   switch (edit.kind) {
     case 'create_check':
-      requireContainer(statements, edit.value.container_id, 'a quality check');
+      requireContainer(edit.value.container_id, 'a quality check');
       return insertedId(statements.insertCheck.run(toCheckValues(edit.value)));
     case 'update_check':
-      requireContainer(statements, edit.value.container_id, 'a quality check');
+      requireContainer(edit.value.container_id, 'a quality check');
       return updated(statements.updateCheck.run({ ...toCheckValues(edit.value), id: edit.value.id }), 'Quality check', edit.value.id);
     case 'create_computed_field':
-      requireContainer(statements, edit.value.container_id, 'a computed field');
+      requireContainer(edit.value.container_id, 'a computed field');
       return insertedId(statements.insertComputedField.run(toComputedFieldValues(edit.value)));
     case 'update_computed_field':
-      requireContainer(statements, edit.value.container_id, 'a computed field');
+      requireContainer(edit.value.container_id, 'a computed field');
       return updated(
         statements.updateComputedField.run({ ...toComputedFieldValues(edit.value), id: edit.value.id }),
         'Computed field',
         edit.value.id,
       );
     case 'create_field':
-      requireContainer(statements, edit.value.container_id, 'a field');
+      requireContainer(edit.value.container_id, 'a field');
       return insertedId(statements.insertField.run(toFieldValues(edit.value)));
     case 'update_field':
-      requireContainer(statements, edit.value.container_id, 'a field');
+      requireContainer(edit.value.container_id, 'a field');
       return updated(statements.updateField.run({ ...toFieldValues(edit.value), id: edit.value.id }), 'Field', edit.value.id);
     case 'create_container':
       requireContainerReferences(statements, edit.value);
@@ -115,10 +123,12 @@ function deleteEntity(statements: Statements, entity: Extract<WorldEdit, { kind:
   }
 }
 
-function requireContainer(statements: Statements, containerId: number, what: string): void {
+function requireLiveContainer(statements: Statements, containerId: number, what: string, liveContainers?: Set<number>): void {
+  if (liveContainers?.has(containerId) === true) return;
   if (statements.containerExists.get(containerId) === undefined) {
     throw new Error(`Container ${containerId} of ${what} does not exist`);
   }
+  liveContainers?.add(containerId);
 }
 
 function requireContainerReferences(statements: Statements, container: DistributiveOmit<Container, 'id'>): void {
@@ -126,7 +136,7 @@ function requireContainerReferences(statements: Statements, container: Distribut
     throw new Error(`Datastore ${container.datastore_id} of a container does not exist`);
   }
   if (container.container_type === 'computed_file') {
-    requireContainer(statements, container.source_container_id, 'the source of a computed file');
+    requireLiveContainer(statements, container.source_container_id, 'the source of a computed file');
   }
 }
 

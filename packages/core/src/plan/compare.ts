@@ -18,30 +18,48 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
-  const leftKeys = Object.keys(left).filter((key) => left[key] !== undefined);
-  const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
-  return leftKeys.length === rightKeys.length && leftKeys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key], right[key]));
+  // Counted in loops rather than with filtered key lists: the planner compares every check's properties.
+  let leftCount = 0;
+  for (const key in left) {
+    if (!Object.hasOwn(left, key) || left[key] === undefined) continue;
+    leftCount++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  let rightCount = 0;
+  for (const key in right) if (Object.hasOwn(right, key) && right[key] !== undefined) rightCount++;
+  return leftCount === rightCount;
 }
 
 /** A canonical text of a JSON value (keys sorted), so that {@link jsonEqual} values share a key. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Built by concatenation: overlap matching computes this for every check on both sides.
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) text += (index === 0 ? '' : ',') + canonicalJson(value[index]);
+    return `${text}]`;
+  }
   const record = value as Record<string, unknown>;
-  return `{${Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
-    .join(',')}}`;
+  const keys = Object.keys(record);
+  let text = '{';
+  for (const key of keys.length > 1 ? keys.sort() : keys) {
+    const item = record[key];
+    if (item !== undefined) text += `${text === '{' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${text}}`;
 }
 
 /** Field lists compared as case-insensitive sets (order ignored). */
 export function sameNameSet(a: readonly string[], b: readonly string[]): boolean {
+  // Most comparisons are of equal lists (a check compared with its own promoted copy): no key needed.
+  if (a.length === b.length && a.every((name, index) => name === b[index])) return true;
   return nameSetKey(a) === nameSetKey(b);
 }
 
 /** The key of a case-insensitive name set. */
 export function nameSetKey(names: readonly string[]): string {
+  // Most checks name one field: its key needs no set and no sort.
+  if (names.length === 1) return JSON.stringify([(names[0] as string).toLowerCase()]);
   return JSON.stringify([...new Set(names.map((name) => name.toLowerCase()))].sort());
 }
 
@@ -54,11 +72,12 @@ export function includesAll<T>(whole: readonly T[], part: readonly T[]): boolean
 /** `whole` followed by the elements of `extra` it lacks, in order. */
 export function union<T>(whole: readonly T[], ...extras: (readonly T[])[]): T[] {
   const result = [...whole];
-  const seen = new Set(whole);
+  // Tag lists are short: a linear search beats building a Set for every merge.
+  const seen = result.length + extras.reduce((sum, extra) => sum + extra.length, 0) > 32 ? new Set(whole) : undefined;
   for (const extra of extras) {
     for (const item of extra) {
-      if (!seen.has(item)) {
-        seen.add(item);
+      if (seen === undefined ? !result.includes(item) : !seen.has(item)) {
+        seen?.add(item);
         result.push(item);
       }
     }

@@ -21,12 +21,18 @@ export function diffAttributes(before: Readonly<Record<string, unknown>>, after:
     }
     const fromObject = (from ?? {}) as Record<string, unknown>;
     const toObject = (to ?? {}) as Record<string, unknown>;
-    const keys = [...new Set([...Object.keys(fromObject), ...Object.keys(toObject)])];
-    for (const key of keys) {
-      if (!jsonEqual(fromObject[key], toObject[key])) {
-        changes.push({ path: `${attribute.path}.${key}`, from: fromObject[key] ?? null, to: toObject[key] ?? null });
-      }
+    // The keys of `from`, then those only `to` has; loops rather than merged key lists, since every
+    // check of a promotion is diffed.
+    for (const key in fromObject) {
+      if (Object.hasOwn(fromObject, key)) diffKey(changes, attribute.path, key, fromObject[key], toObject[key]);
+    }
+    for (const key in toObject) {
+      if (Object.hasOwn(toObject, key) && !Object.hasOwn(fromObject, key)) diffKey(changes, attribute.path, key, undefined, toObject[key]);
     }
   }
   return changes;
+}
+
+function diffKey(changes: Change[], path: string, key: string, from: unknown, to: unknown): void {
+  if (!jsonEqual(from, to)) changes.push({ path: `${path}.${key}`, from: from ?? null, to: to ?? null });
 }

@@ -30,7 +30,8 @@ export type ExecutionEnd =
 /**
  * Records the plans in processing order: each plan becomes one atomic unit (write + result row +
  * lineage + counters), committed in groups of at most `commitBatchSize`. A plan that needs validation
- * waits for its batch; whatever is ready is committed before waiting, so progress stays live. Stops
+ * waits for its batch; whatever is ready is committed before waiting (once the answers of the
+ * current turn of the event loop are in), so progress stays live. Stops
  * between units when `signal` aborts: what is committed keeps its result, the rest gets none.
  */
 export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<ExecutionEnd> {
@@ -56,9 +57,14 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     let plan = plans[index] as EntityPlan;
     const validation = options.validation.get(index);
     if (validation !== undefined) {
-      if (!validation.settled()) {
-        const end = await flush();
-        if (end !== undefined) return end;
+      if (!validation.settled() && pending.length > 0) {
+        // Batches in flight together answer in the same turn of the event loop: take every answer
+        // of this turn before committing, so that c concurrent batches cost one commit, not c.
+        await Promise.race([validation.outcome, aborted, nextTurn()]);
+        if (!validation.settled()) {
+          const end = await flush();
+          if (end !== undefined) return end;
+        }
       }
       const outcome = await Promise.race([validation.outcome, aborted]);
       if (outcome === 'aborted') return { kind: 'aborted' };
@@ -88,4 +94,9 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
     before: plan.before,
     search_text: plan.search_text,
   };
+}
+
+/** Resolves once the event loop has gone round: after the I/O and timers that are due now. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -34,11 +34,7 @@ export function planEntities(store: SafeStore, context: PlanContext): ResultAsyn
         const destinationContainer = yield* store.getContainer(request.destination_container_id);
         if (destinationContainer === undefined) return err(notFound('Container', request.destination_container_id));
         const found = yield* store.getChecks(context.remaining);
-        const byId = new Map(found.map((check) => [check.id, check]));
-        const sources = context.remaining.flatMap((id) => {
-          const check = byId.get(id);
-          return check === undefined ? [] : [check];
-        });
+        const sources = inOrderOf(context.remaining, found);
         const [fields, computedFields, destinationChecks, lineage, sourceContainers, destinationContainers] = yield* ResultAsync.combine([
           store.listFields(destinationContainer.id),
           store.listComputedFields(destinationContainer.id),
@@ -118,8 +114,21 @@ export function planEntities(store: SafeStore, context: PlanContext): ResultAsyn
   }
 }
 
+/**
+ * The entities of `found` (ascending id) in the order of `ids`, those not found left out. Usually
+ * both are the same ascending list, and then no map is built: at 100,000 checks, building one
+ * cost more per entry than at 10,000 (cache misses).
+ */
+function inOrderOf<T extends { readonly id: number }>(ids: readonly number[], found: readonly T[]): T[] {
+  if (found.length === ids.length && found.every((entity, index) => entity.id === ids[index])) return [...found];
+  const byId = new Map(found.map((entity) => [entity.id, entity]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** Plans in the order of `remaining`; a source that no longer exists fails with a message saying so. */
 function withMissingSources(context: PlanContext, entityType: EntityType, plans: readonly EntityPlan[], label: string): EntityPlan[] {
+  // The planners answer in processing order: when nothing is missing, the plans are the answer.
+  if (plans.length === context.remaining.length && plans.every((plan, index) => plan.source_entity_id === context.remaining[index])) return [...plans];
   const planned = new Map(plans.map((plan) => [plan.source_entity_id, plan]));
   return context.remaining.map(
     (id): EntityPlan =>

@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import { parseWorldSnapshot, toWorldSnapshot } from '@promote/core';
+import { benchWorld } from './bench-world.js';
+import { renderMarkdown, renderTable } from './render-table.js';
+import { runBench, scenarios } from './run-bench.js';
+import { tinyScale } from './scale.js';
+
+// A benchmark measures; it does not assert a time. These tests keep every scenario running.
+
+describe('the benchmark world', () => {
+  test('is a valid world snapshot, the same for the same seed', () => {
+    const first = benchWorld({ seed: 7, checks: 40, destination: 'mixed' });
+    expect(parseWorldSnapshot(JSON.parse(JSON.stringify(toWorldSnapshot(first.world)))).isOk()).toBe(true);
+    expect(benchWorld({ seed: 7, checks: 40, destination: 'mixed' })).toEqual(first);
+    expect(benchWorld({ seed: 8, checks: 40, destination: 'mixed' }).world).not.toEqual(first.world);
+  });
+
+  test('has half identical, a quarter changed and a quarter new checks in the mixed destination', () => {
+    expect(benchWorld({ seed: 1, checks: 40, destination: 'mixed' }).expected).toEqual({ created: 10, updated: 10, skipped: 20 });
+    expect(benchWorld({ seed: 1, checks: 40, destination: 'empty' }).expected).toEqual({ created: 40, updated: 0, skipped: 0 });
+  });
+});
+
+describe('every scenario at a tiny size', () => {
+  test('runs and reports each figure with its baseline', { timeout: 120_000 }, async () => {
+    const report = await runBench({ scale: tinyScale });
+    const scenarioOf = new Set(report.figures.map((figure) => figure.scenario));
+    expect([...scenarioOf]).toEqual(['planner-scaling', 'draft-promotion', 're-promotion', 'active-promotion', 'large-draft', 'http']);
+    expect(Object.keys(scenarios)).toHaveLength(5);
+    for (const figure of report.figures) {
+      expect(figure.value, `${figure.scenario} ${figure.case} ${figure.measure}`).toBeGreaterThan(0);
+      if (figure.baseline !== undefined) expect(figure.ratio).toBeGreaterThan(0);
+    }
+    expect(report.figures.filter((figure) => figure.target !== undefined).map((figure) => figure.scenario)).toEqual([
+      'planner-scaling',
+      'draft-promotion',
+      're-promotion',
+      'active-promotion',
+      'active-promotion',
+      'large-draft',
+    ]);
+    expect(renderTable(report)).toContain('re-promotion');
+    expect(renderMarkdown(report).split('\n')).toHaveLength(report.figures.length + 2);
+  });
+});

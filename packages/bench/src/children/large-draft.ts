@@ -1,0 +1,45 @@
+/**
+ * Child process of the large-draft scenario: opens the SQLite file given as first argument, runs the
+ * promotion whose JSON body is the second argument as the user whose email is the third, and prints
+ * one JSON line: wall time, the operation's counters, and the process's peak RSS before and after.
+ * Alone in its process, so that no other scenario's garbage counts.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createPromoter, createReferenceDataplane } from '@promote/core';
+import { openSqliteStore } from '@promote/store-sqlite';
+import { profiled, startProfiling } from '../profiling.js';
+import { peakRssBytes, profileDirVariable } from './child-process.js';
+
+const [filename, body, email] = process.argv.slice(2);
+if (filename === undefined || body === undefined || email === undefined) throw new Error('usage: large-draft <database> <request JSON> <email>');
+
+const profileDir = process.env[profileDirVariable];
+if (profileDir !== undefined) await startProfiling(profileDir);
+const store = await openSqliteStore({ filename });
+const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+const idlePeakRss = peakRssBytes();
+const start = performance.now();
+const started = await profiled('large-draft', async () => {
+  const running = await promoter.run({ email }, JSON.parse(body));
+  if (running.isOk()) await promoter.waitFor(running.value.id);
+  return running;
+});
+const ms = performance.now() - start;
+if (started.isErr()) throw new Error(JSON.stringify(started.error));
+const peakRss = peakRssBytes();
+const operation = await store.getOperation(started.value.id);
+await store.close();
+process.stdout.write(
+  `${JSON.stringify({ ms, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
+);
+
+/** `VmHWM` of /proc/self/status (Linux), the kernel's own peak-RSS figure, to cross-check `maxRSS`. */
+function vmHwmBytes(): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match === null ? null : Number(match[1]) * 1024;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,67 @@
+/** The sizes every scenario runs at. */
+export interface BenchScale {
+  readonly name: string;
+  /** Source checks of the planner-scaling cases, ascending (the issue's 1k, 10k, 100k). */
+  readonly plannerSizes: readonly number[];
+  /** New checks of the draft promotion and its all-skipped re-promotion. */
+  readonly draftChecks: number;
+  /** Checks of the active promotion (batches of 10). */
+  readonly activeChecks: number;
+  readonly activeLatencyMs: number;
+  readonly activeConcurrency: readonly number[];
+  /** Checks of the large draft promotion whose peak RSS is measured in a child process. */
+  readonly largeChecks: number;
+  /** Results of the operation the HTTP scenario reads. */
+  readonly httpResults: number;
+  readonly httpPageSize: number;
+  /** Requests in flight at all times during the HTTP measurement. */
+  readonly httpConcurrency: number;
+  /** Measured requests (after one untimed round of `httpConcurrency` requests). */
+  readonly httpRequests: number;
+  /** Full `GET /api/operations/{id}` (every result in one answer): requests in flight, and in all. */
+  readonly httpFullConcurrency: number;
+  readonly httpFullRequests: number;
+  /** Repetitions of the short scenarios (the median is reported). */
+  readonly repetitions: number;
+}
+
+/** The issue's sizes: what `pnpm bench` runs. */
+export const fullScale: BenchScale = {
+  name: 'full',
+  plannerSizes: [1_000, 10_000, 100_000],
+  draftChecks: 10_000,
+  activeChecks: 2_000,
+  activeLatencyMs: 10,
+  activeConcurrency: [1, 4, 8],
+  largeChecks: 100_000,
+  httpResults: 10_000,
+  httpPageSize: 50,
+  httpConcurrency: 200,
+  httpRequests: 4_000,
+  httpFullConcurrency: 4,
+  httpFullRequests: 20,
+  repetitions: 5,
+};
+
+/** Every scenario at a size that takes a few seconds in all: the smoke test's. */
+export const tinyScale: BenchScale = {
+  name: 'tiny',
+  plannerSizes: [10, 100],
+  draftChecks: 40,
+  activeChecks: 40,
+  activeLatencyMs: 1,
+  activeConcurrency: [1, 4],
+  largeChecks: 100,
+  httpResults: 40,
+  httpPageSize: 5,
+  httpConcurrency: 4,
+  httpRequests: 16,
+  httpFullConcurrency: 2,
+  httpFullRequests: 4,
+  repetitions: 1,
+};
+
+/** `1000` → `1k`, `100000` → `100k`. */
+export function count(n: number): string {
+  return n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+}

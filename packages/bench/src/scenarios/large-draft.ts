@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import type { OperationStatus } from '@promote/core';
+import { benchWorld } from '../bench-world.js';
+import { runChild } from '../children/child-process.js';
+import { ratioOf, type Figure } from '../figure.js';
+import { collectGarbage, expectEqual } from '../measure.js';
+import { count, type BenchScale } from '../scale.js';
+import { copyDatabase, rawDraftInsert, removeDatabase, sqliteTemplate } from '../sqlite-files.js';
+
+const maxPeakRssMiB = 512;
+const mebibyte = 1024 * 1024;
+
+interface LargeDraftAnswer {
+  readonly ms: number;
+  readonly idlePeakRss: number;
+  readonly peakRss: number;
+  readonly vmHwm: number | null;
+  readonly result: string;
+  readonly message: string | null;
+  readonly status: OperationStatus;
+}
+
+/**
+ * Draft promotion of N new checks into an empty container on a SQLite file, in a child process that
+ * does nothing else (the file is prepared by this process), so that its peak RSS is the engine's.
+ * Baselines: the child's peak RSS once node, the store and the engine are loaded, before the
+ * promotion; and raw better-sqlite3 inserting the same check and result rows in one transaction.
+ */
+export async function largeDraft(scale: BenchScale, seed: number, workDir: string): Promise<Figure[]> {
+  const n = scale.largeChecks;
+  const template = join(workDir, 'large-template.sqlite');
+  const { request, actor, sources } = await (async () => {
+    const bench = benchWorld({ seed, checks: n, destination: 'empty' });
+    await sqliteTemplate(template, bench.world);
+    return { request: bench.request, actor: bench.actor, sources: bench.world.quality_checks.filter((check) => check.container_id === bench.request.container_id) };
+  })();
+  collectGarbage();
+
+  const file = copyDatabase(template, join(workDir, 'large-run.sqlite'));
+  const answer = await runChild<LargeDraftAnswer>('large-draft', [file, JSON.stringify({ ...request, as_draft: true }), actor.email]);
+  removeDatabase(file);
+  expectEqual(`draft promotion of ${n} in a child`, { result: answer.result, status: answer.status }, { result: 'success', status: { total: n, created: n, updated: 0, skipped: 0, failed: 0 } });
+
+  const rawFile = copyDatabase(template, join(workDir, 'large-raw.sqlite'));
+  collectGarbage();
+  const rawMs = rawDraftInsert(rawFile, sources, request.destination_container_id, '2026-03-01T10:00:00Z');
+  removeDatabase(rawFile);
+  removeDatabase(template);
+
+  const peakMiB = answer.peakRss / mebibyte;
+  const idleMiB = answer.idlePeakRss / mebibyte;
+  return [
+    {
+      scenario: 'large-draft',
+      case: `${count(n)} new → empty, SQLite file, own process`,
+      measure: 'peak RSS',
+      value: peakMiB,
+      unit: 'MiB',
+      baseline: { label: 'same process before the promotion', value: idleMiB, unit: 'MiB' },
+      ratio: ratioOf(peakMiB, idleMiB),
+      target: { text: `≤ ${maxPeakRssMiB} MiB`, met: peakMiB <= maxPeakRssMiB },
+      note: `maxRSS from getrusage; VmHWM ${answer.vmHwm === null ? 'n/a' : `${(answer.vmHwm / mebibyte).toFixed(0)} MiB`}`,
+    },
+    {
+      scenario: 'large-draft',
+      case: `${count(n)} new → empty, SQLite file, own process`,
+      measure: 'engine wall time',
+      value: answer.ms,
+      unit: 'ms',
+      baseline: { label: `raw insert ${count(n)} checks + ${count(n)} results`, value: rawMs, unit: 'ms' },
+      ratio: ratioOf(answer.ms, rawMs),
+      note: 'one run',
+    },
+  ];
+}

@@ -1,0 +1,186 @@
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { checkSearchText, type QualityCheck, type World } from '@promote/core';
+import { openSqliteStore } from '@promote/store-sqlite';
+import BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * Writes `world` into a new SQLite file at `path` through the store (so the schema is the store's
+ * own), closed and checkpointed, ready to be copied for each measured run.
+ */
+export async function sqliteTemplate(path: string, world: World): Promise<void> {
+  removeDatabase(path);
+  const store = await openSqliteStore({ filename: path });
+  await store.importWorld(world);
+  await store.close();
+}
+
+/** A fresh copy of a closed database file (its WAL was checkpointed into it on close). */
+export function copyDatabase(from: string, to: string): string {
+  removeDatabase(to);
+  copyFileSync(from, to);
+  return to;
+}
+
+/** Deletes a database file with its WAL and shared-memory files. */
+export function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    if (existsSync(path + suffix)) rmSync(path + suffix);
+  }
+}
+
+/** Opens a file with the pragmas `openSqliteStore` sets: what the raw baselines run on. */
+export function openRaw(path: string): BetterSqlite3.Database {
+  const handle = new BetterSqlite3(path);
+  handle.pragma('busy_timeout = 10000');
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('synchronous = NORMAL');
+  handle.pragma('foreign_keys = ON');
+  return handle;
+}
+
+const checkColumns = ['container_id', 'rule_type', 'description', 'fields', 'coverage', 'filter', 'properties', 'tags', 'additional_metadata', 'status', 'inferred', 'created_at', 'updated_at'] as const;
+const resultColumns = ['operation_id', 'seq', 'entity_type', 'source_entity_id', 'result', 'destination_entity_id', 'message', 'changes', 'before', 'search_text'] as const;
+const insertSql = (table: string, columns: readonly string[]) =>
+  `insert into "${table}" (${columns.map((column) => `"${column}"`).join(', ')}) values (${columns.map((column) => `@${column}`).join(', ')})`;
+
+/** The operation row the raw statements attach their result rows to. */
+function rawOperation(handle: BetterSqlite3.Database, total: number, now: string): number {
+  return Number(
+    handle
+      .prepare(
+        `insert into "operations" ("promote_type", "result", "start_time", "triggered_by", "datastore_id", "datastore_name", "destination_datastore_id", "destination_datastore_name", "total", "created", "updated", "skipped", "failed", "request", "selection", "destination_scope")
+         values ('quality_check', 'running', @now, 'raw', 1, 'a', 2, 'b', @total, 0, 0, 0, 0, '{}', '[]', 'container:0')`,
+      )
+      .run({ now, total }).lastInsertRowid,
+  );
+}
+
+/** Prepared inserts of the rows a promotion writes, bound by name like the store's. */
+function rawInserts(handle: BetterSqlite3.Database) {
+  const insertCheck = handle.prepare(insertSql('quality_checks', checkColumns));
+  const insertResult = handle.prepare(insertSql('results', resultColumns));
+  const insertLineage = handle.prepare(insertSql('lineage', ['entity_type', 'source_entity_id', 'destination_scope_id', 'destination_entity_id']));
+  return {
+    /** The check row of a created check: JSON columns encoded here, as any code inserting checks must. */
+    check: (check: QualityCheck, containerId: number, now: string) =>
+      Number(
+        insertCheck.run({
+          container_id: containerId,
+          rule_type: check.rule_type,
+          description: check.description,
+          fields: JSON.stringify(check.fields),
+          coverage: check.coverage,
+          filter: check.filter,
+          properties: JSON.stringify(check.properties),
+          tags: JSON.stringify(check.tags),
+          additional_metadata: JSON.stringify(check.additional_metadata),
+          status: 'draft',
+          inferred: 0,
+          created_at: now,
+          updated_at: now,
+        }).lastInsertRowid,
+      ),
+    result: (operationId: number, seq: number, check: QualityCheck, result: 'created' | 'skipped', destinationId: number) =>
+      insertResult.run({
+        operation_id: operationId,
+        seq,
+        entity_type: 'quality_check',
+        source_entity_id: check.id,
+        result,
+        destination_entity_id: destinationId,
+        message: null,
+        changes: null,
+        before: null,
+        search_text: checkSearchText(check),
+      }),
+    lineage: (check: QualityCheck, scopeId: number, destinationId: number) =>
+      insertLineage.run({ entity_type: 'quality_check', source_entity_id: check.id, destination_scope_id: scopeId, destination_entity_id: destinationId }),
+  };
+}
+
+/**
+ * The raw baseline of a draft promotion, as the issue defines it: inserts one check row and one
+ * result row per source check with two prepared statements in one transaction (encoding the JSON
+ * columns in the loop, as any code inserting checks must). Returns the milliseconds of the
+ * transaction.
+ */
+export function rawDraftInsert(path: string, sources: readonly QualityCheck[], destinationContainerId: number, now: string): number {
+  const handle = openRaw(path);
+  try {
+    const operationId = rawOperation(handle, sources.length, now);
+    const insert = rawInserts(handle);
+    const start = performance.now();
+    handle
+      .transaction(() => {
+        sources.forEach((check, seq) => insert.result(operationId, seq, check, 'created', insert.check(check, destinationContainerId, now)));
+      })
+      .immediate();
+    return performance.now() - start;
+  } finally {
+    handle.close();
+  }
+}
+
+/** Options of {@link rawFloor}. */
+export interface RawFloorOptions {
+  readonly sourceContainerId: number;
+  readonly destinationContainerId: number;
+  /** `created`: a draft promotion into an empty container; `skipped`: its repetition. */
+  readonly result: 'created' | 'skipped';
+  readonly unitsPerTransaction: number;
+  readonly now: string;
+}
+
+/**
+ * What the engine's contract makes a promotion do to the database at the least, in raw
+ * better-sqlite3: read the checks it compares (the source container's, and for `skipped` the
+ * destination's), then per check insert its write (for `created`), its result row and its lineage
+ * link, `unitsPerTransaction` checks per transaction, as the engine commits them. Not one of the
+ * issue's baselines: a floor, to tell the engine's own overhead from the work it must do.
+ */
+export function rawFloor(path: string, options: RawFloorOptions): number {
+  const handle = openRaw(path);
+  try {
+    const operationId = rawOperation(handle, 0, options.now);
+    const select = handle.prepare('select * from "quality_checks" where "container_id" = ? order by "id"');
+    const decode = (row: Record<string, unknown>): QualityCheck =>
+      ({ ...row, fields: JSON.parse(row['fields'] as string), properties: JSON.parse(row['properties'] as string), tags: JSON.parse(row['tags'] as string), additional_metadata: JSON.parse(row['additional_metadata'] as string) }) as unknown as QualityCheck;
+    const insert = rawInserts(handle);
+    const start = performance.now();
+    const sources = (select.all(options.sourceContainerId) as Record<string, unknown>[]).map(decode);
+    const destinations = options.result === 'skipped' ? (select.all(options.destinationContainerId) as Record<string, unknown>[]).map(decode) : [];
+    for (let first = 0; first < sources.length; first += options.unitsPerTransaction) {
+      handle
+        .transaction(() => {
+          for (let seq = first; seq < Math.min(sources.length, first + options.unitsPerTransaction); seq++) {
+            const check = sources[seq] as QualityCheck;
+            const destinationId = options.result === 'created' ? insert.check(check, options.destinationContainerId, options.now) : (destinations[seq]?.id ?? 0);
+            insert.result(operationId, seq, check, options.result, destinationId);
+            insert.lineage(check, options.destinationContainerId, destinationId);
+          }
+        })
+        .immediate();
+    }
+    return performance.now() - start;
+  } finally {
+    handle.close();
+  }
+}
+
+/** The raw baseline of a re-promotion: reads every check of both containers with one prepared statement. */
+export function rawReadChecks(path: string, containerIds: readonly number[]): number {
+  const handle = openRaw(path);
+  try {
+    const select = handle.prepare('select * from "quality_checks" where "container_id" = ? order by "id"');
+    const start = performance.now();
+    let rows = 0;
+    handle.transaction(() => {
+      for (const containerId of containerIds) rows += select.all(containerId).length;
+    })();
+    const ms = performance.now() - start;
+    if (rows === 0) throw new Error('defect: the raw read found no checks');
+    return ms;
+  } finally {
+    handle.close();
+  }
+}
