@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { steppingClock, type Promoter, type Store } from '@promote/core';
+import { systemClock, steppingClock, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { admin, engine, jane, runToEnd } from './support.js';
 import { qcRequest, smallWorld } from './fixtures.js';
@@ -215,4 +215,57 @@ describe('result listings (§10)', () => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0]?.source_entity).toBeNull();
   });
+});
+
+describe('races between engines and calls (§9)', () => {
+  test('concurrent resumes: exactly one reopens the operation, and an abort then stops it', async () => {
+    const hold = gate();
+    const { promoter, store } = engine(world, { concurrency: 1, dataplane: heldAfterFirstCall(hold.opened) });
+    const started = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => (await status(promoter, started.id)).status.created === 10);
+    (await promoter.abort(admin, started.id))._unsafeUnwrap();
+    const answers = await Promise.all([promoter.resume(admin, started.id), promoter.resume(admin, started.id), promoter.resume(jane, started.id)]);
+    expect(answers.filter((answer) => answer.isOk())).toHaveLength(1);
+    expect(answers.filter((answer) => answer.isErr() && answer.error.kind === 'conflict')).toHaveLength(2);
+    const aborted = (await promoter.abort(admin, started.id))._unsafeUnwrap();
+    hold.open();
+    await promoter.waitFor(started.id);
+    expect((await status(promoter, started.id)).result).toBe('aborted');
+    expect((await store.listChecks(20)).length).toBe(aborted.status.created);
+  });
+
+  test('aborting an operation queued behind another on its scope answers at once, and it never runs', async () => {
+    const hold = gate();
+    const { promoter, store, dataplane } = engine(world, { concurrency: 1, dataplane: heldAfterFirstCall(hold.opened) });
+    const first = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    const queued = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => dataplane.calls.length === 2);
+    const aborted = (await promoter.abort(jane, queued.id))._unsafeUnwrap();
+    expect(aborted).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', results: [] });
+    expect((await status(promoter, first.id)).result).toBe('running');
+    hold.open();
+    await promoter.waitFor(first.id);
+    await promoter.waitFor(queued.id);
+    expect(await status(promoter, queued.id)).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', results: [] });
+    expect(dataplane.calls.every((call) => call.index < 3)).toBe(true);
+    expect(await store.listChecks(20)).toHaveLength(25);
+    (await promoter.resume(admin, queued.id))._unsafeUnwrap();
+    await promoter.waitFor(queued.id);
+    expect((await status(promoter, queued.id)).status).toMatchObject({ total: 25, skipped: 25 });
+  });
+
+  test('a Dataplane slower than the scope lease: the lease is renewed meanwhile, the other engine waits, no duplicates', async () => {
+    const store = createMemoryStore({ world });
+    const options = { store, clock: systemClock, concurrency: 1, leaseTtlMs: 150, leasePollMs: 20, dataplane: { latencyMs: 300 } };
+    const first = engine(world, options);
+    const second = engine(world, options);
+    const a = (await first.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => first.dataplane.calls.length === 1);
+    const b = (await second.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await first.promoter.waitFor(a.id);
+    await second.promoter.waitFor(b.id);
+    expect((await store.getOperation(a.id))?.status).toMatchObject({ created: 25 });
+    expect((await store.getOperation(b.id))?.status).toMatchObject({ skipped: 25 });
+    expect(await store.listChecks(20)).toHaveLength(25);
+  }, 30_000);
 });

@@ -147,6 +147,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       state.operations.put(updated);
       return updated;
     },
+    async transitionOperation(id, from, patch) {
+      open();
+      const operation = state.operations.get(id);
+      if (operation === undefined) throw new Error(`Operation ${id} does not exist`);
+      if (!from.includes(operation.result)) return undefined;
+      const updated = frozenCopy<OperationRecord>({ ...operation, ...patchedFields(patch) });
+      state.operations.put(updated);
+      return updated;
+    },
     async commit(units) {
       open();
       return commit(state, units);

@@ -329,6 +329,25 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         return fromOperationRow(row);
       }),
 
+    transitionOperation: (id, from, patch: OperationPatch) =>
+      use(async (connection) => {
+        const changes: Updateable<OperationsTable> = {};
+        if (patch.result !== undefined) changes.result = patch.result;
+        if (patch.end_time !== undefined) changes.end_time = patch.end_time;
+        if (patch.aborted_by !== undefined) changes.aborted_by = patch.aborted_by;
+        if (patch.message !== undefined) changes.message = patch.message;
+        if (from.length === 0) return undefined;
+        // One statement: the check of the current result and the write are atomic across processes.
+        const row =
+          Object.keys(changes).length === 0
+            ? await connection.selectFrom('operations').selectAll().where('id', '=', id).where('result', 'in', [...from]).executeTakeFirst()
+            : await connection.updateTable('operations').set(changes).where('id', '=', id).where('result', 'in', [...from]).returningAll().executeTakeFirst();
+        if (row !== undefined) return fromOperationRow(row);
+        const exists = await connection.selectFrom('operations').select('id').where('id', '=', id).executeTakeFirst();
+        if (exists === undefined) throw new Error(`Operation ${id} not found`);
+        return undefined;
+      }),
+
     commit: (units) =>
       write(() => {
         const records: PromoteResultRecord[] = [];

@@ -160,6 +160,13 @@ export interface Store {
   listRunningOperations(): Promise<readonly OperationRecord[]>;
   /** Changes the given fields of an operation and returns it. Status counters are not patched: they follow the results. */
   updateOperation(id: number, patch: OperationPatch): Promise<OperationRecord>;
+  /**
+   * Compare-and-set on an operation's `result`: applies `patch` only when the operation's current
+   * result is one of `from`, atomically with that check (across processes too), and returns the
+   * updated operation; returns `undefined` and changes nothing when it is not. Rejects for an unknown
+   * id. This is how two engines agree on who resumes, aborts or finishes an operation.
+   */
+  transitionOperation(id: number, from: readonly OperationRecord['result'][], patch: OperationPatch): Promise<OperationRecord | undefined>;
 
   /**
    * Applies units in order. The whole call is atomic: either every unit's write, result row, lineage

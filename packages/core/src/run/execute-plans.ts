@@ -49,6 +49,9 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     const committed = await options.store.commit(units);
     if (committed.isErr()) return { kind: 'store_failure', message: committed.error.message };
     await options.afterCommit?.();
+    // Let the event loop breathe between commits: a server on the same thread stays responsive
+    // (status polls, aborts, signals) during a long promotion.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return undefined;
   };
 

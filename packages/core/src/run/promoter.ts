@@ -97,6 +97,12 @@ interface Task {
   readonly controller: AbortController;
   abortedBy: string | null;
   done: Promise<void>;
+  /** Whether its turn on the scope has come (it may still be waiting for the lease). */
+  started: boolean;
+  /** Aborted before its turn: `abort` recorded it in the store, the task must not touch it again. */
+  abortRecorded: boolean;
+  /** Another process took the scope's lease: the task stops and the operation fails. */
+  leaseLost: boolean;
 }
 
 /**
@@ -185,7 +191,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
       });
 
   function schedule(operation: OperationRecord): void {
-    const task: Task = { controller: new AbortController(), abortedBy: null, done: Promise.resolve() };
+    const task: Task = { controller: new AbortController(), abortedBy: null, done: Promise.resolve(), started: false, abortRecorded: false, leaseLost: false };
     const previous = scopeTails.get(operation.destination_scope) ?? Promise.resolve();
     const done = previous.then(() => processOperation(operation, task)).catch((defect: unknown) => finishWithDefect(operation.id, defect));
     task.done = done;
@@ -209,7 +215,8 @@ export function createPromoter(options: PromoterOptions): Promoter {
    */
   async function recordEnd(id: number, patch: OperationPatch): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const updated = await store.updateOperation(id, patch);
+      // Only from `running`: an abort recorded meanwhile by another engine is never overwritten.
+      const updated = await store.transitionOperation(id, ['running'], patch);
       if (updated.isOk() || attempt >= finishRetries) return;
       await clock.sleep(finishRetryMs * 2 ** attempt);
     }
@@ -228,15 +235,21 @@ export function createPromoter(options: PromoterOptions): Promoter {
    * the lease's lifetime (at most a second); the clock is read once per commit either way. A failed
    * renewal is not fatal: the next commit tells whether the store is still usable.
    */
-  function leaseRenewal(scope: string): () => Promise<void> {
+  function leaseRenewal(scope: string, task: Task): () => Promise<void> {
     const intervalMs = Math.min(1000, leaseTtlMs / 10);
     let renewedAt: number | undefined;
     return async () => {
       const at = clock.now();
       if (renewedAt !== undefined && at.getTime() - renewedAt < intervalMs) return;
       renewedAt = at.getTime();
-      await tryLease(scope, at);
+      await renew(scope, task, at);
     };
+  }
+
+  /** Renews the lease; finding it taken by another process marks the task's lease lost. */
+  async function renew(scope: string, task: Task, at = clock.now()): Promise<void> {
+    const renewed = await tryLease(scope, at);
+    if (renewed.isOk() && !renewed.value) task.leaseLost = true;
   }
 
   /** Waits for the scope's lease (§9): `acquired`, or how the operation ends without it. */
@@ -251,12 +264,19 @@ export function createPromoter(options: PromoterOptions): Promoter {
   }
 
   async function processOperation(initial: OperationRecord, task: Task): Promise<void> {
+    if (task.abortRecorded) return;
+    task.started = true;
     const scope = initial.destination_scope;
     const lease = await acquireLease(scope, task.controller.signal);
+    // Renewed on a timer too, not only after commits: a long Dataplane call or a long plan must not
+    // let the lease expire while this engine still works on the scope.
+    const renewal = lease === 'acquired' && options.store.leases !== undefined ? setInterval(() => void renew(scope, task), leaseTtlMs / 3) : undefined;
+    renewal?.unref();
     try {
       const end = lease === 'acquired' ? (task.controller.signal.aborted ? { kind: 'aborted' as const } : await execute(initial, task)) : lease;
-      await finish(initial.id, end, task);
+      await finish(initial.id, task.leaseLost ? { kind: 'store_failure', message: `Lost the lease of ${scope} to another process` } : end, task);
     } finally {
+      clearInterval(renewal);
       if (lease === 'acquired') await options.store.leases?.release(scope, holderId).catch(() => undefined);
     }
     await requestProfiles(initial);
@@ -288,6 +308,8 @@ export function createPromoter(options: PromoterOptions): Promoter {
     );
     if (loaded.isErr()) return { kind: 'store_failure', message: loaded.error.message };
     const { operation, recorded } = loaded.value;
+    // Aborted (from another engine) while it waited for its turn: no planning, no Dataplane call.
+    if (operation.result !== 'running') return { kind: 'aborted' };
     const processed = new Set(recorded.map((result) => result.source_entity_id));
     const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
     const seq = new Map(operation.selection.map((id, index) => [id, index]));
@@ -310,18 +332,17 @@ export function createPromoter(options: PromoterOptions): Promoter {
       signal: task.controller.signal,
       validation,
       stopRequested: async () => {
+        if (task.leaseLost) return true;
         const current = await store.getOperation(operation.id);
         return current.isOk() && current.value?.result === 'aborted';
       },
-      afterCommit: leases === undefined ? undefined : leaseRenewal(operation.destination_scope),
+      afterCommit: leases === undefined ? undefined : leaseRenewal(operation.destination_scope, task),
     });
   }
 
   async function finish(id: number, end: ExecutionEnd, task: Task): Promise<void> {
     if (end.kind === 'aborted') {
-      // Aborted from another process: that process already recorded who and when.
-      const current = await store.getOperation(id);
-      if (task.abortedBy === null && current.isOk() && current.value?.result === 'aborted') return;
+      // Aborted from another engine: that engine recorded who and when, and recordEnd keeps it.
       await recordEnd(id, { result: 'aborted', aborted_by: task.abortedBy, end_time: now() });
       return;
     }
@@ -469,12 +490,18 @@ export function createPromoter(options: PromoterOptions): Promoter {
         yield* destinationEditor(user, operation);
         if (operation.result !== 'running') return view(operation);
         const task = tasks.get(id);
-        if (task !== undefined) {
+        if (task?.started === true) {
           task.abortedBy = user.email;
           task.controller.abort();
           await task.done;
         } else {
-          yield* store.updateOperation(id, { result: 'aborted', aborted_by: user.email, end_time: now() });
+          // Queued behind another operation of its scope here, or running in another engine: recorded
+          // at once (that engine stops before its next commit), without waiting for the queue.
+          yield* store.transitionOperation(id, ['running'], { result: 'aborted', aborted_by: user.email, end_time: now() });
+          if (task !== undefined) {
+            task.abortRecorded = true;
+            task.controller.abort();
+          }
         }
         return loadOperation(id).andThen(view);
       }),
@@ -484,10 +511,11 @@ export function createPromoter(options: PromoterOptions): Promoter {
         const user = yield* resolveActor(actor);
         const operation = yield* loadOperation(id);
         yield* destinationEditor(user, operation);
-        if (operation.result !== 'aborted' && operation.result !== 'failure') {
-          return err(conflict(`Operation ${id} is ${operation.result}; only an aborted or failed operation can be resumed`));
-        }
-        const reopened = yield* store.updateOperation(id, { result: 'running', end_time: null, aborted_by: null, message: null });
+        const refusal = conflict(`Operation ${id} is ${operation.result}; only an aborted or failed operation can be resumed`);
+        if (operation.result !== 'aborted' && operation.result !== 'failure') return err(refusal);
+        // Compare-and-set: of concurrent resumes (in any engine) exactly one reopens the operation.
+        const reopened = yield* store.transitionOperation(id, ['aborted', 'failure'], { result: 'running', end_time: null, aborted_by: null, message: null });
+        if (reopened === undefined) return err(conflict(`Operation ${id} is being resumed or has changed; only an aborted or failed operation can be resumed`));
         schedule(reopened);
         return view(reopened);
       }),
@@ -519,8 +547,8 @@ export function createPromoter(options: PromoterOptions): Promoter {
             if (!free) continue;
             await leases.release(operation.destination_scope, probe).catch(() => undefined);
           }
-          yield* store.updateOperation(operation.id, { result: 'aborted', aborted_by: null, end_time: now(), message: messages.interrupted });
-          recovered.push(operation.id);
+          const interrupted = yield* store.transitionOperation(operation.id, ['running'], { result: 'aborted', aborted_by: null, end_time: now(), message: messages.interrupted });
+          if (interrupted !== undefined) recovered.push(operation.id);
         }
         return ok(recovered);
       }),

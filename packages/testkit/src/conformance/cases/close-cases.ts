@@ -24,6 +24,7 @@ const everyCall: Readonly<Record<Exclude<keyof Store, 'close' | 'leases'>, (stor
   listOperations: (store) => store.listOperations({ page: 1, size: 10 }),
   listRunningOperations: (store) => store.listRunningOperations(),
   updateOperation: (store) => store.updateOperation(1, { result: 'aborted' }),
+  transitionOperation: (store) => store.transitionOperation(1, ['running'], { result: 'aborted' }),
   commit: (store) => store.commit([]),
   listResults: (store) => store.listResults(1),
   applyEdits: (store) => store.applyEdits([{ kind: 'create_check', value: checkValue(1) }]),

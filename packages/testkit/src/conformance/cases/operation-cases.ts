@@ -126,6 +126,31 @@ export const operationCases: readonly StoreConformanceCase[] = [
     },
   },
   {
+    name: 'transitionOperation: applies the patch only from the given results, and says whether it did',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const operation = await store.createOperation(operationInput({}));
+      assert.equal(operation.result, 'running');
+      assert.equal(await store.transitionOperation(operation.id, ['aborted', 'failure'], { result: 'running', message: 'x' }), undefined);
+      assert.deepEqual(await store.getOperation(operation.id), operation);
+      const aborted = await store.transitionOperation(operation.id, ['running'], { result: 'aborted', aborted_by: 'a@example.com', end_time: '2026-03-10T15:00:00Z' });
+      assert.deepEqual(aborted, { ...operation, result: 'aborted', aborted_by: 'a@example.com', end_time: '2026-03-10T15:00:00Z' });
+      assert.deepEqual(await store.getOperation(operation.id), aborted);
+      // A second engine finishing the same operation loses: the abort stays.
+      assert.equal(await store.transitionOperation(operation.id, ['running'], { result: 'success', end_time: '2026-03-10T15:00:01Z' }), undefined);
+      assert.deepEqual(await store.getOperation(operation.id), aborted);
+      assert.equal(await store.transitionOperation(operation.id, [], { result: 'running' }), undefined);
+      const resumed = await store.transitionOperation(operation.id, ['aborted', 'failure'], { result: 'running', aborted_by: null, end_time: null });
+      assert.deepEqual(resumed, { ...aborted, result: 'running', aborted_by: null, end_time: null });
+    },
+  },
+  {
+    name: 'transitionOperation: an operation that does not exist rejects',
+    async run(store) {
+      await assert.rejects(store.transitionOperation(1, ['running'], { result: 'aborted' }));
+    },
+  },
+  {
     name: 'updateOperation: an operation that does not exist rejects',
     async run(store) {
       await assert.rejects(store.updateOperation(1, { result: 'aborted' }));
