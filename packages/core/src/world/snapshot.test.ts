@@ -288,3 +288,25 @@ describe('problems: one message per problem, with its JSON path', () => {
     expect(problemsOf([])).toHaveLength(1);
   });
 });
+
+describe('one pass lists every problem', () => {
+  test('shape problems and reference problems of the well-shaped elements together; a malformed element still counts as existing', () => {
+    const result = parseWorldSnapshot({
+      users: [{ id: 1, email: 'not-an-email', role: 'admin' }],
+      datastores: [{ id: 1, name: 'Staging', store_type: 'jdbc' }, { id: 2, name: '', store_type: 'jdbc' }],
+      containers: [
+        { id: 10, datastore_id: 1, name: 'orders', container_type: 'table' },
+        { id: 11, datastore_id: 2, name: 'refers to the malformed datastore', container_type: 'table' },
+        { id: 12, datastore_id: 9, name: 'dangling', container_type: 'table' },
+      ],
+      quality_checks: [{ id: 1, container_id: 99, rule_type: 'not_null' }, { id: 2, container_id: 10, rule_type: 'notARule' }],
+      extra: true,
+    });
+    expect(result.isErr()).toBe(true);
+    const paths = result._unsafeUnwrapErr().problems.map((problem) => problem.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['$.users[0].email', '$.datastores[1].name', '$.containers[2].datastore_id', '$.quality_checks[0].container_id', '$.quality_checks[1].rule_type', '$.extra']),
+    );
+    expect(paths).not.toContain('$.containers[1].datastore_id');
+  });
+});

@@ -86,35 +86,47 @@ const computedFieldSnapshot = z.strictObject({
   status: z.enum(computedFieldStatuses).default('active'),
 });
 
+const userSnapshot = z.strictObject({ id, email: z.string().email(), role: z.enum(userRoles), token: z.string().min(1).optional() });
+
+const teamSnapshot = z.strictObject({
+  id,
+  name,
+  members: z.array(id).default([]),
+  permissions: z.record(z.string().regex(/^[1-9][0-9]*$/, 'must be a datastore id'), z.enum(permissionLevels)).default({}),
+});
+
+const datastoreSnapshot = z.strictObject({ id, name, store_type: z.enum(storeTypes) });
+
+const lineageSnapshot = z.strictObject({
+  entity_type: z.enum(promoteTypes),
+  source_entity_id: id,
+  destination_scope_id: id,
+  destination_entity_id: id,
+});
+
+/** The element schema of each list of a snapshot. */
+const listSchemas = {
+  users: userSnapshot,
+  teams: teamSnapshot,
+  datastores: datastoreSnapshot,
+  containers: containerSnapshot,
+  quality_checks: checkSnapshot,
+  computed_fields: computedFieldSnapshot,
+  lineage: lineageSnapshot,
+} as const;
+
+type ListKey = keyof typeof listSchemas;
+type ParsedSnapshot = { [K in ListKey]: z.output<(typeof listSchemas)[K]>[] };
+
 /** The world snapshot document of §14. */
 export const worldSnapshotSchema = z.strictObject({
-  users: z
-    .array(z.strictObject({ id, email: z.string().email(), role: z.enum(userRoles), token: z.string().min(1).optional() }))
-    .default([]),
-  teams: z
-    .array(
-      z.strictObject({
-        id,
-        name,
-        members: z.array(id).default([]),
-        permissions: z.record(z.string().regex(/^[1-9][0-9]*$/, 'must be a datastore id'), z.enum(permissionLevels)).default({}),
-      }),
-    )
-    .default([]),
-  datastores: z.array(z.strictObject({ id, name, store_type: z.enum(storeTypes) })).default([]),
+  users: z.array(userSnapshot).default([]),
+  teams: z.array(teamSnapshot).default([]),
+  datastores: z.array(datastoreSnapshot).default([]),
   containers: z.array(containerSnapshot).default([]),
   quality_checks: z.array(checkSnapshot).default([]),
   computed_fields: z.array(computedFieldSnapshot).default([]),
-  lineage: z
-    .array(
-      z.strictObject({
-        entity_type: z.enum(promoteTypes),
-        source_entity_id: id,
-        destination_scope_id: id,
-        destination_entity_id: id,
-      }),
-    )
-    .default([]),
+  lineage: z.array(lineageSnapshot).default([]),
 });
 
 /** A world snapshot document as written (§14). */
@@ -127,28 +139,69 @@ export type WorldSnapshot = z.input<typeof worldSnapshotSchema>;
  */
 export function parseWorldSnapshot(input: unknown): Result<World, InvalidWorldError> {
   const parsed = worldSnapshotSchema.safeParse(input);
-  if (!parsed.success) {
-    return err(
-      invalidWorld(
-        parsed.error.issues.flatMap((issue): WorldProblem[] => {
-          if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: jsonPath([...issue.path, key]), message: 'unknown attribute' }));
-          if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return [{ path: jsonPath(issue.path), message: 'required' }];
-          return [{ path: jsonPath(issue.path), message: issue.message }];
-        }),
-      ),
-    );
+  const toProblems = (issues: readonly z.core.$ZodIssue[], raw: unknown, prefix: readonly PropertyKey[]) =>
+    issues.flatMap((issue): WorldProblem[] => {
+      const path = [...prefix, ...issue.path];
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: jsonPath([...path, key]), message: 'unknown attribute' }));
+      if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return [{ path: jsonPath(path), message: 'required' }];
+      return [{ path: jsonPath(path), message: issue.message }];
+    });
+  if (!parsed.success && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+    return err(invalidWorld(toProblems(parsed.error.issues, input, [])));
   }
-  const snapshot = parsed.data;
-  const problems: WorldProblem[] = [];
+  // With shape problems, every element that has the right shape is still checked for references, so
+  // that one pass lists every problem. An element with the wrong shape leaves a hole in its list
+  // (indexes, and so paths, are kept), and its id still counts as existing for references.
+  const shapeProblems: WorldProblem[] = [];
+  const unparsedIds = new Map<ListKey, Set<number>>();
+  let snapshot: ParsedSnapshot;
+  if (parsed.success) {
+    snapshot = parsed.data;
+  } else {
+    const raw = input as Record<string, unknown>;
+    const salvage = <K extends ListKey>(key: K): ParsedSnapshot[K] => {
+      const list = raw[key];
+      if (list === undefined) return [];
+      if (!Array.isArray(list)) {
+        shapeProblems.push({ path: jsonPath([key]), message: 'expected an array' });
+        return [];
+      }
+      const values = new Array<ParsedSnapshot[K][number]>(list.length);
+      list.forEach((element: unknown, index) => {
+        const item = listSchemas[key].safeParse(element);
+        if (item.success) {
+          values[index] = item.data as ParsedSnapshot[K][number];
+          return;
+        }
+        shapeProblems.push(...toProblems(item.error.issues, element, [key, index]));
+        // Its id, even written as a string, still names it: no second problem for each reference to it.
+        const elementId = Number((element as { id?: unknown } | null)?.id);
+        if (Number.isInteger(elementId)) unparsedIds.set(key, (unparsedIds.get(key) ?? new Set()).add(elementId));
+      });
+      return values as ParsedSnapshot[K];
+    };
+    snapshot = {
+      users: salvage('users'),
+      teams: salvage('teams'),
+      datastores: salvage('datastores'),
+      containers: salvage('containers'),
+      quality_checks: salvage('quality_checks'),
+      computed_fields: salvage('computed_fields'),
+      lineage: salvage('lineage'),
+    };
+    for (const key of Object.keys(raw)) if (!(key in listSchemas)) shapeProblems.push({ path: jsonPath([key]), message: 'unknown attribute' });
+  }
+  const problems: WorldProblem[] = [...shapeProblems];
   const problem = (path: readonly PropertyKey[], message: string) => problems.push({ path: jsonPath(path), message });
 
-  const unique = <T extends { id?: number | undefined }>(list: readonly T[], key: string) => {
+  const unique = <T extends { id?: number | undefined }>(list: readonly T[], key: ListKey) => {
     const seen = new Set<number>();
     list.forEach((item, index) => {
       if (item.id === undefined) return;
       if (seen.has(item.id)) problem([key, index, 'id'], `duplicate id ${item.id}`);
       seen.add(item.id);
     });
+    for (const unparsed of unparsedIds.get(key) ?? []) seen.add(unparsed);
     return seen;
   };
   const userIds = unique(snapshot.users, 'users');
@@ -178,14 +231,15 @@ export function parseWorldSnapshot(input: unknown): Result<World, InvalidWorldEr
     }
   });
 
-  const datastoreById = new Map(snapshot.datastores.map((datastore) => [datastore.id, datastore]));
-  const containerById = new Map(snapshot.containers.map((container) => [container.id, container]));
+  // flatMap, not map: it skips the holes left by elements of the wrong shape.
+  const datastoreById = new Map(snapshot.datastores.flatMap((datastore) => [[datastore.id, datastore] as const]));
+  const containerById = new Map(snapshot.containers.flatMap((container) => [[container.id, container] as const]));
   // Assigned field ids start above every given one; a loop, not Math.max(...ids), which overflows
   // the call stack for large worlds.
   let nextFieldId = 1;
-  for (const container of snapshot.containers) {
+  snapshot.containers.forEach((container) => {
     for (const field of container.fields) if (field.id !== undefined && field.id >= nextFieldId) nextFieldId = field.id + 1;
-  }
+  });
   const seenFieldIds = new Set<number>();
   const fields: Field[] = [];
   const containers: Container[] = [];
@@ -193,7 +247,9 @@ export function parseWorldSnapshot(input: unknown): Result<World, InvalidWorldEr
 
   snapshot.containers.forEach((container, index) => {
     const at = (...rest: PropertyKey[]) => ['containers', index, ...rest];
-    if (!datastoreById.has(container.datastore_id)) problem(at('datastore_id'), `datastore ${container.datastore_id} does not exist`);
+    if (!datastoreById.has(container.datastore_id) && !unparsedIds.get('datastores')?.has(container.datastore_id)) {
+      problem(at('datastore_id'), `datastore ${container.datastore_id} does not exist`);
+    }
     const names = new Set<string>();
     container.fields.forEach((field, f) => {
       const key = field.name.toLowerCase();
@@ -242,7 +298,9 @@ export function parseWorldSnapshot(input: unknown): Result<World, InvalidWorldEr
           problem(at('source_container_id'), 'required for a computed_file');
         } else {
           const source = containerById.get(container.source_container_id);
-          if (source === undefined) problem(at('source_container_id'), `container ${container.source_container_id} does not exist`);
+          if (source === undefined) {
+            if (!unparsedIds.get('containers')?.has(container.source_container_id)) problem(at('source_container_id'), `container ${container.source_container_id} does not exist`);
+          }
           else if (source.container_type !== 'file_pattern' || source.datastore_id !== container.datastore_id)
             problem(at('source_container_id'), `container ${container.source_container_id} is not a file pattern of datastore ${container.datastore_id}`);
         }
