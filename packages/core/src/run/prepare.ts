@@ -36,7 +36,7 @@ export interface PreparedOperation {
 export function requirePermissions(
   store: SafeStore,
   actor: User,
-  needs: readonly { readonly datastore: Datastore; readonly level: PermissionLevel }[],
+  needs: readonly { readonly datastore: Pick<Datastore, 'id' | 'name'>; readonly level: PermissionLevel }[],
 ): ResultAsync<void, PromoteError> {
   return store.teamsOfUser(actor.id).andThen((teams) => {
     const missing = needs.find((need) => !hasPermission(actor, teams, need.datastore.id, need.level));

@@ -25,6 +25,7 @@ import type { Profiler, ProfileRequest } from '../ports/profiler.js';
 import type { OperationPatch, Store } from '../ports/store.js';
 import { executePlans, type ExecutionEnd } from './execute-plans.js';
 import { planEntities, type PlanContext } from './plan-entities.js';
+import { hasPermission } from './permissions.js';
 import { prepareOperation, requirePermissions, type PreparedOperation } from './prepare.js';
 import { fromStore, safeStore } from './safe-store.js';
 import { startValidation } from './validate-plans.js';
@@ -134,23 +135,15 @@ export function createPromoter(options: PromoterOptions): Promoter {
   const loadOperation = (id: number): ResultAsync<OperationRecord, PromoteError> =>
     store.getOperation(id).andThen((operation) => (operation === undefined ? err(notFound('Operation', id)) : ok(operation)));
 
+  // The operation keeps its datastores' names: no store read beyond the user's teams.
   const readable = (user: User, operation: OperationRecord) =>
-    store
-      .getDatastore(operation.datastore.id)
-      .andThen((source) => store.getDatastore(operation.destination_datastore.id).map((destination) => [source, destination] as const))
-      .andThen(([source, destination]) =>
-        requirePermissions(store, user, [
-          { datastore: source ?? { id: operation.datastore.id, name: operation.datastore.name, store_type: 'jdbc' }, level: 'reporter' },
-          { datastore: destination ?? { id: operation.destination_datastore.id, name: operation.destination_datastore.name, store_type: 'jdbc' }, level: 'reporter' },
-        ]),
-      );
+    requirePermissions(store, user, [
+      { datastore: operation.datastore, level: 'reporter' },
+      { datastore: operation.destination_datastore, level: 'reporter' },
+    ]);
 
   const destinationEditor = (user: User, operation: OperationRecord) =>
-    store.getDatastore(operation.destination_datastore.id).andThen((destination) =>
-      requirePermissions(store, user, [
-        { datastore: destination ?? { id: operation.destination_datastore.id, name: operation.destination_datastore.name, store_type: 'jdbc' }, level: 'editor' },
-      ]),
-    );
+    requirePermissions(store, user, [{ datastore: operation.destination_datastore, level: 'editor' }]);
 
   const view = (operation: OperationRecord): ResultAsync<OperationView, PromoteError> =>
     store
@@ -475,10 +468,10 @@ export function createPromoter(options: PromoterOptions): Promoter {
           return ok({ ...page, items: page.items.map(operationEnvelope) });
         }
         const all = yield* store.listOperations({ ...filters, page: 1, size: Number.MAX_SAFE_INTEGER });
-        const visible = [];
-        for (const operation of all.items) {
-          if ((await readable(user, operation)).isOk()) visible.push(operation);
-        }
+        const teams = yield* store.teamsOfUser(user.id);
+        const visible = all.items.filter(
+          (operation) => hasPermission(user, teams, operation.datastore.id, 'reporter') && hasPermission(user, teams, operation.destination_datastore.id, 'reporter'),
+        );
         const from = (parsed.page - 1) * parsed.size;
         return ok({ items: visible.slice(from, from + parsed.size).map(operationEnvelope), total: visible.length, page: parsed.page, size: parsed.size });
       }),
