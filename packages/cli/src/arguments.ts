@@ -15,7 +15,15 @@ export type OptionValues = Record<string, string | boolean | (string | boolean)[
 export function parseOptions(command: string, args: readonly string[], options: OptionSpec, required: readonly string[] = []): Result<OptionValues, CliError> {
   let values: OptionValues;
   try {
-    values = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as OptionValues;
+    const parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: false, tokens: true });
+    values = parsed.values as OptionValues;
+    // `--world a --world b` would silently use b: an option that takes one value may be given once.
+    const seen = new Set<string>();
+    for (const token of parsed.tokens) {
+      if (token.kind !== 'option' || options[token.name]?.multiple === true) continue;
+      if (seen.has(token.name)) return err({ kind: 'usage', command, message: `option --${token.name} given more than once` });
+      seen.add(token.name);
+    }
   } catch (cause) {
     return err({ kind: 'usage', command, message: usageMessage(cause) });
   }

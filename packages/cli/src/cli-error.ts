@@ -18,6 +18,7 @@ export type CliError =
   | { readonly kind: 'usage'; readonly message: string; readonly command?: string | undefined }
   | { readonly kind: 'file_not_found'; readonly path: string; readonly what: string }
   | { readonly kind: 'file_unreadable'; readonly path: string; readonly reason: string }
+  | { readonly kind: 'file_unwritable'; readonly path: string; readonly reason: string }
   | { readonly kind: 'invalid_json'; readonly path: string; readonly reason: string }
   | { readonly kind: 'invalid_world'; readonly path: string; readonly problems: readonly WorldProblem[] }
   | { readonly kind: 'unknown_user'; readonly email: string; readonly known: readonly string[] }
@@ -32,6 +33,7 @@ export function toExitCode(error: CliError): ExitCode {
     case 'usage':
     case 'file_not_found':
     case 'file_unreadable':
+    case 'file_unwritable':
     case 'invalid_json':
     case 'invalid_world':
     case 'unknown_user':
@@ -59,6 +61,8 @@ export function describeCliError(error: CliError): string[] {
       return [`${error.what} not found: ${error.path}`];
     case 'file_unreadable':
       return [`cannot read ${error.path}: ${error.reason}`];
+    case 'file_unwritable':
+      return [`cannot write ${error.path}: ${error.reason}`];
     case 'invalid_json':
       return [`${error.path} is not valid JSON: ${error.reason}`];
     case 'invalid_world':

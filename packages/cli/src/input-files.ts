@@ -25,9 +25,9 @@ export function readWorldFile(path: string): ResultAsync<World, CliError> {
 /** Writes a value as indented JSON, ended by a newline. */
 export function writeJsonFile(path: string, value: unknown): ResultAsync<void, CliError> {
   return ResultAsync.fromPromise(writeFile(path, `${JSON.stringify(value, null, 2)}\n`), (cause): CliError => ({
-    kind: 'file_unreadable',
+    kind: 'file_unwritable',
     path,
-    reason: `cannot write: ${systemReason(cause)}`,
+    reason: systemReason(cause),
   }));
 }
 

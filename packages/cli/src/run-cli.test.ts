@@ -69,6 +69,12 @@ describe('runCli in process', () => {
     expect(stdout()).toBe('');
   });
 
+  test('an option that takes one value, given twice, is a usage error', async () => {
+    const { io, stderr } = recordingIo();
+    expect(await runCli(['export', '--db', 'a.sqlite', '--db', 'b.sqlite'], io)).toBe(2);
+    expect(stderr()).toBe('promote export: option --db given more than once (see: promote export --help)\n');
+  });
+
   test('a defect is one line, exit 1, no stack', async () => {
     const { io, stderr } = recordingIo();
     const exploding: CliIo = { ...io, stdout: { write: () => { throw new Error('EPIPE: broken pipe\n    at Socket.write (node:net:1:1)'); } } };
