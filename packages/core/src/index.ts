@@ -94,3 +94,4 @@ export { planComputedFields, type ComputedFieldPlanInput } from './plan/plan-com
 export { planComputedContainers, type ComputedContainerPlanInput } from './plan/plan-containers.js';
 export { selectComputedFields, selectComputedTables, selectComputedFiles } from './plan/select-computed.js';
 export { queryIntegerSchema } from './domain/queries.js';
+export { checkCommitUnitShape } from './ports/commit-unit-shape.js';

@@ -12,8 +12,8 @@ import type {
   User,
   World,
 } from '@promote/core';
+import { checkCommitUnitShape } from '@promote/core';
 import { applyEdit } from './apply-edit.js';
-import { checkCommitUnitShape } from './commit-unit-shape.js';
 import { frozenCopy } from './frozen-copy.js';
 import { IdCounters } from './id-counters.js';
 import { LineageIndex } from './lineage-index.js';

@@ -12,6 +12,7 @@ import type {
   World,
   WorldEdit,
 } from '@promote/core';
+import { checkCommitUnitShape } from '@promote/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import {
@@ -43,7 +44,7 @@ import {
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { prepareStatements } from './statements.js';
-import { applyEdit, checkUnitShape } from './write-entity.js';
+import { applyEdit } from './write-entity.js';
 
 /** The Store port on SQLite. Unlike the port, it always offers {@link ScopeLeases}. */
 export interface SqliteStore extends Store {
@@ -316,11 +317,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
 
     updateOperation: (id, patch: OperationPatch) =>
       use(async (connection) => {
-        const changes: Updateable<OperationsTable> = {};
-        if (patch.result !== undefined) changes.result = patch.result;
-        if (patch.end_time !== undefined) changes.end_time = patch.end_time;
-        if (patch.aborted_by !== undefined) changes.aborted_by = patch.aborted_by;
-        if (patch.message !== undefined) changes.message = patch.message;
+        const changes = operationChanges(patch);
         const row =
           Object.keys(changes).length === 0
             ? await connection.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst()
@@ -331,11 +328,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
 
     transitionOperation: (id, from, patch: OperationPatch) =>
       use(async (connection) => {
-        const changes: Updateable<OperationsTable> = {};
-        if (patch.result !== undefined) changes.result = patch.result;
-        if (patch.end_time !== undefined) changes.end_time = patch.end_time;
-        if (patch.aborted_by !== undefined) changes.aborted_by = patch.aborted_by;
-        if (patch.message !== undefined) changes.message = patch.message;
+        const changes = operationChanges(patch);
         if (from.length === 0) return undefined;
         // One statement: the check of the current result and the write are atomic across processes.
         const row =
@@ -354,7 +347,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const counters = new Map<number, Record<PromoteResultValue, number>>();
         const liveContainers = new Set<number>();
         for (const unit of units) {
-          checkUnitShape(unit);
+          checkCommitUnitShape(unit);
           const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
           const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
           const values = toResultValues({ ...unit, destination_entity_id: destinationId });
@@ -525,4 +518,14 @@ function epochMs(timestamp: string): number {
   const ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 timestamp: ${JSON.stringify(timestamp)}`);
   return ms;
+}
+
+/** The columns an {@link OperationPatch} sets: the keys it gives a value to (`null` included). */
+function operationChanges(patch: OperationPatch): Updateable<OperationsTable> {
+  const changes: Updateable<OperationsTable> = {};
+  if (patch.result !== undefined) changes.result = patch.result;
+  if (patch.end_time !== undefined) changes.end_time = patch.end_time;
+  if (patch.aborted_by !== undefined) changes.aborted_by = patch.aborted_by;
+  if (patch.message !== undefined) changes.message = patch.message;
+  return changes;
 }

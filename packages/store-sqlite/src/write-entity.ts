@@ -1,4 +1,4 @@
-import type { CommitUnit, Container, DistributiveOmit, EntityType, EntityWrite, WorldEdit } from '@promote/core';
+import type { Container, DistributiveOmit, WorldEdit } from '@promote/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues } from './rows.js';
 import type { Statements } from './statements.js';
@@ -9,42 +9,6 @@ import type { Statements } from './statements.js';
  * foreign keys alone, so that the store refuses the same writes on a handle without
  * `foreign_keys = ON` and says what is missing.
  */
-
-/**
- * Throws when a unit contradicts itself — a defect of the caller, refused before anything is
- * written: `created` needs a create write and no destination id; `updated` an update write of its
- * destination entity; `skipped` no write and a destination entity (its lineage link points there);
- * `failed` no write. A write must be of the unit's entity type.
- */
-export function checkUnitShape(unit: CommitUnit): void {
-  const { write } = unit;
-  // Only ever needed for an error: built on demand, not for each of thousands of valid units.
-  const name = () => `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id}`;
-  switch (unit.result) {
-    case 'created':
-      if (write === undefined || !isCreate(write)) throw new Error(`${name()} has no create write`);
-      if (unit.destination_entity_id !== null) {
-        throw new Error(`${name()} must have destination_entity_id null: the store assigns it`);
-      }
-      break;
-    case 'updated':
-      if (write === undefined || isCreate(write)) throw new Error(`${name()} has no update write`);
-      if (write.value.id !== unit.destination_entity_id) {
-        throw new Error(`${name()} writes entity ${write.value.id} but names destination ${String(unit.destination_entity_id)}`);
-      }
-      break;
-    case 'skipped':
-      if (write !== undefined) throw new Error(`${name()} must not write`);
-      if (unit.destination_entity_id === null) throw new Error(`${name()} has no destination entity`);
-      break;
-    case 'failed':
-      if (write !== undefined) throw new Error(`${name()} must not write`);
-      break;
-  }
-  if (write !== undefined && !writeFits(unit.entity_type, write)) {
-    throw new Error(`${name()} carries a ${write.kind} write of another entity type`);
-  }
-}
 
 /**
  * Applies one world edit (or entity write); returns the entity's id, the assigned one for a creation.
@@ -137,26 +101,6 @@ function requireContainerReferences(statements: Statements, container: Distribut
   }
   if (container.container_type === 'computed_file') {
     requireLiveContainer(statements, container.source_container_id, 'the source of a computed file');
-  }
-}
-
-type CreateWrite = Extract<EntityWrite, { readonly kind: `create_${string}` }>;
-
-function isCreate(write: EntityWrite): write is CreateWrite {
-  return write.kind === 'create_check' || write.kind === 'create_computed_field' || write.kind === 'create_container';
-}
-
-function writeFits(entityType: EntityType, write: EntityWrite): boolean {
-  switch (write.kind) {
-    case 'create_check':
-    case 'update_check':
-      return entityType === 'quality_check';
-    case 'create_computed_field':
-    case 'update_computed_field':
-      return entityType === 'computed_field';
-    case 'create_container':
-    case 'update_container':
-      return write.value.container_type === entityType;
   }
 }
 

@@ -175,7 +175,8 @@ export interface Store {
    * result MUST make the call fail (so that a duplicate creation is impossible even under a race),
    * as MUST a unit naming an unknown operation, an update of a missing entity, or a write into a
    * missing container or datastore. A store MAY also reject units that contradict themselves (a
-   * `created` unit with a destination id, a `skipped` unit with a write). Properties whose value is
+   * `created` unit with a destination id, a `skipped` unit with a write): `checkCommitUnitShape`
+   * from this package says which. Properties whose value is
    * `undefined` are not stored; `before: undefined` is stored as `null`.
    * Returns the stored result rows, in the order of `units`.
    */

@@ -1,0 +1,59 @@
+import type { EntityType } from '../domain/enums.js';
+import type { CommitUnit, EntityWrite } from './store.js';
+
+/**
+ * Throws when a unit contradicts itself — a defect of the caller, refused before anything is
+ * written: `created` needs a create write and no destination id; `updated` an update write of its
+ * destination entity; `skipped` no write and a destination entity (its lineage link points there);
+ * `failed` no write. A write must be of the unit's entity type. Stores call it on every unit of `commit`, so that
+ * they refuse the same contradictions (the Store port: "MAY reject units that contradict themselves").
+ */
+export function checkCommitUnitShape(unit: CommitUnit): void {
+  const { write } = unit;
+  // Only ever needed for an error: built on demand, not for each of thousands of valid units.
+  const name = () => `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id}`;
+  switch (unit.result) {
+    case 'created':
+      if (write === undefined || !isCreate(write)) throw new Error(`${name()} has no create write`);
+      if (unit.destination_entity_id !== null) {
+        throw new Error(`${name()} must have destination_entity_id null: the store assigns it`);
+      }
+      break;
+    case 'updated':
+      if (write === undefined || isCreate(write)) throw new Error(`${name()} has no update write`);
+      if (write.value.id !== unit.destination_entity_id) {
+        throw new Error(`${name()} writes entity ${write.value.id} but names destination ${String(unit.destination_entity_id)}`);
+      }
+      break;
+    case 'skipped':
+      if (write !== undefined) throw new Error(`${name()} must not write`);
+      if (unit.destination_entity_id === null) throw new Error(`${name()} has no destination entity`);
+      break;
+    case 'failed':
+      if (write !== undefined) throw new Error(`${name()} must not write`);
+      break;
+  }
+  if (write !== undefined && !writeFits(unit.entity_type, write)) {
+    throw new Error(`${name()} carries a ${write.kind} write of another entity type`);
+  }
+}
+
+type CreateWrite = Extract<EntityWrite, { readonly kind: `create_${string}` }>;
+
+function isCreate(write: EntityWrite): write is CreateWrite {
+  return write.kind === 'create_check' || write.kind === 'create_computed_field' || write.kind === 'create_container';
+}
+
+function writeFits(entityType: EntityType, write: EntityWrite): boolean {
+  switch (write.kind) {
+    case 'create_check':
+    case 'update_check':
+      return entityType === 'quality_check';
+    case 'create_computed_field':
+    case 'update_computed_field':
+      return entityType === 'computed_field';
+    case 'create_container':
+    case 'update_container':
+      return write.value.container_type === entityType;
+  }
+}
