@@ -2,6 +2,7 @@ import { ruleTypeSpec, type Properties, type WorldEdit, type World } from '@prom
 import fc from 'fast-check';
 import { checkTagPool, extraTagPool, type PromotionWorld } from './arb-promotion-world.js';
 import { applyCasing, arbCasing, type Casing } from './casing.js';
+import { nth } from './arb-helpers.js';
 
 /**
  * A user edit described as data, so that counterexamples print readably and one edit can be applied
@@ -110,9 +111,6 @@ export function arbDestinationEdit(pw: PromotionWorld): fc.Arbitrary<EditIntent>
   );
 }
 
-function nth<T>(list: readonly T[], pick: number): T | undefined {
-  return list.length === 0 ? undefined : list[pick % list.length];
-}
 
 function changeProperty(properties: Properties, fieldReferenceKeys: readonly string[], keyPick: number, amount: number): Properties {
   const editable = Object.keys(properties)

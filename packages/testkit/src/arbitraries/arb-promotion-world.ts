@@ -22,6 +22,7 @@ import {
 } from '@promote/core';
 import fc from 'fast-check';
 import { arbCheckProperties, type CheckPropertiesContext } from './arb-check-properties.js';
+import { arbIds, byId, weighted } from './arb-helpers.js';
 import { applyCasing, arbCasing, type Casing } from './casing.js';
 
 /** Tags that generated source checks draw from, few enough that a tag selection usually hits. */
@@ -181,15 +182,6 @@ const referenceFields: readonly FieldDraft[] = [
 ];
 
 const filterTexts = ['amount > 0', "status = 'open'", 'quantity BETWEEN 1 AND 10', "country_code IN ('US', 'CA')", 'is_active'] as const;
-
-function weighted<T>(...choices: readonly (readonly [number, fc.Arbitrary<T>])[]): fc.Arbitrary<T> {
-  return fc.oneof(...choices.map(([weight, arbitrary]) => ({ weight, arbitrary })));
-}
-
-/** `count` distinct positive ids, in random order, not dense, so that nothing can rely on id = index. */
-function arbIds(count: number): fc.Arbitrary<number[]> {
-  return fc.uniqueArray(fc.integer({ min: 1, max: Math.max(60, count * 12) }), { minLength: count, maxLength: count });
-}
 
 const arbTimestampMs = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2025, 11, 31) });
 const arbTimestamp = arbTimestampMs.map((ms) => new Date(ms).toISOString());
@@ -600,7 +592,6 @@ function assemble(
     }
   }
 
-  const byId = <T extends { readonly id: number }>(list: readonly T[]): T[] => [...list].sort((a, b) => a.id - b.id);
   return {
     world: {
       users: byId(users),
