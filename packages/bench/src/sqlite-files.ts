@@ -134,8 +134,8 @@ export interface RawFloorOptions {
 /**
  * What the engine's contract makes a promotion do to the database at the least, in raw
  * better-sqlite3: read the checks it compares (the source container's, and for `skipped` the
- * destination's), then per check insert its write (for `created`), its result row and its lineage
- * link, `unitsPerTransaction` checks per transaction, as the engine commits them. Not one of the
+ * destination's), then per check insert its write (for `created`), its result row and (for
+ * `created`) its lineage link, `unitsPerTransaction` checks per transaction, as the engine commits them. Not one of the
  * issue's baselines: a floor, to tell the engine's own overhead from the work it must do.
  */
 export function rawFloor(path: string, options: RawFloorOptions): number {
@@ -156,7 +156,8 @@ export function rawFloor(path: string, options: RawFloorOptions): number {
             const check = sources[seq] as QualityCheck;
             const destinationId = options.result === 'created' ? insert.check(check, options.destinationContainerId, options.now) : (destinations[seq]?.id ?? 0);
             insert.result(operationId, seq, check, options.result, destinationId);
-            insert.lineage(check, options.destinationContainerId, destinationId);
+            // A skipped check's link is already the newest one: not recorded again (decision 0302).
+            if (options.result === 'created') insert.lineage(check, options.destinationContainerId, destinationId);
           }
         })
         .immediate();

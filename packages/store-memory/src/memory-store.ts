@@ -286,7 +286,15 @@ function commit(state: MemoryState, units: readonly CommitUnit[]): readonly Prom
         search_text: unit.search_text,
       }),
     );
-    if (unit.result !== 'failed' && destinationEntityId !== null) {
+    if (unit.link_current === true) {
+      // The reference store checks the engine's claim instead of trusting it (the SQLite store trusts it).
+      const newest = state.lineage.newest(unit.entity_type, unit.destination_scope_id, unit.source_entity_id);
+      if (newest?.destination_entity_id !== destinationEntityId) {
+        throw new Error(
+          `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id} says its lineage link to ${String(destinationEntityId)} is current, but the newest link in scope ${unit.destination_scope_id} points at ${String(newest?.destination_entity_id ?? 'nothing')}`,
+        );
+      }
+    } else if (unit.result !== 'failed' && destinationEntityId !== null) {
       links.push(
         frozenCopy<LineageLink>({
           entity_type: unit.entity_type,

@@ -211,11 +211,63 @@ const initial: Migration = {
 };
 
 /**
+ * `results` and `lineage` without `AUTOINCREMENT` (decision 0302). Their rows are never deleted, so
+ * a plain `INTEGER PRIMARY KEY` (largest id + 1) assigns the same ids that `AUTOINCREMENT` did,
+ * without updating `sqlite_sequence` at every insert (a tenth of a result insert's cost). SQLite
+ * cannot drop `AUTOINCREMENT` from a table in place: each table is rebuilt under a new name, its
+ * rows copied with their ids, the old table dropped and the new one renamed, then its indexes made
+ * again. Nothing refers to either table, so no foreign key is touched.
+ */
+const withoutAutoincrement: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .createTable('results_next')
+      .addColumn('id', 'integer', (column) => column.primaryKey())
+      .addColumn('operation_id', 'integer', (column) => column.notNull())
+      .addColumn('seq', 'integer', (column) => column.notNull())
+      .addColumn('entity_type', 'text', (column) => column.notNull())
+      .addColumn('source_entity_id', 'integer', (column) => column.notNull())
+      .addColumn('result', 'text', (column) => column.notNull())
+      .addColumn('destination_entity_id', 'integer')
+      .addColumn('message', 'text')
+      .addColumn('changes', 'text')
+      .addColumn('before', 'text')
+      .addColumn('search_text', 'text', (column) => column.notNull())
+      .addUniqueConstraint('results_operation_source', ['operation_id', 'source_entity_id'])
+      .addForeignKeyConstraint('results_operation_fk', ['operation_id'], 'operations', ['id'], deferred)
+      .execute();
+    const resultColumns = ['id', 'operation_id', 'seq', 'entity_type', 'source_entity_id', 'result', 'destination_entity_id', 'message', 'changes', 'before', 'search_text'];
+    await db.insertInto('results_next').columns(resultColumns).expression(db.selectFrom('results').select(resultColumns)).execute();
+    await db.schema.dropTable('results').execute();
+    await db.schema.alterTable('results_next').renameTo('results').execute();
+    await db.schema.createIndex('results_operation_seq').on('results').columns(['operation_id', 'seq']).execute();
+    await db.schema.createIndex('results_operation_result').on('results').columns(['operation_id', 'result', 'seq']).execute();
+
+    await db.schema
+      .createTable('lineage_next')
+      .addColumn('seq', 'integer', (column) => column.primaryKey())
+      .addColumn('entity_type', 'text', (column) => column.notNull())
+      .addColumn('source_entity_id', 'integer', (column) => column.notNull())
+      .addColumn('destination_scope_id', 'integer', (column) => column.notNull())
+      .addColumn('destination_entity_id', 'integer', (column) => column.notNull())
+      .execute();
+    const lineageColumns = ['seq', 'entity_type', 'source_entity_id', 'destination_scope_id', 'destination_entity_id'];
+    await db.insertInto('lineage_next').columns(lineageColumns).expression(db.selectFrom('lineage').select(lineageColumns)).execute();
+    await db.schema.dropTable('lineage').execute();
+    await db.schema.alterTable('lineage_next').renameTo('lineage').execute();
+    await db.schema.createIndex('lineage_lookup').on('lineage').columns(['entity_type', 'destination_scope_id', 'source_entity_id']).execute();
+
+    await db.deleteFrom('sqlite_sequence').where('name', 'in', ['results', 'lineage']).execute();
+  },
+};
+
+/**
  * The store's migrations, by name; kysely runs the pending ones in name order. Append new ones
  * (`0002_…`); never edit one that has shipped.
  */
 export const sqliteStoreMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0002_results_and_lineage_without_autoincrement': withoutAutoincrement,
 });
 
 /** A kysely `MigrationProvider` serving {@link sqliteStoreMigrations} from the code itself. */

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { World } from '@promote/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, test } from 'vitest';
-import { openSqliteStore } from './index.js';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { openSqliteStore, sqliteStoreMigrations } from './index.js';
+
+const allMigrations = Object.keys(sqliteStoreMigrations).sort();
 
 const world: World = {
   users: [{ id: 1, email: 'admin@example.com', role: 'admin', token: 't' }],
@@ -53,14 +56,14 @@ describe('openSqliteStore', () => {
     const first = await openSqliteStore({ filename });
     await first.importWorld(world);
     await first.close();
-    assert.deepEqual(migrationNames(filename), ['0001_initial']);
+    assert.deepEqual(migrationNames(filename), allMigrations);
 
     const second = await openSqliteStore({ filename });
     assert.deepEqual(await second.exportWorld(), world);
     // The id rule survives reopening: sqlite_sequence is part of the file.
     assert.deepEqual(await second.applyEdits([{ kind: 'create_field', value: { container_id: 7, name: 'b', type: 'string', status: 'active' } }]), [4]);
     await second.close();
-    assert.deepEqual(migrationNames(filename), ['0001_initial']);
+    assert.deepEqual(migrationNames(filename), allMigrations);
   });
 
   test('two opens of one new file in one process both succeed and share the data', async () => {
@@ -69,7 +72,7 @@ describe('openSqliteStore', () => {
     await left.importWorld(world);
     assert.deepEqual(await right.exportWorld(), world);
     await Promise.all([left.close(), right.close()]);
-    assert.deepEqual(migrationNames(filename), ['0001_initial']);
+    assert.deepEqual(migrationNames(filename), allMigrations);
   });
 
   test('a file database is in WAL mode', async () => {
@@ -124,6 +127,42 @@ describe('openSqliteStore', () => {
     assert.deepEqual(await exporting, world);
   });
 
+  test('0002 rebuilds results and lineage without AUTOINCREMENT, keeping every row, its id and the lineage order', async () => {
+    const filename = join(directory, 'promote.db');
+    // A file as the first release left it: only 0001, with results and lineage rows in it.
+    const handle = new BetterSqlite3(filename);
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: handle }) });
+    const only0001 = { getMigrations: () => Promise.resolve({ '0001_initial': sqliteStoreMigrations['0001_initial']! }) };
+    assert.equal((await new Migrator({ db, provider: only0001 }).migrateToLatest()).error, undefined);
+    handle.exec(`
+      insert into operations (id, promote_type, result, start_time, triggered_by, datastore_id, datastore_name, destination_datastore_id, destination_datastore_name,
+        total, created, updated, skipped, failed, request, selection, destination_scope)
+        values (3, 'quality_check', 'success', '2026-01-01T00:00:00Z', 'admin@example.com', 1, 'warehouse', 1, 'warehouse', 2, 0, 0, 2, 0, '{}', '[10,11]', 'container:7');
+      insert into results (id, operation_id, seq, entity_type, source_entity_id, result, destination_entity_id, search_text)
+        values (4, 3, 0, 'quality_check', 10, 'skipped', 20, 'a'), (9, 3, 1, 'quality_check', 11, 'skipped', 21, 'b');
+      insert into lineage (seq, entity_type, source_entity_id, destination_scope_id, destination_entity_id)
+        values (2, 'quality_check', 10, 7, 30), (5, 'quality_check', 10, 7, 20);
+    `);
+    await db.destroy();
+    handle.close();
+
+    const store = await openSqliteStore({ filename });
+    assert.deepEqual(migrationNames(filename), allMigrations);
+    assert.deepEqual((await store.listResults(3)).items.map((result) => [result.id, result.source_entity_id]), [[4, 10], [9, 11]]);
+    assert.deepEqual((await store.findLineage('quality_check', 7, [10])).map((link) => link.destination_entity_id), [20, 30]);
+    // New rows take the next ids, after the copied ones.
+    const [recorded] = await store.commit([
+      { operation_id: 3, seq: 2, entity_type: 'quality_check', source_entity_id: 12, result: 'failed', destination_entity_id: null, destination_scope_id: 7, message: 'x', changes: null, before: null, search_text: '' },
+    ]);
+    assert.equal(recorded?.id, 10);
+    await store.close();
+    const check = new BetterSqlite3(filename, { readonly: true });
+    const definitions = check.prepare("select name, sql from sqlite_master where name in ('results', 'lineage', 'results_next', 'lineage_next') order by name").all() as { name: string; sql: string }[];
+    check.close();
+    assert.deepEqual(definitions.map((table) => table.name), ['lineage', 'results']);
+    for (const table of definitions) assert.doesNotMatch(table.sql, /autoincrement/i);
+  });
+
   test('a database migrated by a newer version is refused, and left as it was', async () => {
     const filename = join(directory, 'promote.db');
     await (await openSqliteStore({ filename })).close();
@@ -131,6 +170,6 @@ describe('openSqliteStore', () => {
     handle.prepare("insert into kysely_migration (name, timestamp) values ('9999_future', '2030-01-01T00:00:00Z')").run();
     handle.close();
     await assert.rejects(openSqliteStore({ filename }), /Migrating the SQLite store failed/);
-    assert.deepEqual(migrationNames(filename), ['0001_initial', '9999_future']);
+    assert.deepEqual(migrationNames(filename), [...allMigrations, '9999_future']);
   });
 });

@@ -275,13 +275,43 @@ export function fromCheckTuple(row: CheckTuple): QualityCheck {
   };
 }
 
-/** A decoded check, frozen with everything in it (its flat parts without a recursive walk). */
-export function frozenCheck(check: QualityCheck): QualityCheck {
-  Object.freeze(check.fields);
-  Object.freeze(check.tags);
-  Object.freeze(check.additional_metadata);
-  deepFreeze(check.properties);
-  return Object.freeze(check);
+/**
+ * A quality check from its row in raw mode, frozen with everything in it (its flat parts without a
+ * recursive walk). Being frozen, empty lists and objects are one shared value each, not parsed: a
+ * listing of 10,000 checks holds thousands of them (`[]` tags, `{}` properties and metadata).
+ */
+export function frozenCheckOfTuple(row: CheckTuple): QualityCheck {
+  return Object.freeze({
+    id: row[0],
+    container_id: row[1],
+    rule_type: row[2] as RuleType,
+    description: row[3],
+    fields: frozenList(row[4]),
+    coverage: row[5],
+    filter: row[6],
+    properties: frozenJson<Properties>(row[7]),
+    tags: frozenList(row[8]),
+    additional_metadata: frozenJson<Metadata>(row[9]),
+    status: row[10] as CheckStatus,
+    inferred: row[11] === 1,
+    created_at: row[12],
+    updated_at: row[13],
+  });
+}
+
+const emptyList: readonly never[] = Object.freeze([]);
+const emptyObject: Readonly<Record<string, never>> = Object.freeze({});
+
+/** A JSON list of strings decoded and frozen (no walk needed); `[]` is a shared frozen value. */
+function frozenList(text: string): string[] {
+  return text === '[]' ? (emptyList as never[]) : Object.freeze(decodeJson<string[]>(text)) as string[];
+}
+
+/** A JSON column decoded and deep-frozen; `[]` and `{}` are shared frozen values. */
+function frozenJson<T>(text: string): T {
+  if (text === '[]') return emptyList as T;
+  if (text === '{}') return emptyObject as T;
+  return deepFreeze(decodeJson<T>(text));
 }
 
 /** The columns of a computed field. */
@@ -335,15 +365,19 @@ export function fromLineageRow(row: Omit<Row<LineageTable>, 'seq'>): LineageLink
   };
 }
 
-/** The columns of a lineage link in the order {@link fromLineageTuple} reads them (raw mode). */
-export const lineageTupleColumns = ['entity_type', 'source_entity_id', 'destination_scope_id', 'destination_entity_id'] as const satisfies readonly (keyof Row<LineageTable>)[];
+/**
+ * The columns a lineage lookup reads (raw mode): entity type and scope are the lookup's own
+ * arguments, so only the source and the destination come back (10,000 links: 12 ms with all four
+ * columns, 9 ms with these two).
+ */
+export const lineageTupleColumns = ['source_entity_id', 'destination_entity_id'] as const satisfies readonly (keyof Row<LineageTable>)[];
 
 /** A lineage row as an array, in the order of {@link lineageTupleColumns}. */
 export type LineageTuple = TupleOf<Row<LineageTable>, typeof lineageTupleColumns>;
 
-/** A lineage link from its row in raw mode ({@link lineageTupleColumns}). */
-export function fromLineageTuple(row: LineageTuple): LineageLink {
-  return { entity_type: row[0] as EntityType, source_entity_id: row[1], destination_scope_id: row[2], destination_entity_id: row[3] };
+/** A lineage link of `entityType` in `scope` from its row in raw mode ({@link lineageTupleColumns}). */
+export function fromLineageTuple(entityType: EntityType, scope: number, row: LineageTuple): LineageLink {
+  return { entity_type: entityType, source_entity_id: row[0], destination_scope_id: scope, destination_entity_id: row[1] };
 }
 
 /** The columns of an operation. */
@@ -427,19 +461,53 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The columns of a result row. */
-export function toResultValues(result: Omit<PromoteResultRecord, 'id'>): Values<ResultsTable> {
+/** The columns an inserted result row binds, in order (positional: cheaper to bind than by name). */
+export const resultInsertColumns = [
+  'operation_id',
+  'seq',
+  'entity_type',
+  'source_entity_id',
+  'result',
+  'destination_entity_id',
+  'message',
+  'changes',
+  'before',
+  'search_text',
+] as const satisfies readonly (keyof Values<ResultsTable>)[];
+
+/** A result row's values, in the order of {@link resultInsertColumns}. */
+export type ResultTuple = TupleOf<Values<ResultsTable>, typeof resultInsertColumns>;
+
+/** The values of a result row, with the destination entity the unit ended on. */
+export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id'>, destinationEntityId: number | null): ResultTuple {
+  return [
+    result.operation_id,
+    result.seq,
+    result.entity_type,
+    result.source_entity_id,
+    result.result,
+    destinationEntityId,
+    result.message,
+    encodeNullableJson(result.changes),
+    encodeNullableJson(result.before),
+    result.search_text,
+  ];
+}
+
+/** A result from the id its row was given and the values inserted. */
+export function fromResultTuple(id: number, row: ResultTuple): PromoteResultRecord {
   return {
-    operation_id: result.operation_id,
-    seq: result.seq,
-    entity_type: result.entity_type,
-    source_entity_id: result.source_entity_id,
-    result: result.result,
-    destination_entity_id: result.destination_entity_id,
-    message: result.message,
-    changes: encodeNullableJson(result.changes),
-    before: encodeNullableJson(result.before),
-    search_text: result.search_text,
+    id,
+    operation_id: row[0],
+    seq: row[1],
+    entity_type: row[2] as EntityType,
+    source_entity_id: row[3],
+    result: row[4] as PromoteResultValue,
+    destination_entity_id: row[5],
+    message: row[6],
+    changes: decodeNullableJson(row[7]),
+    before: decodeNullableJson(row[8]),
+    search_text: row[9],
   };
 }
 

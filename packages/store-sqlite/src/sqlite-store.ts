@@ -29,7 +29,7 @@ import {
   fromResultRow,
   fromTeamRow,
   fromUserRow,
-  frozenCheck,
+  frozenCheckOfTuple,
   operationParts,
   toCheckValues,
   toComputedFieldValues,
@@ -37,7 +37,8 @@ import {
   toFieldValues,
   toLineageValues,
   toOperationValues,
-  toResultValues,
+  toResultTuple,
+  fromResultTuple,
   toUserRow,
   type OperationParts,
   type Row,
@@ -96,7 +97,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
    * by any other connection to the file (`PRAGMA data_version` moves). They are deep-frozen, since
    * they are handed out more than once. At most one container's checks are held.
    */
-  let listedChecks: { readonly containerId: number; readonly dataVersion: number; readonly checks: readonly QualityCheck[]; readonly byId: ReadonlyMap<number, QualityCheck> } | undefined;
+  let listedChecks: { readonly containerId: number; readonly dataVersion: number; readonly checks: readonly QualityCheck[]; byId?: ReadonlyMap<number, QualityCheck> } | undefined;
   const currentListing = () => (listedChecks !== undefined && listedChecks.dataVersion === statements.dataVersion.get() ? listedChecks : undefined);
 
   const write = <T>(work: () => T): Promise<T> =>
@@ -219,8 +220,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const listed = currentListing();
         if (listed?.containerId === containerId) return listed.checks;
         const dataVersion = statements.dataVersion.get() as number;
-        const checks = Object.freeze(statements.listChecks.all(containerId).map((row) => frozenCheck(fromCheckTuple(row))));
-        listedChecks = { containerId, dataVersion, checks, byId: new Map(checks.map((check) => [check.id, check])) };
+        const checks = Object.freeze(statements.listChecks.all(containerId).map(frozenCheckOfTuple));
+        listedChecks = { containerId, dataVersion, checks };
         return checks;
       }),
 
@@ -228,8 +229,12 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       use(() => {
         if (ids.length === 0) return [];
         const listed = currentListing();
-        if (listed !== undefined && ids.every((id) => listed.byId.has(id))) {
-          return [...new Set(ids)].sort((a, b) => a - b).map((id) => listed.byId.get(id) as QualityCheck);
+        if (listed !== undefined) {
+          // A promotion of every check of the container asks for the listing itself, in its order.
+          if (ids.length === listed.checks.length && listed.checks.every((check, index) => check.id === ids[index])) return listed.checks;
+          // Built on the first lookup by id: the destination's listing of a promotion never needs it.
+          const byId = (listed.byId ??= new Map(listed.checks.map((check) => [check.id, check])));
+          if (ids.every((id) => byId.has(id))) return [...new Set(ids)].sort((a, b) => a - b).map((id) => byId.get(id) as QualityCheck);
         }
         return statements.getChecks.all(JSON.stringify(ids)).map(fromCheckTuple);
       }),
@@ -256,7 +261,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       use(() =>
         sourceIds.length === 0
           ? []
-          : statements.findLineage.all(entityType, destinationScopeId, JSON.stringify(sourceIds)).map(fromLineageTuple),
+          : statements.findLineage.all(entityType, destinationScopeId, JSON.stringify(sourceIds)).map((row) => fromLineageTuple(entityType, destinationScopeId, row)),
       ),
 
     createOperation: (operation) =>
@@ -350,22 +355,21 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           checkCommitUnitShape(unit);
           const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
           const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
-          const values = toResultValues({ ...unit, destination_entity_id: destinationId });
+          const values = toResultTuple(unit, destinationId);
           const id = Number(statements.insertResult.run(values).lastInsertRowid);
-          if (unit.result !== 'failed' && destinationId !== null) {
-            statements.insertLineage.run(
-              toLineageValues({
-                entity_type: unit.entity_type,
-                source_entity_id: unit.source_entity_id,
-                destination_scope_id: unit.destination_scope_id,
-                destination_entity_id: destinationId,
-              }),
-            );
+          // A link the engine says is the newest already would change nothing: not recorded again.
+          if (unit.result !== 'failed' && destinationId !== null && unit.link_current !== true) {
+            statements.insertLineage.run({
+              entity_type: unit.entity_type,
+              source_entity_id: unit.source_entity_id,
+              destination_scope_id: unit.destination_scope_id,
+              destination_entity_id: destinationId,
+            });
           }
           const counter = counters.get(unit.operation_id) ?? { created: 0, updated: 0, skipped: 0, failed: 0 };
           counter[unit.result] += 1;
           counters.set(unit.operation_id, counter);
-          records.push(fromResultRow({ id, ...values }));
+          records.push(fromResultTuple(id, values));
         }
         for (const [operationId, counter] of counters) {
           if (statements.addToStatus.run({ id: operationId, ...counter }).changes !== 1) {

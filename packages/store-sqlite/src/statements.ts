@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { checkTupleColumns, lineageTupleColumns, type CheckTuple, type LineageTuple, type Row, type Values } from './rows.js';
+import { checkTupleColumns, lineageTupleColumns, resultInsertColumns, type CheckTuple, type LineageTuple, type ResultTuple, type Row, type Values } from './rows.js';
 import type {
   ComputedFieldsTable,
   ContainersTable,
@@ -73,18 +73,6 @@ const computedFieldColumns: Columns<ComputedFieldsTable> = {
   tags: true,
   additional_metadata: true,
   status: true,
-};
-const resultColumns: Columns<ResultsTable> = {
-  operation_id: true,
-  seq: true,
-  entity_type: true,
-  source_entity_id: true,
-  result: true,
-  destination_entity_id: true,
-  message: true,
-  changes: true,
-  before: true,
-  search_text: true,
 };
 const userColumns: Readonly<Record<keyof Row<UsersTable>, true>> = { id: true, email: true, role: true, token: true };
 const datastoreColumns: Readonly<Record<keyof Row<DatastoresTable>, true>> = { id: true, name: true, store_type: true };
@@ -203,7 +191,8 @@ export interface Statements {
   readonly tryAcquireLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
   readonly releaseLease: Statement<Pick<ScopeLeasesTable, 'scope' | 'holder'>>;
 
-  readonly insertResult: Statement<Values<ResultsTable>>;
+  /** Positional, bound as one array: the values of {@link resultInsertColumns}, in order. */
+  readonly insertResult: Statement<ResultTuple>;
   readonly addToStatus: Statement<{
     readonly id: number;
     readonly created: number;
@@ -278,7 +267,7 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     ),
     releaseLease: prepare('delete from "scope_leases" where "scope" = @scope and "holder" = @holder'),
 
-    insertResult: prepare(insertSql('results', resultColumns, false)),
+    insertResult: prepare<ResultTuple>(`insert into "results" (${columnList(resultInsertColumns)}) values (${resultInsertColumns.map(() => '?').join(', ')})`),
     addToStatus: prepare(
       `update "operations" set "created" = "created" + @created, "updated" = "updated" + @updated,
        "skipped" = "skipped" + @skipped, "failed" = "failed" + @failed where "id" = @id`,

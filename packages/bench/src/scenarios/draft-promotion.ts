@@ -111,7 +111,7 @@ export async function draftPromotion(scale: BenchScale, seed: number, workDir: s
       baseline: { label: `raw read both containers' checks`, value: readMs, unit: 'ms' },
       ratio: skipRatio,
       target: { text: `ratio ≤ ${maxRatio}`, met: skipRatio <= maxRatio },
-      note: `median of ${skipTimes.length}: engine ${spread(skipTimes)} ms; raw ${spread(readTimes)} ms; the contract's floor (read and decode both containers, insert the results and lineage links, 500 per transaction) ${median(skipFloors).toFixed(0)} ms = ${ratioOf(median(skipFloors), readMs).toFixed(2)}× the raw read; engine ÷ floor ${ratioOf(skipMs, median(skipFloors)).toFixed(2)}`,
+      note: `median of ${skipTimes.length}: engine ${spread(skipTimes)} ms; raw ${spread(readTimes)} ms; the contract's floor (read and decode both containers, insert the results, 500 per transaction) ${median(skipFloors).toFixed(0)} ms = ${ratioOf(median(skipFloors), readMs).toFixed(2)}× the raw read; engine ÷ floor ${ratioOf(skipMs, median(skipFloors)).toFixed(2)}`,
     },
   ];
 }

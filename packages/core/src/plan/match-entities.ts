@@ -22,21 +22,29 @@ export interface MatchStrategy<S> {
 export function matchEntities<S>(strategy: MatchStrategy<S>): Map<number, number> {
   const taken = new Set(strategy.taken ?? []);
   const matches = new Map<number, number>();
-  const linksBySource = new Map<number, number[]>();
-  for (const link of strategy.lineage) {
-    const list = linksBySource.get(link.source_entity_id) ?? [];
-    list.push(link.destination_entity_id);
-    linksBySource.set(link.source_entity_id, list);
+  // Destinations of each source's links, newest first; most sources have one link, kept without an array.
+  const linksBySource = new Map<number, number | number[]>();
+  // Indexed loops: they run once per link and per source, and `for…of` allocated per element.
+  for (let index = 0; index < strategy.lineage.length; index++) {
+    const link = strategy.lineage[index] as LineageLink;
+    const known = linksBySource.get(link.source_entity_id);
+    if (known === undefined) linksBySource.set(link.source_entity_id, link.destination_entity_id);
+    else if (typeof known === 'number') linksBySource.set(link.source_entity_id, [known, link.destination_entity_id]);
+    else known.push(link.destination_entity_id);
   }
-  for (const source of strategy.sources) {
+  const usable = (candidate: number) => !taken.has(candidate) && strategy.isCandidate(candidate);
+  for (let index = 0; index < strategy.sources.length; index++) {
+    const source = strategy.sources[index] as S;
     const id = strategy.sourceId(source);
-    const destination = linksBySource.get(id)?.find((candidate) => !taken.has(candidate) && strategy.isCandidate(candidate));
+    const links = linksBySource.get(id);
+    const destination = links === undefined ? undefined : typeof links === 'number' ? (usable(links) ? links : undefined) : links.find(usable);
     if (destination !== undefined) {
       matches.set(id, destination);
       taken.add(destination);
     }
   }
-  for (const source of strategy.sources) {
+  for (let index = 0; index < strategy.sources.length; index++) {
+    const source = strategy.sources[index] as S;
     const id = strategy.sourceId(source);
     if (matches.has(id)) continue;
     const destination = strategy.fallback(source).find((candidate) => !taken.has(candidate));

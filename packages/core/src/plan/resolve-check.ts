@@ -47,19 +47,21 @@ export interface ResolvedCheck {
 
 /** Resolves a source check's fields, field references and container references on the destination. */
 export function resolveCheck(check: QualityCheck, namespace: FieldNamespace, references: ContainerReferenceContext): ResolvedCheck {
-  const unresolvedFields: string[] = [];
+  // Allocated only when something does not resolve: most checks resolve wholly (the planner
+  // resolves every source of a promotion).
+  let unresolvedFields: string[] | undefined;
   const unresolvedContainers: string[] = [];
   const resolveName = (name: string): string | undefined => {
     const resolved = namespace.resolve(name);
     // Listed once, compared case-insensitively, first spelling kept (decision 0009).
-    if (resolved === undefined && !unresolvedFields.some((other) => other.toLowerCase() === name.toLowerCase())) unresolvedFields.push(name);
+    if (resolved === undefined && !(unresolvedFields ?? none).some((other) => other.toLowerCase() === name.toLowerCase())) (unresolvedFields ??= []).push(name);
     return resolved;
   };
-  const fields = check.fields.map(resolveName).filter((name): name is string => name !== undefined);
+  const fields = resolveNames(check.fields, resolveName);
   const spec = ruleTypeSpec(check.rule_type);
   const rewritesContainers = spec.containerReference && references.sourceDatastoreId !== references.destinationDatastoreId;
   // Most rule types reference nothing: their properties are used as they are, not copied.
-  if (spec.fieldReferenceKeys.length === 0 && !rewritesContainers) return { fields, properties: check.properties, unresolvedFields, unresolvedContainers };
+  if (spec.fieldReferenceKeys.length === 0 && !rewritesContainers) return { fields, properties: check.properties, unresolvedFields: unresolvedFields ?? none, unresolvedContainers: none };
   const properties: Record<string, unknown> = { ...check.properties };
 
   for (const key of spec.fieldReferenceKeys) {
@@ -96,11 +98,33 @@ export function resolveCheck(check: QualityCheck, namespace: FieldNamespace, ref
       properties['ref_datastore_id'] = references.destinationDatastoreId;
     }
   }
-  return { fields, properties, unresolvedFields, unresolvedContainers };
+  return { fields, properties, unresolvedFields: unresolvedFields ?? none, unresolvedContainers: unresolvedContainers.length === 0 ? none : unresolvedContainers };
+}
+
+const none: readonly string[] = Object.freeze([]);
+
+/**
+ * `names` resolved, those that do not resolve left out; `names` itself when every name resolves to
+ * its own spelling (the usual case: a check promoted between containers of the same columns).
+ */
+function resolveNames(names: readonly string[], resolveName: (name: string) => string | undefined): readonly string[] {
+  let resolvedNames: string[] | undefined;
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index] as string;
+    const resolved = resolveName(name);
+    if (resolvedNames === undefined) {
+      if (resolved === name) continue;
+      resolvedNames = names.slice(0, index);
+    }
+    if (resolved !== undefined) resolvedNames.push(resolved);
+  }
+  return resolvedNames ?? names;
 }
 
 /** The message of a check promoted as draft because something did not resolve (§7), or `null`. */
 export function unresolvedMessage(resolved: Pick<ResolvedCheck, 'unresolvedFields' | 'unresolvedContainers'>): string | null {
+  // Asked for every planned check: nothing unresolved is the usual answer, found without allocating.
+  if (resolved.unresolvedFields.length === 0 && resolved.unresolvedContainers.length === 0) return null;
   const parts: string[] = [];
   if (resolved.unresolvedFields.length > 0) {
     parts.push(`source fields ${pythonList(resolved.unresolvedFields)} could not be resolved on the destination`);

@@ -5,7 +5,7 @@ import type { CommitUnit, EntityWrite } from './store.js';
  * Throws when a unit contradicts itself — a defect of the caller, refused before anything is
  * written: `created` needs a create write and no destination id; `updated` an update write of its
  * destination entity; `skipped` no write and a destination entity (its lineage link points there);
- * `failed` no write. A write must be of the unit's entity type. Stores call it on every unit of `commit`, so that
+ * `failed` no write; `link_current` only on `updated` and `skipped`. A write must be of the unit's entity type. Stores call it on every unit of `commit`, so that
  * they refuse the same contradictions (the Store port: "MAY reject units that contradict themselves").
  */
 export function checkCommitUnitShape(unit: CommitUnit): void {
@@ -32,6 +32,9 @@ export function checkCommitUnitShape(unit: CommitUnit): void {
     case 'failed':
       if (write !== undefined) throw new Error(`${name()} must not write`);
       break;
+  }
+  if (unit.link_current === true && (unit.result === 'created' || unit.result === 'failed')) {
+    throw new Error(`${name()} cannot have a current lineage link: it records none, or a new one`);
   }
   if (write !== undefined && !writeFits(unit.entity_type, write)) {
     throw new Error(`${name()} carries a ${write.kind} write of another entity type`);

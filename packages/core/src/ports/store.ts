@@ -52,6 +52,14 @@ export interface CommitUnit {
   readonly destination_entity_id: number | null;
   /** Destination container (checks, computed fields) or datastore (tables, files). */
   readonly destination_scope_id: number;
+  /**
+   * `true` when the newest lineage link of this source in this scope already points at
+   * `destination_entity_id` (the engine read it while holding the scope, and only a `created`,
+   * `updated` or `skipped` unit can say so): the link this unit would record changes nothing about
+   * which link is newest, so the store MAY leave it out. A re-promotion of unchanged entities then
+   * does not grow the lineage by one link per entity each time. Absent = `false`: record the link.
+   */
+  readonly link_current?: boolean | undefined;
   readonly message: string | null;
   readonly changes: readonly Change[] | null;
   readonly before: unknown;
@@ -146,7 +154,7 @@ export interface Store {
    * Lineage links of `entityType` in `destinationScopeId` for any of `sourceIds`, **newest first**
    * (the link recorded last comes first; imported links are older than every recorded one, and among
    * themselves later in the snapshot = newer). A source id listed twice counts once; a link recorded
-   * twice (a skipped promotion records it again) is returned twice. Links are never removed, even
+   * twice (imported twice, or recorded again by a unit without `link_current`) is returned twice. Links are never removed, even
    * when their destination entity is deleted: the engine decides which are still usable.
    */
   findLineage(entityType: EntityType, destinationScopeId: number, sourceIds: readonly number[]): Promise<readonly LineageLink[]>;

@@ -307,17 +307,19 @@ export function createPromoter(options: PromoterOptions): Promoter {
     const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
     const seq = new Map(operation.selection.map((id, index) => [id, index]));
     const context = planContext(operation, operation.selection.filter((id) => !processed.has(id)), taken);
-    const plans = await planEntities(store, context);
-    if (plans.isErr()) return { kind: 'store_failure', message: describeError(plans.error) };
-    const validation = startValidation(plans.value, () => validationTarget(operation), {
+    const planned = await planEntities(store, context);
+    if (planned.isErr()) return { kind: 'store_failure', message: describeError(planned.error) };
+    const { plans, newestLinks } = planned.value;
+    const validation = startValidation(plans, () => validationTarget(operation), {
       dataplane: options.dataplane,
       batchSize,
       concurrency,
       signal: task.controller.signal,
     });
     const leases = options.store.leases;
-    return executePlans(plans.value, {
+    return executePlans(plans, {
       store,
+      newestLinks,
       operationId: operation.id,
       destinationScopeId: destinationScopeId(operation),
       seqOf: (id) => seq.get(id) ?? 0,
@@ -393,7 +395,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
         destination_datastore: prepared.destinationDatastore,
         destination_container: prepared.destinationContainer,
       };
-      const plans = yield* planEntities(store, planContext(operationLike, prepared.selection, new Set()));
+      const { plans } = yield* planEntities(store, planContext(operationLike, prepared.selection, new Set()));
       const validation = startValidation(plans, () => validationTarget(operationLike), {
         dataplane: options.dataplane,
         batchSize,

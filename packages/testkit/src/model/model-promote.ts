@@ -15,7 +15,8 @@ export function modelStatusOf(total: number, results: readonly ModelResult[]): M
 /**
  * Runs a started operation to its end on `state` (§4–§9): processes every selected source that has
  * no result in `options.previousResults` yet, writes what it decides, appends a lineage link per
- * created, updated or skipped result, and answers the whole operation.
+ * created, updated or skipped result (unless the newest link of its source in the scope already
+ * points there), and answers the whole operation.
  */
 export function modelExecute(state: World | ModelWorld, started: ModelStartedOperation, options: ModelRunOptions = {}): ModelOperation {
   const draft = new WorldDraft(toModelWorld(state));
@@ -43,7 +44,11 @@ export function modelExecute(state: World | ModelWorld, started: ModelStartedOpe
       break;
   }
   for (const result of fresh) {
-    if (result.result !== 'failed' && result.destination_entity_id !== null) {
+    // A link equal to the newest one of its source in the scope is not recorded again (decision 0302).
+    const newest = draft.lineage.findLast(
+      (link) => link.entity_type === result.entity_type && link.destination_scope_id === started.destinationScopeId && link.source_entity_id === result.source_entity_id,
+    );
+    if (result.result !== 'failed' && result.destination_entity_id !== null && newest?.destination_entity_id !== result.destination_entity_id) {
       draft.lineage.push({
         entity_type: result.entity_type,
         source_entity_id: result.source_entity_id,

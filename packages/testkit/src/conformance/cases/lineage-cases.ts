@@ -56,6 +56,29 @@ export const lineageCases: readonly StoreConformanceCase[] = [
     },
   },
   {
+    name: 'lineage: a unit whose link is current (link_current) keeps the newest link as it was, and still records its result',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      // Imported: notNull → stagingArchived, then (newer) notNull → stagingDiscarded.
+      const operation = await store.createOperation(operationInput());
+      const [recorded] = await store.commit([
+        { ...skippedCheckUnit({ operationId: operation.id, seq: 0, sourceId: checks.notNull }, checks.stagingDiscarded), link_current: true },
+      ]);
+      assert.equal(recorded?.result, 'skipped');
+      assert.equal(recorded?.destination_entity_id, checks.stagingDiscarded);
+      assert.equal((await store.getOperation(operation.id))?.status.skipped, 1);
+      const links = await store.findLineage('quality_check', containers.stagingOrders, [checks.notNull]);
+      assert.deepEqual(links[0], checkLink(checks.notNull, checks.stagingDiscarded));
+
+      // A unit without it records its link, which becomes the newest.
+      const later = await store.createOperation(operationInput());
+      await store.commit([skippedCheckUnit({ operationId: later.id, seq: 0, sourceId: checks.notNull }, checks.stagingArchived)]);
+      const after = await store.findLineage('quality_check', containers.stagingOrders, [checks.notNull]);
+      assert.deepEqual(after[0], checkLink(checks.notNull, checks.stagingArchived));
+      assert.equal(after.length, links.length + 1);
+    },
+  },
+  {
     name: 'lineage: findLineage keeps to the entity type, the destination scope and the source ids asked',
     async run(store) {
       const world = new WorldBuilder();
