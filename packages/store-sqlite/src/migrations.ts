@@ -211,7 +211,8 @@ const initial: Migration = {
 };
 
 /**
- * `results` and `lineage` without `AUTOINCREMENT` (decision 0302). Their rows are never deleted, so
+ * `results` and `lineage` without `AUTOINCREMENT`, and the result-filter index without skipped
+ * results (decision 0302). Their rows are never deleted, so
  * a plain `INTEGER PRIMARY KEY` (largest id + 1) assigns the same ids that `AUTOINCREMENT` did,
  * without updating `sqlite_sequence` at every insert (a tenth of a result insert's cost). SQLite
  * cannot drop `AUTOINCREMENT` from a table in place: each table is rebuilt under a new name, its
@@ -241,7 +242,14 @@ const withoutAutoincrement: Migration = {
     await db.schema.dropTable('results').execute();
     await db.schema.alterTable('results_next').renameTo('results').execute();
     await db.schema.createIndex('results_operation_seq').on('results').columns(['operation_id', 'seq']).execute();
-    await db.schema.createIndex('results_operation_result').on('results').columns(['operation_id', 'result', 'seq']).execute();
+    // Skipped results are most of a re-promotion's rows and are rarely asked for alone: the index
+    // that serves the result filter leaves them out (one b-tree fewer per skipped result).
+    await db.schema
+      .createIndex('results_operation_outcome')
+      .on('results')
+      .columns(['operation_id', 'result', 'seq'])
+      .where(sql.ref('result'), '<>', 'skipped')
+      .execute();
 
     await db.schema
       .createTable('lineage_next')

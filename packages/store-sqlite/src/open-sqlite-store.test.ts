@@ -127,7 +127,7 @@ describe('openSqliteStore', () => {
     assert.deepEqual(await exporting, world);
   });
 
-  test('0002 rebuilds results and lineage without AUTOINCREMENT, keeping every row, its id and the lineage order', async () => {
+  test('0002 rebuilds results and lineage without AUTOINCREMENT (and the result-filter index without skipped results), keeping every row, its id and the lineage order', async () => {
     const filename = join(directory, 'promote.db');
     // A file as the first release left it: only 0001, with results and lineage rows in it.
     const handle = new BetterSqlite3(filename);
@@ -158,9 +158,12 @@ describe('openSqliteStore', () => {
     await store.close();
     const check = new BetterSqlite3(filename, { readonly: true });
     const definitions = check.prepare("select name, sql from sqlite_master where name in ('results', 'lineage', 'results_next', 'lineage_next') order by name").all() as { name: string; sql: string }[];
+    const indexes = check.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'results' and sql is not null order by name").all() as { name: string; sql: string }[];
     check.close();
     assert.deepEqual(definitions.map((table) => table.name), ['lineage', 'results']);
     for (const table of definitions) assert.doesNotMatch(table.sql, /autoincrement/i);
+    assert.deepEqual(indexes.map((index) => index.name), ['results_operation_outcome', 'results_operation_seq']);
+    assert.match(indexes[0]!.sql, /where "result" <> 'skipped'/i);
   });
 
   test('a database migrated by a newer version is refused, and left as it was', async () => {

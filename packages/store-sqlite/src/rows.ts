@@ -28,6 +28,7 @@ import type {
   User,
   UserRole,
 } from '@promote/core';
+import { checkStatuses, ruleTypes } from '@promote/core';
 import type { Selectable } from 'kysely';
 import { decodeJson, decodeNullableJson, encodeJson, encodeNullableJson } from './json.js';
 import type {
@@ -284,7 +285,7 @@ export function frozenCheckOfTuple(row: CheckTuple): QualityCheck {
   return Object.freeze({
     id: row[0],
     container_id: row[1],
-    rule_type: row[2] as RuleType,
+    rule_type: (knownRuleTypes.get(row[2]) ?? row[2]) as RuleType,
     description: row[3],
     fields: frozenList(row[4]),
     coverage: row[5],
@@ -292,12 +293,20 @@ export function frozenCheckOfTuple(row: CheckTuple): QualityCheck {
     properties: frozenJson<Properties>(row[7]),
     tags: frozenList(row[8]),
     additional_metadata: frozenJson<Metadata>(row[9]),
-    status: row[10] as CheckStatus,
+    status: (knownStatuses.get(row[10]) ?? row[10]) as CheckStatus,
     inferred: row[11] === 1,
     created_at: row[12],
     updated_at: row[13],
   });
 }
+
+/*
+ * The one string of each rule type and status, for the listing to hold instead of the copy each row
+ * brings: a listing is kept (and copied by every young-generation collection while it lives), and
+ * two fewer strings per check is 20,000 fewer objects in a 10,000-check re-promotion.
+ */
+const knownRuleTypes = new Map<string, string>(ruleTypes.map((name) => [name, name]));
+const knownStatuses = new Map<string, string>(checkStatuses.map((name) => [name, name]));
 
 const emptyList: readonly never[] = Object.freeze([]);
 const emptyObject: Readonly<Record<string, never>> = Object.freeze({});

@@ -126,7 +126,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
    * call's time (docs/performance.md).
    */
   const resultStatementSets = new Map<string, ReturnType<typeof prepareResultStatements>>();
-  const resultStatements = (search: boolean, results: boolean) => {
+  const resultStatements = (search: boolean, results: ResultFilter) => {
     const key = `${search}/${results}`;
     let set = resultStatementSets.get(key);
     if (set === undefined) {
@@ -366,9 +366,9 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
               destination_entity_id: destinationId,
             });
           }
-          const counter = counters.get(unit.operation_id) ?? { created: 0, updated: 0, skipped: 0, failed: 0 };
+          let counter = counters.get(unit.operation_id);
+          if (counter === undefined) counters.set(unit.operation_id, (counter = { created: 0, updated: 0, skipped: 0, failed: 0 }));
           counter[unit.result] += 1;
-          counters.set(unit.operation_id, counter);
           records.push(fromResultTuple(id, values));
         }
         for (const [operationId, counter] of counters) {
@@ -385,7 +385,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         if (query.size !== undefined) checkPage(page, query.size);
         const search = query.search !== undefined && query.search !== '' ? query.search.toLowerCase() : undefined;
         const results = query.results !== undefined && query.results.length > 0 ? JSON.stringify(query.results) : undefined;
-        const { count, list, slice } = resultStatements(search !== undefined, results !== undefined);
+        const filter: ResultFilter = results === undefined ? 'none' : query.results?.includes('skipped') === true ? 'any' : 'not_skipped';
+        const { count, list, slice } = resultStatements(search !== undefined, filter);
         const parameters = { operation_id: operationId, ...(search === undefined ? {} : { search }), ...(results === undefined ? {} : { results }) };
         // One read transaction, so that the page and its total come from one snapshot.
         return handle.transaction((): Page<PromoteResultRecord> => {
@@ -472,15 +473,23 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
 }
 
 /**
+ * How `listResults` filters by result value: not at all, by a list holding `skipped`, or by a list
+ * without it — which also says `"result" <> 'skipped'`, so that SQLite may use the partial index
+ * `results_operation_outcome` (it holds no skipped result: decision 0302).
+ */
+type ResultFilter = 'none' | 'any' | 'not_skipped';
+
+/**
  * The statements of `listResults` for one combination of filters: `count` (plucked), every match
  * (`list`) and one page (`slice`, with `@limit` and `@offset`), in processing order. `@search` is
  * matched case-insensitively as `listResults` always did; `@results` is a JSON array of values.
  */
-function prepareResultStatements(handle: BetterSqlite3.Database, search: boolean, results: boolean) {
+function prepareResultStatements(handle: BetterSqlite3.Database, search: boolean, results: ResultFilter) {
   const where = [
     '"operation_id" = @operation_id',
     ...(search ? [`instr(${foldFunction}("search_text"), @search) > 0`] : []),
-    ...(results ? ['"result" in (select "value" from json_each(@results))'] : []),
+    ...(results === 'none' ? [] : ['"result" in (select "value" from json_each(@results))']),
+    ...(results === 'not_skipped' ? [`"result" <> 'skipped'`] : []),
   ].join(' and ');
   const ordered = `select * from "results" where ${where} order by "seq", "id"`;
   return {

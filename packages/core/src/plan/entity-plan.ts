@@ -21,6 +21,11 @@ export interface EntityPlan {
   readonly validation?: CheckDefinition | undefined;
   /** Lower-cased text that result search matches (§10). */
   readonly search_text: string;
+  /**
+   * `true` when the destination was matched through the newest lineage link of the source (an
+   * `updated` or `skipped` plan): recording the match adds nothing (`CommitUnit.link_current`).
+   */
+  readonly link_current?: boolean | undefined;
 }
 
 /** The plan of an entity that failed validation: nothing is written (§8). */

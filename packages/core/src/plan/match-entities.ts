@@ -15,13 +15,27 @@ export interface MatchStrategy<S> {
   readonly taken?: ReadonlySet<number> | undefined;
 }
 
+/** What {@link matchEntities} found, by position in `sources`. */
+export interface Matches {
+  /** The matched destination entity of each source, `undefined` when none. */
+  readonly destinations: readonly (number | undefined)[];
+  /**
+   * Whether the source was matched through its newest lineage link (so that link already says what
+   * recording this match would: `CommitUnit.link_current`).
+   */
+  readonly throughNewestLink: readonly boolean[];
+}
+
 /**
  * Matching of §4: lineage for the whole selection first, then fallback in processing order; each
- * destination entity is matched by at most one source (the first wins). Returns source id → destination id.
+ * destination entity is matched by at most one source (the first wins). Answers by position in
+ * `sources` (arrays rather than maps by id: a promotion matches every source of its selection).
  */
-export function matchEntities<S>(strategy: MatchStrategy<S>): Map<number, number> {
+export function matchEntities<S>(strategy: MatchStrategy<S>): Matches {
+  const { sources } = strategy;
   const taken = new Set(strategy.taken ?? []);
-  const matches = new Map<number, number>();
+  const destinations = new Array<number | undefined>(sources.length).fill(undefined);
+  const throughNewestLink = new Array<boolean>(sources.length).fill(false);
   // Destinations of each source's links, newest first; most sources have one link, kept without an array.
   const linksBySource = new Map<number, number | number[]>();
   // Indexed loops: they run once per link and per source, and `for…of` allocated per element.
@@ -33,25 +47,24 @@ export function matchEntities<S>(strategy: MatchStrategy<S>): Map<number, number
     else known.push(link.destination_entity_id);
   }
   const usable = (candidate: number) => !taken.has(candidate) && strategy.isCandidate(candidate);
-  for (let index = 0; index < strategy.sources.length; index++) {
-    const source = strategy.sources[index] as S;
-    const id = strategy.sourceId(source);
-    const links = linksBySource.get(id);
-    const destination = links === undefined ? undefined : typeof links === 'number' ? (usable(links) ? links : undefined) : links.find(usable);
+  for (let index = 0; index < sources.length; index++) {
+    const links = linksBySource.get(strategy.sourceId(sources[index] as S));
+    if (links === undefined) continue;
+    const newest = typeof links === 'number' ? links : (links[0] as number);
+    const destination = usable(newest) ? newest : typeof links === 'number' ? undefined : links.find(usable);
     if (destination !== undefined) {
-      matches.set(id, destination);
+      destinations[index] = destination;
+      throughNewestLink[index] = destination === newest;
       taken.add(destination);
     }
   }
-  for (let index = 0; index < strategy.sources.length; index++) {
-    const source = strategy.sources[index] as S;
-    const id = strategy.sourceId(source);
-    if (matches.has(id)) continue;
-    const destination = strategy.fallback(source).find((candidate) => !taken.has(candidate));
+  for (let index = 0; index < sources.length; index++) {
+    if (destinations[index] !== undefined) continue;
+    const destination = strategy.fallback(sources[index] as S).find((candidate) => !taken.has(candidate));
     if (destination !== undefined) {
-      matches.set(id, destination);
+      destinations[index] = destination;
       taken.add(destination);
     }
   }
-  return matches;
+  return { destinations, throughNewestLink };
 }

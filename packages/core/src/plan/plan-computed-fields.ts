@@ -64,8 +64,9 @@ export function planComputedFields(input: ComputedFieldPlanInput): EntityPlan[] 
     taken: input.taken,
   });
 
-  return input.sources.map((source): EntityPlan => {
+  return input.sources.map((source, index): EntityPlan => {
     const base = { entity_type: 'computed_field' as const, source_entity_id: source.id, search_text: source.name.toLowerCase() };
+    const linkCurrent = matches.throughNewestLink[index] === true;
     const failed = (message: string, destinationId: number | null = null): EntityPlan => ({
       ...base,
       result: 'failed',
@@ -74,7 +75,7 @@ export function planComputedFields(input: ComputedFieldPlanInput): EntityPlan[] 
       changes: null,
       before: null,
     });
-    const destinationId = matches.get(source.id);
+    const destinationId = matches.destinations[index];
     const destination = destinationId === undefined ? undefined : candidates.get(destinationId);
     if (destination === undefined && plainByName.has(source.name.toLowerCase())) {
       return failed(`Cannot promote over non-computed field '${source.name}' on destination`);
@@ -126,11 +127,12 @@ export function planComputedFields(input: ComputedFieldPlanInput): EntityPlan[] 
     };
     const changes = diffAttributes(destination as unknown as Record<string, unknown>, desired as unknown as Record<string, unknown>, attributes);
     if (changes.length === 0) {
-      return { ...base, result: 'skipped', destination_entity_id: destination.id, message: null, changes: null, before: null };
+      return { ...base, result: 'skipped', destination_entity_id: destination.id, message: null, changes: null, before: null, link_current: linkCurrent };
     }
     namespace.add(destination.name);
     return {
       ...base,
+      link_current: linkCurrent,
       result: 'updated',
       destination_entity_id: destination.id,
       message: destination.status === 'active' ? null : messages.reactivatedField,

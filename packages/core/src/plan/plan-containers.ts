@@ -62,9 +62,10 @@ export function planComputedContainers(input: ComputedContainerPlanInput): Entit
   const attributes = compared(input.kind);
   const typeName = input.kind === 'computed_table' ? 'computed-table' : 'computed-file';
 
-  return input.sources.map((source): EntityPlan => {
+  return input.sources.map((source, index): EntityPlan => {
     const base = { entity_type: input.kind, source_entity_id: source.id, search_text: source.name.toLowerCase() };
-    const destinationId = matches.get(source.id);
+    const linkCurrent = matches.throughNewestLink[index] === true;
+    const destinationId = matches.destinations[index];
     const destination = destinationId === undefined ? undefined : candidates.get(destinationId);
     if (destination !== undefined && destination.container_type !== input.kind) {
       return {
@@ -100,10 +101,11 @@ export function planComputedContainers(input: ComputedContainerPlanInput): Entit
     } as Container;
     const changes = diffAttributes(destination as unknown as Record<string, unknown>, desired as unknown as Record<string, unknown>, attributes);
     if (changes.length === 0) {
-      return { ...base, result: 'skipped', destination_entity_id: destination.id, message: null, changes: null, before: null };
+      return { ...base, result: 'skipped', destination_entity_id: destination.id, message: null, changes: null, before: null, link_current: linkCurrent };
     }
     return {
       ...base,
+      link_current: linkCurrent,
       result: 'updated',
       destination_entity_id: destination.id,
       message: destination.deleted_at === null ? null : messages.reactivatedContainer,

@@ -91,12 +91,12 @@ export function planQualityChecks(input: QualityCheckPlanInput): EntityPlan[] {
     taken: input.taken,
   });
 
-  return entries.map(({ source, resolution }) => {
-    const destinationId = matches.get(source.id);
+  return entries.map(({ source, resolution }, index) => {
+    const destinationId = matches.destinations[index];
     const destination = destinationId === undefined ? undefined : candidates.get(destinationId);
     return destination === undefined
       ? planCreate(source, resolution, input)
-      : planUpdate(source, resolution, destination, input);
+      : planUpdate(source, resolution, destination, input, matches.throughNewestLink[index] === true);
   });
 }
 
@@ -132,16 +132,16 @@ function planCreate(source: QualityCheck, resolution: ResolvedCheck, input: Qual
   };
 }
 
-function planUpdate(source: QualityCheck, resolution: ResolvedCheck, destination: QualityCheck, input: QualityCheckPlanInput): EntityPlan {
+function planUpdate(source: QualityCheck, resolution: ResolvedCheck, destination: QualityCheck, input: QualityCheckPlanInput, linkCurrent: boolean): EntityPlan {
   const message = unresolvedMessage(resolution);
   // Most matched checks of a re-promotion are identical: said without building the desired check
   // and its diff (a fifth of a 10,000-check re-promotion's planning, and most of its garbage).
-  if (isUnchanged(source, resolution, destination, input.additionalTags, message)) return skipped(source, destination, message);
+  if (isUnchanged(source, resolution, destination, input.additionalTags, message)) return skipped(source, destination, message, linkCurrent);
   const desired = desiredCheck(source, resolution, destination, input.additionalTags, message);
   const changes = checkChanges(destination, desired);
   // Plans are written out in full rather than spread from a shared base: a spread copy with keys
   // added after it took four times the memory, and a promotion holds one plan per check.
-  if (changes.length === 0) return skipped(source, destination, message);
+  if (changes.length === 0) return skipped(source, destination, message, linkCurrent);
   const value: QualityCheck = { ...desired, updated_at: input.now };
   return {
     entity_type: 'quality_check',
@@ -154,6 +154,7 @@ function planUpdate(source: QualityCheck, resolution: ResolvedCheck, destination
     write: { kind: 'update_check', value },
     validation: value.status === 'active' ? definitionOf(value) : undefined,
     search_text: checkSearchText(source),
+    link_current: linkCurrent,
   };
 }
 
@@ -177,7 +178,7 @@ export function checkChanges(before: QualityCheck, after: QualityCheck): Change[
   return diffAttributes(before as never, after as never, comparedAttributes);
 }
 
-function skipped(source: QualityCheck, destination: QualityCheck, message: string | null): EntityPlan {
+function skipped(source: QualityCheck, destination: QualityCheck, message: string | null, linkCurrent: boolean): EntityPlan {
   return {
     entity_type: 'quality_check',
     source_entity_id: source.id,
@@ -187,6 +188,7 @@ function skipped(source: QualityCheck, destination: QualityCheck, message: strin
     changes: null,
     before: null,
     search_text: checkSearchText(source),
+    link_current: linkCurrent,
   };
 }
 

@@ -10,34 +10,32 @@ import type { CommitUnit, EntityWrite } from './store.js';
  */
 export function checkCommitUnitShape(unit: CommitUnit): void {
   const { write } = unit;
-  // Only ever needed for an error: built on demand, not for each of thousands of valid units.
-  const name = () => `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id}`;
   switch (unit.result) {
     case 'created':
-      if (write === undefined || !isCreate(write)) throw new Error(`${name()} has no create write`);
+      if (write === undefined || !isCreate(write)) throw new Error(`${unitName(unit)} has no create write`);
       if (unit.destination_entity_id !== null) {
-        throw new Error(`${name()} must have destination_entity_id null: the store assigns it`);
+        throw new Error(`${unitName(unit)} must have destination_entity_id null: the store assigns it`);
       }
       break;
     case 'updated':
-      if (write === undefined || isCreate(write)) throw new Error(`${name()} has no update write`);
+      if (write === undefined || isCreate(write)) throw new Error(`${unitName(unit)} has no update write`);
       if (write.value.id !== unit.destination_entity_id) {
-        throw new Error(`${name()} writes entity ${write.value.id} but names destination ${String(unit.destination_entity_id)}`);
+        throw new Error(`${unitName(unit)} writes entity ${write.value.id} but names destination ${String(unit.destination_entity_id)}`);
       }
       break;
     case 'skipped':
-      if (write !== undefined) throw new Error(`${name()} must not write`);
-      if (unit.destination_entity_id === null) throw new Error(`${name()} has no destination entity`);
+      if (write !== undefined) throw new Error(`${unitName(unit)} must not write`);
+      if (unit.destination_entity_id === null) throw new Error(`${unitName(unit)} has no destination entity`);
       break;
     case 'failed':
-      if (write !== undefined) throw new Error(`${name()} must not write`);
+      if (write !== undefined) throw new Error(`${unitName(unit)} must not write`);
       break;
   }
   if (unit.link_current === true && (unit.result === 'created' || unit.result === 'failed')) {
-    throw new Error(`${name()} cannot have a current lineage link: it records none, or a new one`);
+    throw new Error(`${unitName(unit)} cannot have a current lineage link: it records none, or a new one`);
   }
   if (write !== undefined && !writeFits(unit.entity_type, write)) {
-    throw new Error(`${name()} carries a ${write.kind} write of another entity type`);
+    throw new Error(`${unitName(unit)} carries a ${write.kind} write of another entity type`);
   }
 }
 
@@ -59,4 +57,9 @@ function writeFits(entityType: EntityType, write: EntityWrite): boolean {
     case 'update_container':
       return write.value.container_type === entityType;
   }
+}
+
+/** How an error names a unit. Only ever needed for an error: built on demand, not for each valid unit. */
+function unitName(unit: CommitUnit): string {
+  return `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id}`;
 }

@@ -8,8 +8,6 @@ export interface ExecuteOptions {
   readonly store: SafeStore;
   readonly operationId: number;
   readonly destinationScopeId: number;
-  /** Source id → destination of its newest lineage link in the scope, read when planning. */
-  readonly newestLinks?: ReadonlyMap<number, number> | undefined;
   /** Processing-order position of a source id in the operation's selection. */
   readonly seqOf: (sourceId: number) => number;
   /** Units per store transaction at most (one unit is never split). */
@@ -94,7 +92,7 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
     write: plan.write,
     destination_entity_id: plan.destination_entity_id,
     destination_scope_id: options.destinationScopeId,
-    link_current: plan.result !== 'created' && plan.result !== 'failed' && plan.destination_entity_id !== null && options.newestLinks?.get(plan.source_entity_id) === plan.destination_entity_id,
+    link_current: plan.link_current === true && (plan.result === 'updated' || plan.result === 'skipped'),
     message: plan.message,
     changes: plan.changes,
     before: plan.before,

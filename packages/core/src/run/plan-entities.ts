@@ -1,5 +1,4 @@
 import { err, ok, ResultAsync, safeTry } from 'neverthrow';
-import type { LineageLink } from '../domain/entities.js';
 import type { EntityType, PromoteType } from '../domain/enums.js';
 import type { PromoteRequest } from '../domain/requests.js';
 import { notFound, type PromoteError } from '../errors.js';
@@ -26,19 +25,8 @@ export interface PlanContext {
   readonly now: string;
 }
 
-/** What {@link planEntities} answers. */
-export interface PlannedEntities {
-  /** One plan per remaining source, in processing order. */
-  readonly plans: EntityPlan[];
-  /**
-   * Source id → destination of its newest lineage link in the destination scope, as read for the
-   * plan: a unit whose destination is this one need not record the link again (`CommitUnit.link_current`).
-   */
-  readonly newestLinks: ReadonlyMap<number, number>;
-}
-
 /** Reads what the pure planner needs from the store and plans the remaining entities. */
-export function planEntities(store: SafeStore, context: PlanContext): ResultAsync<PlannedEntities, PromoteError> {
+export function planEntities(store: SafeStore, context: PlanContext): ResultAsync<EntityPlan[], PromoteError> {
   const request = context.request;
   switch (request.type) {
     case 'promote_quality_check':
@@ -68,7 +56,7 @@ export function planEntities(store: SafeStore, context: PlanContext): ResultAsyn
           asDraft: request.as_draft,
           now: context.now,
         });
-        return ok({ plans: withMissingSources(context, 'quality_check', plans, 'Source quality check'), newestLinks: newestLinks(lineage) });
+        return ok(withMissingSources(context, 'quality_check', plans, 'Source quality check'));
       });
     case 'promote_computed_field':
       return safeTry(async function* () {
@@ -92,7 +80,7 @@ export function planEntities(store: SafeStore, context: PlanContext): ResultAsyn
           taken: context.taken,
           additionalTags: request.computed_field_additional_tags ?? [],
         });
-        return ok({ plans: withMissingSources(context, 'computed_field', plans, 'Source computed field'), newestLinks: newestLinks(lineage) });
+        return ok(withMissingSources(context, 'computed_field', plans, 'Source computed field'));
       });
     case 'promote_computed_table':
     case 'promote_computed_file':
@@ -121,19 +109,9 @@ export function planEntities(store: SafeStore, context: PlanContext): ResultAsyn
           taken: context.taken,
           additionalTags: request.container_additional_tags ?? [],
         });
-        return ok({ plans: withMissingSources(context, kind, plans, kind === 'computed_table' ? 'Source computed table' : 'Source computed file'), newestLinks: newestLinks(lineage) });
+        return ok(withMissingSources(context, kind, plans, kind === 'computed_table' ? 'Source computed table' : 'Source computed file'));
       });
   }
-}
-
-/** Source id → destination of its newest link, from links listed newest first. */
-function newestLinks(lineage: readonly LineageLink[]): Map<number, number> {
-  const newest = new Map<number, number>();
-  for (let index = 0; index < lineage.length; index++) {
-    const link = lineage[index] as LineageLink;
-    if (!newest.has(link.source_entity_id)) newest.set(link.source_entity_id, link.destination_entity_id);
-  }
-  return newest;
 }
 
 /**

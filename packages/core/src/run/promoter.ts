@@ -305,11 +305,12 @@ export function createPromoter(options: PromoterOptions): Promoter {
     if (operation.result !== 'running') return { kind: 'aborted' };
     const processed = new Set(recorded.map((result) => result.source_entity_id));
     const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
-    const seq = new Map(operation.selection.map((id, index) => [id, index]));
+    const seq = new Map<number, number>();
+    for (let index = 0; index < operation.selection.length; index++) seq.set(operation.selection[index] as number, index);
     const context = planContext(operation, operation.selection.filter((id) => !processed.has(id)), taken);
     const planned = await planEntities(store, context);
     if (planned.isErr()) return { kind: 'store_failure', message: describeError(planned.error) };
-    const { plans, newestLinks } = planned.value;
+    const plans = planned.value;
     const validation = startValidation(plans, () => validationTarget(operation), {
       dataplane: options.dataplane,
       batchSize,
@@ -319,7 +320,6 @@ export function createPromoter(options: PromoterOptions): Promoter {
     const leases = options.store.leases;
     return executePlans(plans, {
       store,
-      newestLinks,
       operationId: operation.id,
       destinationScopeId: destinationScopeId(operation),
       seqOf: (id) => seq.get(id) ?? 0,
@@ -395,7 +395,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
         destination_datastore: prepared.destinationDatastore,
         destination_container: prepared.destinationContainer,
       };
-      const { plans } = yield* planEntities(store, planContext(operationLike, prepared.selection, new Set()));
+      const plans = yield* planEntities(store, planContext(operationLike, prepared.selection, new Set()));
       const validation = startValidation(plans, () => validationTarget(operationLike), {
         dataplane: options.dataplane,
         batchSize,
