@@ -53,13 +53,16 @@ export class EntityTable<T extends { readonly id: number }> {
 
   /** The rows with these ids that exist, ascending id, each once. */
   getMany(ids: readonly number[]): readonly T[] {
-    const rows: T[] = [];
     // Ids usually come ascending, hence distinct: no Set of them needed (100,000 ids in a promotion).
-    for (const id of isAscending(ids) ? ids : new Set(ids)) {
-      const row = this.#rows.get(id);
+    // Otherwise they are sorted as numbers first (a typed array sorts natively, without a compare
+    // callback), so the rows come out ascending and are never sorted as objects.
+    const ordered: ArrayLike<number> = isAscending(ids) ? ids : Float64Array.from(new Set(ids)).sort();
+    const rows: T[] = [];
+    for (let index = 0; index < ordered.length; index++) {
+      const row = this.#rows.get(ordered[index] as number);
       if (row !== undefined) rows.push(row);
     }
-    return ascending(rows);
+    return rows;
   }
 
   /** Every row, ascending id. */

@@ -4,7 +4,9 @@
 
 /** A filter as compared: whitespace runs collapsed, trimmed; `null` = empty. */
 export function normaliseFilter(filter: string | null): string {
-  return (filter ?? '').replace(/\s+/g, ' ').trim();
+  // Most checks have no filter: asked for every check that overlap matching looks at.
+  if (filter === null || filter === '') return '';
+  return filter.replace(/\s+/g, ' ').trim();
 }
 
 /** Deep equality of JSON values; object key order is ignored, array order is not. */
@@ -69,20 +71,24 @@ export function includesAll<T>(whole: readonly T[], part: readonly T[]): boolean
   return part.every((item) => set.has(item));
 }
 
-/** `whole` followed by the elements of `extra` it lacks, in order. */
-export function union<T>(whole: readonly T[], ...extras: (readonly T[])[]): T[] {
-  const result = [...whole];
+/**
+ * `whole` followed by the elements of `extras` it lacks, in order. `whole` itself when it lacks
+ * none (the usual case when re-promoting): no copy of every tag list of a promotion.
+ */
+export function union<T>(whole: readonly T[], ...extras: (readonly T[])[]): readonly T[] {
+  let result: T[] | undefined;
   // Tag lists are short: a linear search beats building a Set for every merge.
-  const seen = result.length + extras.reduce((sum, extra) => sum + extra.length, 0) > 32 ? new Set(whole) : undefined;
+  let seen: Set<T> | undefined;
+  if (whole.length + extras.reduce((sum, extra) => sum + extra.length, 0) > 32) seen = new Set(whole);
   for (const extra of extras) {
-    for (const item of extra) {
-      if (seen === undefined ? !result.includes(item) : !seen.has(item)) {
-        seen?.add(item);
-        result.push(item);
-      }
+    for (let index = 0; index < extra.length; index++) {
+      const item = extra[index] as T;
+      if (seen === undefined ? (result ?? whole).includes(item) : seen.has(item)) continue;
+      seen?.add(item);
+      (result ??= [...whole]).push(item);
     }
   }
-  return result;
+  return result ?? whole;
 }
 
 /** A Python-style list of strings, as the seed's messages show them: `['email', 'phone']`. */

@@ -9,8 +9,8 @@ export interface MatchStrategy<S> {
   readonly lineage: readonly LineageLink[];
   /** Whether a destination entity can be matched at all (exists and is a candidate). */
   readonly isCandidate: (destinationId: number) => boolean;
-  /** Fallback candidates for a source without lineage, in preference order (§4 phase 2). */
-  readonly fallback: (source: S) => readonly number[];
+  /** Fallback candidates for a source (and its position) without lineage, in preference order (§4 phase 2). */
+  readonly fallback: (source: S, index: number) => readonly number[];
   /** Destination entities already taken (by results of the same operation, on resume). */
   readonly taken?: ReadonlySet<number> | undefined;
 }
@@ -60,7 +60,7 @@ export function matchEntities<S>(strategy: MatchStrategy<S>): Matches {
   }
   for (let index = 0; index < sources.length; index++) {
     if (destinations[index] !== undefined) continue;
-    const destination = strategy.fallback(sources[index] as S).find((candidate) => !taken.has(candidate));
+    const destination = strategy.fallback(sources[index] as S, index).find((candidate) => !taken.has(candidate));
     if (destination !== undefined) {
       destinations[index] = destination;
       taken.add(destination);

@@ -2,7 +2,7 @@ import type { Metadata, Tags } from '../domain/entities.js';
 import { union } from './compare.js';
 
 /** Tags after a promotion (§5): destination ∪ source ∪ additional, destination order first. */
-export function mergedTags(destination: Tags, source: Tags, additional: Tags): string[] {
+export function mergedTags(destination: Tags, source: Tags, additional: Tags): Tags {
   return union(destination, source, additional);
 }
 
