@@ -170,6 +170,18 @@ describe('§4 matching, example by example', () => {
     });
   });
 
+  test('a dangling link whose id the next created check is given: the created check still records its link (decision 0302)', async () => {
+    // The snapshot forgets that id 2 was used once: the destination check 2 was deleted before the export.
+    const w = world({
+      quality_checks: [{ id: 1, container_id: 10, rule_type: 'not_null', fields: ['amount'] }],
+      lineage: [{ entity_type: 'quality_check', source_entity_id: 1, destination_scope_id: 20, destination_entity_id: 2 }],
+    });
+    const outcome = await engineOutcome(w, 1, checks, []);
+    expect(outcome.operation?.results).toMatchObject([{ source_entity_id: 1, result: 'created', destination_entity_id: 2 }]);
+    expect(outcome.world.lineage).toHaveLength(2);
+    await expectAgreement(w, checks);
+  });
+
   test('overlap: two sources on one destination check — the first takes it, the second is created; the lowest id wins among candidates', async () => {
     const w = world({
       quality_checks: [

@@ -44,10 +44,15 @@ export function modelExecute(state: World | ModelWorld, started: ModelStartedOpe
       break;
   }
   for (const result of fresh) {
-    // A link equal to the newest one of its source in the scope is not recorded again (decision 0302).
-    const newest = draft.lineage.findLast(
-      (link) => link.entity_type === result.entity_type && link.destination_scope_id === started.destinationScopeId && link.source_entity_id === result.source_entity_id,
-    );
+    // An updated or skipped result matched through the newest link of its source in the scope does
+    // not record that link again (decision 0302); a created one always records its link, even when
+    // an old link happens to name the id its new entity was given.
+    const newest =
+      result.result === 'updated' || result.result === 'skipped'
+        ? draft.lineage.findLast(
+            (link) => link.entity_type === result.entity_type && link.destination_scope_id === started.destinationScopeId && link.source_entity_id === result.source_entity_id,
+          )
+        : undefined;
     if (result.result !== 'failed' && result.destination_entity_id !== null && newest?.destination_entity_id !== result.destination_entity_id) {
       draft.lineage.push({
         entity_type: result.entity_type,
