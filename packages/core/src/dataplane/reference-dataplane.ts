@@ -109,8 +109,9 @@ export function createReferenceDataplane(options: ReferenceDataplaneOptions = {}
       if (signal?.aborted) throw abortedError();
       const batchFailure = failBatch?.({ index: call.index, target, items });
       if (batchFailure !== undefined) throw new Error(batchFailure);
+      const available = availableOn(target);
       return items.map((item) => {
-        const outcome = referenceValidationOutcome(target, item.check);
+        const outcome = outcomeAgainst(available, item.check);
         if (!outcome.valid) return outcome;
         const reason = failCheck?.(item);
         return reason === undefined ? outcome : { valid: false, reason };
@@ -154,6 +155,19 @@ type Available = { readonly kind: 'field'; readonly field: Field } | { readonly 
  *    `min 10 is greater than max 5`.
  */
 export function referenceValidationOutcome(target: ValidationTarget, check: CheckDefinition): ValidationOutcome {
+  return outcomeAgainst(availableOn(target), check);
+}
+
+/**
+ * The names available on a target, lower-cased. Kept per target object: the engine hands every
+ * batch of an operation the same target, and building this map for each check was the largest
+ * allocation of a 100,000-check plan (25,000 validated updates, one map of every field each).
+ */
+const availableByTarget = new WeakMap<ValidationTarget, ReadonlyMap<string, Available>>();
+
+function availableOn(target: ValidationTarget): ReadonlyMap<string, Available> {
+  const known = availableByTarget.get(target);
+  if (known !== undefined) return known;
   const available = new Map<string, Available>();
   for (const computed of target.computedFields) {
     if (computed.status === 'active') available.set(computed.name.toLowerCase(), { kind: 'computed', computed });
@@ -162,6 +176,11 @@ export function referenceValidationOutcome(target: ValidationTarget, check: Chec
   for (const field of target.fields) {
     if (field.status === 'active' || field.status === 'masked') available.set(field.name.toLowerCase(), { kind: 'field', field });
   }
+  availableByTarget.set(target, available);
+  return available;
+}
+
+function outcomeAgainst(available: ReadonlyMap<string, Available>, check: CheckDefinition): ValidationOutcome {
   const invalid = (reason: string): ValidationOutcome => ({ valid: false, reason });
   const notFound = (name: string) => invalid(`field '${name}' not found on destination container`);
 
