@@ -11,6 +11,7 @@ const name = fc.constantFrom('email', 'EMAIL', 'amount', 'id');
 const tag = fc.constantFrom('pii', 'core', 'daily');
 const json = fc.oneof(fc.constantFrom(1, 2, 'a', null, true), fc.constantFrom([1], [1, 2]), fc.constantFrom({ a: 1 }, { a: 1, b: 2 }, { b: 2, a: 1 }));
 const record = fc.dictionary(fc.constantFrom('a', 'b', 'min'), json, { maxKeys: 2 });
+const metadata = fc.dictionary(fc.constantFrom('owner', 'team'), fc.constantFrom('a', 'b'), { maxKeys: 2 });
 const attributes = fc.record({
   description: fc.constantFrom('x', 'y'),
   fields: fc.array(name, { minLength: 1, maxLength: 2 }),
@@ -18,7 +19,7 @@ const attributes = fc.record({
   filter: fc.constantFrom(null, '', 'a > 1', ' a  >  1 '),
   properties: record,
   tags: fc.uniqueArray(tag, { maxLength: 3 }),
-  additional_metadata: record,
+  additional_metadata: metadata,
   status: fc.constantFrom<QualityCheck['status']>('active', 'draft'),
 });
 const pair = attributes.chain((source) =>
@@ -32,7 +33,7 @@ const pair = attributes.chain((source) =>
       filter: fc.oneof(fc.constant(source.filter), attributes.map((a) => a.filter)),
       properties: fc.oneof(fc.constant(source.properties), record),
       tags: fc.oneof(fc.constant(source.tags), fc.uniqueArray(tag, { maxLength: 3 })),
-      additional_metadata: fc.oneof(fc.constant(source.additional_metadata), record),
+      additional_metadata: fc.oneof(fc.constant(source.additional_metadata), metadata),
       status: attributes.map((a) => a.status),
     }).map((destination) => check(2, { ...destination, container_id: 20 })),
     additionalTags: fc.uniqueArray(tag, { maxLength: 2 }),
