@@ -254,6 +254,30 @@ describe('races between engines and calls (§9)', () => {
     expect((await status(promoter, queued.id)).status).toMatchObject({ total: 25, skipped: 25 });
   });
 
+  test('an engine whose lease was taken over while it waited for the Dataplane writes nothing more: its next commit is fenced', async () => {
+    let nowMs = Date.parse('2026-03-10T14:30:00Z');
+    const clock = { now: () => new Date(nowMs), sleep: async (ms: number) => void (nowMs += ms) };
+    const hold = gate();
+    const store = createMemoryStore({ world });
+    // A long lease: its renewal timer (every third of it, in real time) does not fire during the test.
+    const { promoter } = engine(world, { store, clock, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
+    const started = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => (await store.getOperation(started.id))?.status.created === 10);
+
+    // The engine stalls past its lease; another engine takes the scope.
+    nowMs += 120_000;
+    const scope = (await store.getOperation(started.id))?.destination_scope ?? '';
+    expect(await store.leases?.tryAcquire(scope, 'another-engine', new Date(nowMs).toISOString(), new Date(nowMs + 60_000).toISOString())).toBe(true);
+    hold.open();
+    await promoter.waitFor(started.id);
+
+    const finished = await status(promoter, started.id);
+    expect(finished).toMatchObject({ result: 'failure', message: `Lost the lease of ${scope} to another process`, status: { total: 25, created: 10 } });
+    expect(await store.listChecks(20)).toHaveLength(10);
+    // The other engine's lease is untouched (the stalled engine did not release it either).
+    expect(await store.leases?.tryAcquire(scope, 'a-third-engine', new Date(nowMs + 1000).toISOString(), new Date(nowMs + 2000).toISOString())).toBe(false);
+  });
+
   test('a Dataplane slower than the scope lease: the lease is renewed meanwhile, the other engine waits, no duplicates', async () => {
     const store = createMemoryStore({ world });
     const options = { store, clock: systemClock, concurrency: 1, leaseTtlMs: 150, leasePollMs: 20, dataplane: { latencyMs: 300 } };

@@ -51,8 +51,11 @@ export type {
   OperationQuery,
   OperationPatch,
   ScopeLeases,
+  CommitLease,
+  CommitOptions,
   DistributiveOmit,
 } from './ports/store.js';
+export { LeaseLostError, isLeaseLost } from './ports/store.js';
 export type { Dataplane, ValidationItem, ValidationOutcome, ValidationTarget } from './ports/dataplane.js';
 export { systemClock, steppingClock, isoTimestamp, type Clock } from './ports/clock.js';
 export type { Profiler, ProfileRequest } from './ports/profiler.js';

@@ -16,6 +16,23 @@ const mutants: Record<string, (store: Store) => Partial<Store>> = {
       return rows;
     },
   }),
+  'commit ignores its lease (no fence)': (store) => ({
+    async commit(units) {
+      return store.commit(units);
+    },
+  }),
+  'commit does not extend its lease': (store) => ({
+    async commit(units, options) {
+      const rows = await store.commit(units, options);
+      const lease = options?.lease;
+      if (lease !== undefined) {
+        // Put the lease back to expire a moment after `now`, as if the commit had not extended it.
+        await store.leases?.release(lease.scope, lease.holder);
+        await store.leases?.tryAcquire(lease.scope, lease.holder, lease.now, new Date(Date.parse(lease.now) + 1).toISOString());
+      }
+      return rows;
+    },
+  }),
   'applyEdits applies edit by edit (not atomic)': (store) => ({
     async applyEdits(edits) {
       const ids: number[] = [];

@@ -1,2 +1,2 @@
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
-export { createMemoryLeases } from './memory-leases.js';
+export { createMemoryLeases, type MemoryLeases } from './memory-leases.js';

@@ -1,4 +1,13 @@
-import type { ScopeLeases } from '@promote/core';
+import type { CommitLease, ScopeLeases } from '@promote/core';
+
+/** {@link ScopeLeases} in memory, and the check a commit makes under a lease. */
+export interface MemoryLeases extends ScopeLeases {
+  /**
+   * Whether `lease.holder` holds `lease.scope` unexpired at `lease.now`; if so, extends it to
+   * `lease.expiresAt`. Synchronous, so that a commit checks and writes without a turn in between.
+   */
+  holdForCommit(lease: CommitLease): boolean;
+}
 
 interface Lease {
   readonly holder: string;
@@ -14,9 +23,15 @@ interface Lease {
  * const leases = createMemoryLeases();
  * await leases.tryAcquire('container:7', 'engine-a', now, inThirtySeconds); // true
  */
-export function createMemoryLeases(guard: () => void = () => {}): ScopeLeases {
+export function createMemoryLeases(guard: () => void = () => {}): MemoryLeases {
   const leases = new Map<string, Lease>();
   return {
+    holdForCommit(lease) {
+      const current = leases.get(lease.scope);
+      if (current === undefined || current.holder !== lease.holder || current.expiresAt <= instant(lease.now)) return false;
+      leases.set(lease.scope, { holder: lease.holder, expiresAt: instant(lease.expiresAt) });
+      return true;
+    },
     async tryAcquire(scope, holder, now, expiresAt) {
       guard();
       const current = leases.get(scope);

@@ -12,7 +12,7 @@ import type {
   User,
   World,
 } from '@promote/core';
-import { checkCommitUnitShape } from '@promote/core';
+import { checkCommitUnitShape, LeaseLostError } from '@promote/core';
 import { applyEdit } from './apply-edit.js';
 import { frozenCopy } from './frozen-copy.js';
 import { IdCounters } from './id-counters.js';
@@ -62,6 +62,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const open = () => {
     if (closed) throw new Error('The memory store is closed');
   };
+  const leases = createMemoryLeases(open);
   if (options.world !== undefined) importWorld(state, options.world);
 
   return {
@@ -156,8 +157,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       state.operations.put(updated);
       return updated;
     },
-    async commit(units) {
+    async commit(units, options) {
       open();
+      // Checked before anything is written, and nothing can run in between (no await): the
+      // memory store's transaction is this synchronous call.
+      if (options?.lease !== undefined && !leases.holdForCommit(options.lease)) throw new LeaseLostError(options.lease.scope, options.lease.holder);
       return commit(state, units);
     },
     async listResults(operationId, query = {}) {
@@ -185,7 +189,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       open();
       return exportWorld(state);
     },
-    leases: createMemoryLeases(open),
+    leases,
     async close() {
       closed = true;
     },

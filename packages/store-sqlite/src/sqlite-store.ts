@@ -12,7 +12,7 @@ import type {
   World,
   WorldEdit,
 } from '@promote/core';
-import { checkCommitUnitShape } from '@promote/core';
+import { checkCommitUnitShape, LeaseLostError } from '@promote/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import {
@@ -346,8 +346,15 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         return undefined;
       }),
 
-    commit: (units) =>
+    commit: (units, options) =>
       write(() => {
+        // The fence: inside the write transaction, so no other process can take the lease between
+        // this check and the writes (decision 0008).
+        const lease = options?.lease;
+        if (lease !== undefined) {
+          const held = { scope: lease.scope, holder: lease.holder, expires_at: lease.expiresAt, expires_at_ms: epochMs(lease.expiresAt), now_ms: epochMs(lease.now) };
+          if (statements.holdLease.run(held).changes !== 1) throw new LeaseLostError(lease.scope, lease.holder);
+        }
         const records: PromoteResultRecord[] = [];
         const counters = new Map<number, Record<PromoteResultValue, number>>();
         const liveContainers = new Set<number>();

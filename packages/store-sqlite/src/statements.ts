@@ -190,6 +190,8 @@ export interface Statements {
   /** Takes the lease row and `now_ms`; changes a row when the lease is free, expired or the holder's own. */
   readonly tryAcquireLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
   readonly releaseLease: Statement<Pick<ScopeLeasesTable, 'scope' | 'holder'>>;
+  /** Extends a lease its holder holds unexpired at `now_ms`; changes no row otherwise (a commit's fence). */
+  readonly holdLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
 
   /** Positional, bound as one array: the values of {@link resultInsertColumns}, in order. */
   readonly insertResult: Statement<ResultTuple>;
@@ -266,6 +268,10 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
        where "scope_leases"."holder" = excluded."holder" or "scope_leases"."expires_at_ms" <= @now_ms`,
     ),
     releaseLease: prepare('delete from "scope_leases" where "scope" = @scope and "holder" = @holder'),
+    holdLease: prepare(
+      `update "scope_leases" set "expires_at" = @expires_at, "expires_at_ms" = @expires_at_ms
+       where "scope" = @scope and "holder" = @holder and "expires_at_ms" > @now_ms`,
+    ),
 
     insertResult: prepare<ResultTuple>(`insert into "results" (${columnList(resultInsertColumns)}) values (${resultInsertColumns.map(() => '?').join(', ')})`),
     addToStatus: prepare(

@@ -66,6 +66,46 @@ export interface CommitUnit {
   readonly search_text: string;
 }
 
+/**
+ * The scope lease a commit is made under (decision 0008): the store checks it in the commit's own
+ * transaction, so that an engine that lost its lease cannot write after another engine took the
+ * scope — a fence, not only a timer.
+ */
+export interface CommitLease {
+  readonly scope: string;
+  readonly holder: string;
+  /** ISO-8601: the lease must not have expired at this instant. */
+  readonly now: string;
+  /** ISO-8601: the lease is extended to this instant by the same transaction. */
+  readonly expiresAt: string;
+}
+
+/** Options of {@link Store.commit}. */
+export interface CommitOptions {
+  /** Given by the engine when the store has {@link Store.leases}. */
+  readonly lease?: CommitLease | undefined;
+}
+
+/**
+ * What `commit` rejects with when its {@link CommitLease} is not held (taken by another holder,
+ * expired or released). Recognise it by `name === 'LeaseLostError'` (several copies of this package
+ * may be loaded).
+ */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor(
+    readonly scope: string,
+    readonly holder: string,
+  ) {
+    super(`The lease of ${scope} is not held by ${holder}`);
+  }
+}
+
+/** Whether a store's rejection is a {@link LeaseLostError}. */
+export function isLeaseLost(error: unknown): error is LeaseLostError {
+  return error instanceof Error && error.name === 'LeaseLostError';
+}
+
 /** Filters of {@link Store.listResults} (§10). */
 export interface ResultQuery {
   /** Case-insensitive substring of the stored `search_text`. */
@@ -186,9 +226,14 @@ export interface Store {
    * `created` unit with a destination id, a `skipped` unit with a write): `checkCommitUnitShape`
    * from this package says which. Properties whose value is
    * `undefined` are not stored; `before: undefined` is stored as `null`.
+   * With `options.lease`, a store that has {@link Store.leases} MUST, in the same transaction as the
+   * writes (atomically across processes), check that `lease.holder` holds the lease on `lease.scope`
+   * and that it has not expired at `lease.now`, and extend it to `lease.expiresAt`; when it does not
+   * hold it, the call MUST reject with a {@link LeaseLostError} and write nothing. A store without
+   * `leases` ignores the option.
    * Returns the stored result rows, in the order of `units`.
    */
-  commit(units: readonly CommitUnit[]): Promise<readonly PromoteResultRecord[]>;
+  commit(units: readonly CommitUnit[], options?: CommitOptions): Promise<readonly PromoteResultRecord[]>;
 
   /**
    * Results of an operation matching the query, in processing order (`seq`, then id). Without `size`

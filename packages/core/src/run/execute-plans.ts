@@ -1,5 +1,5 @@
 import type { EntityPlan } from '../plan/entity-plan.js';
-import type { CommitUnit } from '../ports/store.js';
+import { isLeaseLost, type CommitLease, type CommitUnit } from '../ports/store.js';
 import type { PendingValidation } from './validate-plans.js';
 import type { SafeStore } from './safe-store.js';
 
@@ -15,8 +15,8 @@ export interface ExecuteOptions {
   readonly signal: AbortSignal;
   /** Validation of the plans that need it, by plan index. */
   readonly validation: ReadonlyMap<number, PendingValidation>;
-  /** Called after each successful commit (e.g. to renew a scope lease). */
-  readonly afterCommit?: (() => Promise<void>) | undefined;
+  /** The scope lease each commit is made under (read once per commit); the store fences on it. */
+  readonly lease?: (() => CommitLease) | undefined;
   /** Asked before each commit: whether the operation was stopped from elsewhere (another process's abort). */
   readonly stopRequested?: (() => Promise<boolean>) | undefined;
 }
@@ -46,9 +46,13 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     if (options.signal.aborted || (await options.stopRequested?.())) return { kind: 'aborted' };
     const units = pending;
     pending = [];
-    const committed = await options.store.commit(units);
-    if (committed.isErr()) return { kind: 'store_failure', message: committed.error.message };
-    await options.afterCommit?.();
+    const lease = options.lease?.();
+    const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
+    if (committed.isErr()) {
+      // Another engine holds the scope now: nothing of this commit was written (decision 0008).
+      if (lease !== undefined && isLeaseLost(committed.error.cause)) return { kind: 'store_failure', message: lostLeaseMessage(lease.scope) };
+      return { kind: 'store_failure', message: committed.error.message };
+    }
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -98,6 +102,11 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
     before: plan.before,
     search_text: plan.search_text,
   };
+}
+
+/** How an operation that lost its scope lease ends (decision 0008). */
+export function lostLeaseMessage(scope: string): string {
+  return `Lost the lease of ${scope} to another process`;
 }
 
 /** Resolves once the event loop has gone round: after the I/O and timers that are due now. */

@@ -22,8 +22,8 @@ import { conflict, describeError, notFound, unauthenticated, type PromoteError, 
 import { isoTimestamp, systemClock, type Clock } from '../ports/clock.js';
 import type { Dataplane, ValidationTarget } from '../ports/dataplane.js';
 import type { Profiler, ProfileRequest } from '../ports/profiler.js';
-import type { OperationPatch, Store } from '../ports/store.js';
-import { executePlans, type ExecutionEnd } from './execute-plans.js';
+import type { CommitLease, OperationPatch, Store } from '../ports/store.js';
+import { executePlans, lostLeaseMessage, type ExecutionEnd } from './execute-plans.js';
 import { planEntities, type PlanContext } from './plan-entities.js';
 import { hasPermission } from './permissions.js';
 import { prepareOperation, requirePermissions, type PreparedOperation } from './prepare.js';
@@ -223,19 +223,14 @@ export function createPromoter(options: PromoterOptions): Promoter {
   };
 
   /**
-   * Renews the scope's lease after a commit. A renewal is a store write of its own (on SQLite, one
-   * more transaction per commit), so it is skipped while the last one is younger than a tenth of
-   * the lease's lifetime (at most a second); the clock is read once per commit either way. A failed
-   * renewal is not fatal: the next commit tells whether the store is still usable.
+   * The lease each commit of a scope is made under: held by this engine at the clock's now, and
+   * extended to a lease lifetime from it by the commit's own transaction (no write of its own). The
+   * clock is read once per commit.
    */
-  function leaseRenewal(scope: string, task: Task): () => Promise<void> {
-    const intervalMs = Math.min(1000, leaseTtlMs / 10);
-    let renewedAt: number | undefined;
-    return async () => {
+  function commitLease(scope: string): () => CommitLease {
+    return () => {
       const at = clock.now();
-      if (renewedAt !== undefined && at.getTime() - renewedAt < intervalMs) return;
-      renewedAt = at.getTime();
-      await renew(scope, task, at);
+      return { scope, holder: holderId, now: at.toISOString(), expiresAt: new Date(at.getTime() + leaseTtlMs).toISOString() };
     };
   }
 
@@ -267,7 +262,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     renewal?.unref();
     try {
       const end = lease === 'acquired' ? (task.controller.signal.aborted ? { kind: 'aborted' as const } : await execute(initial, task)) : lease;
-      await finish(initial.id, task.leaseLost ? { kind: 'store_failure', message: `Lost the lease of ${scope} to another process` } : end, task);
+      await finish(initial.id, task.leaseLost ? { kind: 'store_failure', message: lostLeaseMessage(scope) } : end, task);
     } finally {
       clearInterval(renewal);
       if (lease === 'acquired') await options.store.leases?.release(scope, holderId).catch(() => undefined);
@@ -331,7 +326,9 @@ export function createPromoter(options: PromoterOptions): Promoter {
         const current = await store.getOperation(operation.id);
         return current.isOk() && current.value?.result === 'aborted';
       },
-      afterCommit: leases === undefined ? undefined : leaseRenewal(operation.destination_scope, task),
+      // The store checks the lease inside each commit and extends it (a fence: decision 0008);
+      // the timer of processOperation keeps it through long Dataplane calls between commits.
+      lease: leases === undefined ? undefined : commitLease(operation.destination_scope),
     });
   }
 

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import type { ScopeLeases, Store } from '@promote/core';
+import { isLeaseLost, type CommitLease, type ScopeLeases, type Store } from '@promote/core';
+import { createdCheckUnit, operationInput } from '../commit-fixtures.js';
+import { sampleWorld } from '../sample-world.js';
+import { captureStoreState } from '../store-state.js';
 import type { StoreConformanceCase } from '../store-conformance-case.js';
 
 const at = (minute: number, second = 0) => `2026-03-10T14:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}Z`;
@@ -47,6 +50,46 @@ export const leaseCases: readonly StoreConformanceCase[] = [
       await leases.release('container:2', 'a');
       await leases.release('container:1', 'b');
       await leases.release('container:1', 'b');
+    },
+  },
+  {
+    name: 'leases: commit under a lease its holder holds writes and extends the lease to the given expiry',
+    requires: 'leases',
+    async run(store) {
+      const leases = leasesOf(store);
+      await store.importWorld(sampleWorld());
+      const operation = await store.createOperation(operationInput());
+      assert.equal(await leases.tryAcquire('container:1', 'a', at(0), at(1)), true);
+      const lease: CommitLease = { scope: 'container:1', holder: 'a', now: at(0, 30), expiresAt: at(5) };
+      const [row] = await store.commit([createdCheckUnit({ operationId: operation.id, seq: 0, sourceId: 1 })], { lease });
+      assert.equal(row?.result, 'created');
+      assert.equal(await leases.tryAcquire('container:1', 'b', at(3), at(6)), false, 'extended past its first expiry');
+      assert.equal(await leases.tryAcquire('container:1', 'b', at(5), at(6)), true, 'until the new expiry');
+    },
+  },
+  {
+    name: 'leases: commit under a lease another holder took, or that expired, or that was never taken, rejects with LeaseLostError and writes nothing',
+    requires: 'leases',
+    async run(store) {
+      const leases = leasesOf(store);
+      await store.importWorld(sampleWorld());
+      const operation = await store.createOperation(operationInput());
+      const unit = createdCheckUnit({ operationId: operation.id, seq: 0, sourceId: 1 });
+      const refused = async (lease: CommitLease, why: string) => {
+        const before = await captureStoreState(store, [operation.id]);
+        await assert.rejects(store.commit([unit], { lease }), (error: unknown) => isLeaseLost(error), why);
+        assert.deepEqual(await captureStoreState(store, [operation.id]), before, `${why}: nothing written`);
+      };
+      await refused({ scope: 'container:1', holder: 'a', now: at(0), expiresAt: at(1) }, 'never taken');
+      assert.equal(await leases.tryAcquire('container:1', 'a', at(0), at(1)), true);
+      await refused({ scope: 'container:1', holder: 'a', now: at(1), expiresAt: at(2) }, 'expired at its expiry time');
+      assert.equal(await leases.tryAcquire('container:1', 'b', at(1), at(2)), true);
+      await refused({ scope: 'container:1', holder: 'a', now: at(1, 30), expiresAt: at(2, 30) }, 'taken by another holder');
+      // The holder's own lease of another scope does not count.
+      assert.equal(await leases.tryAcquire('container:2', 'a', at(1, 30), at(5)), true);
+      await refused({ scope: 'container:1', holder: 'a', now: at(1, 40), expiresAt: at(2, 40) }, 'held for another scope');
+      // And the refused commits did not disturb b's lease.
+      assert.equal(await leases.tryAcquire('container:1', 'a', at(1, 50), at(3)), false);
     },
   },
   {
