@@ -78,6 +78,7 @@ export {
 export { createPromoter, type Actor, type Promoter, type PromoterOptions } from './run/promoter.js';
 export { hasPermission, effectivePermission } from './run/permissions.js';
 export { planQualityChecks, overlapKey, checkSearchText, type QualityCheckPlanInput } from './plan/plan-quality-checks.js';
+export { checkSummary, computedFieldSummary, containerSummary } from './run/views.js';
 export { selectChecks, type CheckSelection } from './plan/select-checks.js';
 export { resolveCheck, unresolvedMessage, containerReferenceContext, type ResolvedCheck, type ContainerReferenceContext } from './plan/resolve-check.js';
 export { fieldNamespace, type FieldNamespace } from './plan/field-namespace.js';

@@ -12,7 +12,7 @@ import type {
   User,
   World,
 } from '@promote/core';
-import { checkCommitUnitShape, LeaseLostError } from '@promote/core';
+import { checkCommitUnitShape, checkSummary, computedFieldSummary, containerSummary, LeaseLostError } from '@promote/core';
 import { applyEdit } from './apply-edit.js';
 import { frozenCopy } from './frozen-copy.js';
 import { IdCounters } from './id-counters.js';
@@ -156,6 +156,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const updated = frozenCopy<OperationRecord>({ ...operation, ...patchedFields(patch) });
       state.operations.put(updated);
       return updated;
+    },
+    async summarise(entityType, ids) {
+      open();
+      switch (entityType) {
+        case 'quality_check':
+          return state.world.checks.getMany(ids).map(checkSummary);
+        case 'computed_field':
+          return state.world.computedFields.getMany(ids).map(computedFieldSummary);
+        case 'computed_table':
+        case 'computed_file':
+          return state.world.containers.getMany(ids).map(containerSummary);
+      }
     },
     async commit(units, options) {
       open();

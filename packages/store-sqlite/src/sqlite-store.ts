@@ -1,4 +1,5 @@
 import type {
+  EntitySummary,
   EntityType,
   OperationPatch,
   OperationQuery,
@@ -255,6 +256,21 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         if (ids.length === 0) return [];
         const rows = await connection.selectFrom('computed_fields').selectAll().where(idIn(ids)).orderBy('id').execute();
         return rows.map(fromComputedFieldRow);
+      }),
+
+    summarise: (entityType, ids) =>
+      use((): readonly EntitySummary[] => {
+        if (ids.length === 0) return [];
+        const asked = JSON.stringify(ids);
+        switch (entityType) {
+          case 'quality_check':
+            return statements.checkSummaries.all(asked).map(([id, description, rule_type, status]) => ({ id, description, rule_type, status }));
+          case 'computed_field':
+            return statements.computedFieldSummaries.all(asked).map(([id, name, transformation, status]) => ({ id, name, transformation, status }));
+          case 'computed_table':
+          case 'computed_file':
+            return statements.containerSummaries.all(asked).map(([id, name, container_type]) => ({ id, name, container_type }));
+        }
       }),
 
     findLineage: (entityType: EntityType, destinationScopeId, sourceIds) =>

@@ -174,6 +174,11 @@ export interface Statements {
   /** Takes a JSON array of ids. Raw mode: rows are {@link CheckTuple}s. */
   readonly getChecks: Statement<[string], CheckTuple>;
 
+  /** Summaries (§10) by ids given as one JSON array, ascending id; raw mode, in the order of the summary keys. */
+  readonly checkSummaries: Statement<[string], readonly [number, string, string, string]>;
+  readonly computedFieldSummaries: Statement<[string], readonly [number, string, string, string]>;
+  readonly containerSummaries: Statement<[string], readonly [number, string, string]>;
+
   readonly insertComputedField: Statement<Values<ComputedFieldsTable>>;
   readonly insertComputedFieldWithId: Statement<WithId<Values<ComputedFieldsTable>>>;
   readonly updateComputedField: Statement<WithId<Values<ComputedFieldsTable>>>;
@@ -247,6 +252,15 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
       `select ${columnList(checkTupleColumns)} from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"`,
     ).raw(true),
 
+    checkSummaries: prepare<[string], readonly [number, string, string, string]>(
+      `select "id", "description", "rule_type", "status" from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"`,
+    ).raw(true),
+    computedFieldSummaries: prepare<[string], readonly [number, string, string, string]>(
+      `select "id", "name", "transformation", "status" from "computed_fields" where "id" in (select "value" from json_each(?)) order by "id"`,
+    ).raw(true),
+    containerSummaries: prepare<[string], readonly [number, string, string]>(
+      `select "id", "name", "container_type" from "containers" where "id" in (select "value" from json_each(?)) order by "id"`,
+    ).raw(true),
     insertComputedField: prepare(insertSql('computed_fields', computedFieldColumns, false)),
     insertComputedFieldWithId: prepare(insertSql('computed_fields', computedFieldColumns, true)),
     updateComputedField: prepare(updateSql('computed_fields', computedFieldColumns)),

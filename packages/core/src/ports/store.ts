@@ -9,7 +9,7 @@ import type {
   User,
 } from '../domain/entities.js';
 import type { EntityType, OperationResult, PromoteResultValue, PromoteType } from '../domain/enums.js';
-import type { Change, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
+import type { Change, EntitySummary, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
 import type { World } from '../world/world.js';
 
 /**
@@ -189,6 +189,18 @@ export interface Store {
   listComputedFields(containerId: number): Promise<readonly ComputedField[]>;
   /** The computed fields with these ids that exist, ascending id, each once. */
   getComputedFields(ids: readonly number[]): Promise<readonly ComputedField[]>;
+
+  /**
+   * Optional: the summaries that result views show (§10) of the entities of `entityType` with these
+   * ids that exist, ascending id, each once: `{ id, description, rule_type, status }` of a check,
+   * `{ id, name, transformation, status }` of a computed field, `{ id, name, container_type }` of a
+   * container (`computed_table`, `computed_file`: any container with that id). MUST equal what
+   * `getChecks`, `getComputedFields` or `getContainers` answers, cut down to those keys. A store
+   * offers it when it reads them cheaper than whole entities — the SQLite store skips decoding
+   * every JSON column (the 20,000 checks behind a 10,000-result operation); without it the engine
+   * reads whole entities.
+   */
+  summarise?(entityType: EntityType, ids: readonly number[]): Promise<readonly EntitySummary[]>;
 
   /**
    * Lineage links of `entityType` in `destinationScopeId` for any of `sourceIds`, **newest first**

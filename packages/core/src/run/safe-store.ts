@@ -13,9 +13,12 @@ export function fromStore<T>(call: () => Promise<T>): ResultAsync<T, StoreFailur
   );
 }
 
-/** `Store` methods as `ResultAsync`s: `safe(store).getContainer(10)`. */
+/**
+ * `Store` methods as `ResultAsync`s: `safe(store).getContainer(10)`. An optional method
+ * (`summarise`) stays optional: `undefined` when the store does not offer it.
+ */
 export type SafeStore = {
-  readonly [K in keyof Store as Store[K] extends (...args: never[]) => Promise<unknown> ? K : never]: Store[K] extends (
+  readonly [K in keyof Store as NonNullable<Store[K]> extends (...args: never[]) => Promise<unknown> ? K : never]: NonNullable<Store[K]> extends (
     ...args: infer A
   ) => Promise<infer R>
     ? (...args: A) => ResultAsync<R, StoreFailureError>

@@ -1,4 +1,5 @@
 import { ResultAsync } from 'neverthrow';
+import type { ComputedField, Container, QualityCheck } from '../domain/entities.js';
 import type { EntityType } from '../domain/enums.js';
 import type { EntitySummary, OperationRecord, OperationView, PromoteResultView } from '../domain/operation.js';
 import type { StoreFailureError } from '../errors.js';
@@ -50,17 +51,33 @@ export function resultViews(store: SafeStore, results: readonly ResultLike[]): R
 
 function summaries(store: SafeStore, kind: EntityType | undefined, ids: readonly number[]): ResultAsync<Map<number, EntitySummary>, StoreFailureError> {
   if (ids.length === 0) return ResultAsync.fromSafePromise(Promise.resolve(new Map()));
+  if (kind !== undefined && store.summarise !== undefined) return store.summarise(kind, ids).map((found) => summariesById(found, (summary) => summary));
   switch (kind) {
     case undefined:
       return ResultAsync.fromSafePromise(Promise.resolve(new Map()));
     case 'quality_check':
-      return store.getChecks(ids).map((checks) => summariesById(checks, (check) => ({ id: check.id, description: check.description, rule_type: check.rule_type, status: check.status })));
+      return store.getChecks(ids).map((checks) => summariesById(checks, checkSummary));
     case 'computed_field':
-      return store.getComputedFields(ids).map((fields) => summariesById(fields, (field) => ({ id: field.id, name: field.name, transformation: field.transformation, status: field.status })));
+      return store.getComputedFields(ids).map((fields) => summariesById(fields, computedFieldSummary));
     case 'computed_table':
     case 'computed_file':
-      return store.getContainers(ids).map((containers) => summariesById(containers, (container) => ({ id: container.id, name: container.name, container_type: container.container_type })));
+      return store.getContainers(ids).map((containers) => summariesById(containers, containerSummary));
   }
+}
+
+/** What a result view shows of a check (§10); `Store.summarise` answers the same. */
+export function checkSummary(check: QualityCheck): EntitySummary {
+  return { id: check.id, description: check.description, rule_type: check.rule_type, status: check.status };
+}
+
+/** What a result view shows of a computed field (§10). */
+export function computedFieldSummary(field: ComputedField): EntitySummary {
+  return { id: field.id, name: field.name, transformation: field.transformation, status: field.status };
+}
+
+/** What a result view shows of a container (§10). */
+export function containerSummary(container: Container): EntitySummary {
+  return { id: container.id, name: container.name, container_type: container.container_type };
 }
 
 /** Summaries by id, built in a loop (no `[id, summary]` pair per entity). */

@@ -1,6 +1,6 @@
 import type { Store } from '@promote/core';
 import { describe, test } from 'vitest';
-import type { StoreConformanceCase } from './store-conformance-case.js';
+import { storeOffers, type StoreConformanceCase } from './store-conformance-case.js';
 import { storeConformanceCases } from './store-conformance-cases.js';
 
 /** Options of {@link describeStoreConformance}. */
@@ -28,8 +28,8 @@ export function describeStoreConformance(
       test(conformanceCase.name, async (context) => {
         const store = await factory();
         try {
-          if (conformanceCase.requires === 'leases' && store.leases === undefined) {
-            context.skip('the store offers no leases');
+          if (!storeOffers(store, conformanceCase.requires)) {
+            context.skip(`the store does not offer ${String(conformanceCase.requires)}`);
             return;
           }
           await conformanceCase.run(store);

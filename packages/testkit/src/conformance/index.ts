@@ -1,4 +1,4 @@
-export type { StoreConformanceCase } from './store-conformance-case.js';
+export { storeOffers, type OptionalStorePart, type StoreConformanceCase } from './store-conformance-case.js';
 export { storeConformanceCases } from './store-conformance-cases.js';
 export { WorldBuilder } from './world-builder.js';
 export { sampleWorld, sampleIds } from './sample-world.js';

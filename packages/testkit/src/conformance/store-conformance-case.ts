@@ -12,6 +12,21 @@ export interface StoreConformanceCase {
    * An optional part of the port the case needs; a store without it skips the case.
    * Default: nothing optional.
    */
-  readonly requires?: 'leases' | undefined;
+  readonly requires?: OptionalStorePart | undefined;
   run(store: Store): Promise<void>;
+}
+
+/** The optional parts of the Store port a conformance case may need. */
+export type OptionalStorePart = 'leases' | 'summarise';
+
+/** Whether `store` offers an optional part of the port (a runner skips the cases that need one it lacks). */
+export function storeOffers(store: Store, part: OptionalStorePart | undefined): boolean {
+  switch (part) {
+    case undefined:
+      return true;
+    case 'leases':
+      return store.leases !== undefined;
+    case 'summarise':
+      return store.summarise !== undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { checkSummary, computedFieldSummary, containerSummary } from '@promote/core';
 import { sampleIds, sampleWorld } from '../sample-world.js';
 import type { StoreConformanceCase } from '../store-conformance-case.js';
 
@@ -110,6 +111,24 @@ export const readCases: readonly StoreConformanceCase[] = [
         [computedFields.amountUsd, computedFields.stagingAmountUsd],
       );
       assert.deepEqual(await store.getComputedFields([]), []);
+    },
+  },
+  {
+    name: 'summarise: each kind cut down from its get… read — existing ids only, ascending, each once; [] for none',
+    requires: 'summarise',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const summarise = store.summarise?.bind(store);
+      assert.ok(summarise);
+      const checkIds = [checks.stagingDiscarded, checks.notNull, 999_999, checks.notNull, checks.between];
+      assert.deepEqual(await summarise('quality_check', checkIds), (await store.getChecks(checkIds)).map(checkSummary));
+      const fieldIds = Object.values(computedFields).reverse();
+      assert.deepEqual(await summarise('computed_field', [...fieldIds, 999_999]), (await store.getComputedFields(fieldIds)).map(computedFieldSummary));
+      const containerIds = Object.values(containers);
+      for (const kind of ['computed_table', 'computed_file'] as const) {
+        assert.deepEqual(await summarise(kind, [...containerIds].reverse()), (await store.getContainers(containerIds)).map(containerSummary));
+      }
+      assert.deepEqual(await summarise('quality_check', []), []);
     },
   },
 ];
