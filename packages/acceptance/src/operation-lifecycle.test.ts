@@ -254,28 +254,86 @@ describe('races between engines and calls (§9)', () => {
     expect((await status(promoter, queued.id)).status).toMatchObject({ total: 25, skipped: 25 });
   });
 
-  test('an engine whose lease was taken over while it waited for the Dataplane writes nothing more: its next commit is fenced', async () => {
+  /** A clock the test moves: an engine "stalls" when the test jumps it past the engine's lease. */
+  function manualClock() {
     let nowMs = Date.parse('2026-03-10T14:30:00Z');
-    const clock = { now: () => new Date(nowMs), sleep: async (ms: number) => void (nowMs += ms) };
+    return {
+      clock: { now: () => new Date(nowMs), sleep: async (ms: number) => void (nowMs += ms) },
+      jump: (ms: number) => void (nowMs += ms),
+      iso: (offsetMs = 0) => new Date(nowMs + offsetMs).toISOString(),
+    };
+  }
+
+  test('an engine whose lease was taken over while it waited for the Dataplane writes nothing more, and leaves the operation to the new holder', async () => {
+    const time = manualClock();
     const hold = gate();
     const store = createMemoryStore({ world });
     // A long lease: its renewal timer (every third of it, in real time) does not fire during the test.
-    const { promoter } = engine(world, { store, clock, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
+    const { promoter } = engine(world, { store, clock: time.clock, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
     const started = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => (await store.getOperation(started.id))?.status.created === 10);
 
-    // The engine stalls past its lease; another engine takes the scope.
-    nowMs += 120_000;
+    // The engine stalls past its lease; another engine takes the scope and keeps it.
+    time.jump(120_000);
     const scope = (await store.getOperation(started.id))?.destination_scope ?? '';
-    expect(await store.leases?.tryAcquire(scope, 'another-engine', new Date(nowMs).toISOString(), new Date(nowMs + 60_000).toISOString())).toBe(true);
+    expect(await store.leases?.tryAcquire(scope, 'another-engine', time.iso(), time.iso(60_000))).toBe(true);
     hold.open();
     await promoter.waitFor(started.id);
 
-    const finished = await status(promoter, started.id);
-    expect(finished).toMatchObject({ result: 'failure', message: `Lost the lease of ${scope} to another process`, status: { total: 25, created: 10 } });
+    // Its next commit was fenced: nothing more written. It does not own the scope any more, so it
+    // does not end the operation either (the new holder may be resuming it).
+    expect(await store.getOperation(started.id)).toMatchObject({ result: 'running', status: { total: 25, created: 10 } });
     expect(await store.listChecks(20)).toHaveLength(10);
-    // The other engine's lease is untouched (the stalled engine did not release it either).
-    expect(await store.leases?.tryAcquire(scope, 'a-third-engine', new Date(nowMs + 1000).toISOString(), new Date(nowMs + 2000).toISOString())).toBe(false);
+    expect(await store.leases?.tryAcquire(scope, 'a-third-engine', time.iso(1000), time.iso(2000))).toBe(false);
+
+    // Once the scope is free, recovery finds it interrupted, and a resume finishes it.
+    await store.leases?.release(scope, 'another-engine');
+    const other = engine(world, { store, clock: time.clock });
+    expect((await other.promoter.recover())._unsafeUnwrap()).toEqual([started.id]);
+    (await other.promoter.resume(admin, started.id))._unsafeUnwrap();
+    await other.promoter.waitFor(started.id);
+    expect(await store.getOperation(started.id)).toMatchObject({ result: 'success', status: { total: 25, created: 25 } });
+    expect(await store.listChecks(20)).toHaveLength(25);
+  });
+
+  test('an engine that stalled while another ran the scope and released it does not take the lease back: no duplicates', async () => {
+    const time = manualClock();
+    const hold = gate();
+    const store = createMemoryStore({ world });
+    const stalled = engine(world, { store, clock: time.clock, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
+    const started = (await stalled.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => (await store.getOperation(started.id))?.status.created === 10);
+
+    // Past its lease, another engine runs the same request to its end and releases the scope.
+    time.jump(120_000);
+    const other = engine(world, { store, clock: time.clock, leaseTtlMs: 60_000 });
+    const second = await runToEnd(other.promoter, admin, qcRequest({ as_draft: false }));
+    expect(second.status).toMatchObject({ created: 15, skipped: 10 });
+
+    hold.open();
+    await stalled.promoter.waitFor(started.id);
+    // The stalled engine's commit found no lease of its own: nothing of its old plans was written.
+    expect(await store.getOperation(started.id)).toMatchObject({ result: 'failure', message: `Lost the lease of container:20 to another process`, status: { created: 10 } });
+    expect(await store.listChecks(20)).toHaveLength(25);
+  });
+
+  test('the renewal timer does not take back a lease that lapsed while the engine stalled', async () => {
+    const time = manualClock();
+    const hold = gate();
+    const store = createMemoryStore({ world });
+    // A short lease in real time: the timer fires (every 20 ms) while the Dataplane holds the batch.
+    const stalled = engine(world, { store, clock: time.clock, concurrency: 1, leaseTtlMs: 60, dataplane: heldAfterFirstCall(hold.opened) });
+    const started = (await stalled.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    await until(async () => (await store.getOperation(started.id))?.status.created === 10);
+    time.jump(120_000);
+    const other = engine(world, { store, clock: time.clock, leaseTtlMs: 60 });
+    await runToEnd(other.promoter, admin, qcRequest({ as_draft: false }));
+    // Let the stalled engine's timer fire at least once on the free scope before it wakes.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    hold.open();
+    await stalled.promoter.waitFor(started.id);
+    expect(await store.getOperation(started.id)).toMatchObject({ result: 'failure', status: { created: 10 } });
+    expect(await store.listChecks(20)).toHaveLength(25);
   });
 
   test('a Dataplane slower than the scope lease: the lease is renewed meanwhile, the other engine waits, no duplicates', async () => {

@@ -3,10 +3,12 @@ import type { CommitLease, ScopeLeases } from '@promote/core';
 /** {@link ScopeLeases} in memory, and the check a commit makes under a lease. */
 export interface MemoryLeases extends ScopeLeases {
   /**
-   * Whether `lease.holder` holds `lease.scope` unexpired at `lease.now`; if so, extends it to
-   * `lease.expiresAt`. Synchronous, so that a commit checks and writes without a turn in between.
+   * Whether `lease.holder` holds `lease.scope` unexpired at `lease.now`. Synchronous, so that a
+   * commit checks, writes and {@link extendForCommit extends} without a turn in between.
    */
-  holdForCommit(lease: CommitLease): boolean;
+  heldForCommit(lease: CommitLease): boolean;
+  /** Extends a lease {@link heldForCommit} found held to `lease.expiresAt` (after the commit's writes). */
+  extendForCommit(lease: CommitLease): void;
 }
 
 interface Lease {
@@ -26,11 +28,12 @@ interface Lease {
 export function createMemoryLeases(guard: () => void = () => {}): MemoryLeases {
   const leases = new Map<string, Lease>();
   return {
-    holdForCommit(lease) {
+    heldForCommit(lease) {
       const current = leases.get(lease.scope);
-      if (current === undefined || current.holder !== lease.holder || current.expiresAt <= instant(lease.now)) return false;
+      return current !== undefined && current.holder === lease.holder && current.expiresAt > instant(lease.now);
+    },
+    extendForCommit(lease) {
       leases.set(lease.scope, { holder: lease.holder, expiresAt: instant(lease.expiresAt) });
-      return true;
     },
     async tryAcquire(scope, holder, now, expiresAt) {
       guard();

@@ -171,10 +171,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async commit(units, options) {
       open();
-      // Checked before anything is written, and nothing can run in between (no await): the
-      // memory store's transaction is this synchronous call.
-      if (options?.lease !== undefined && !leases.holdForCommit(options.lease)) throw new LeaseLostError(options.lease.scope, options.lease.holder);
-      return commit(state, units);
+      // Checked before anything is written and extended once it is, with nothing in between (no
+      // await): the memory store's transaction is this synchronous stretch. A refused commit
+      // leaves the lease as it was.
+      const lease = options?.lease;
+      if (lease !== undefined && !leases.heldForCommit(lease)) throw new LeaseLostError(lease.scope, lease.holder);
+      const rows = commit(state, units);
+      if (lease !== undefined) leases.extendForCommit(lease);
+      return rows;
     },
     async listResults(operationId, query = {}) {
       open();

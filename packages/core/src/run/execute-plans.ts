@@ -25,7 +25,9 @@ export interface ExecuteOptions {
 export type ExecutionEnd =
   | { readonly kind: 'completed' }
   | { readonly kind: 'aborted' }
-  | { readonly kind: 'store_failure'; readonly message: string };
+  | { readonly kind: 'store_failure'; readonly message: string }
+  /** A commit was fenced: the scope's lease is not this engine's any more (decision 0008). */
+  | { readonly kind: 'lease_lost' };
 
 /**
  * Records the plans in processing order: each plan becomes one atomic unit (write + result row +
@@ -50,7 +52,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
     if (committed.isErr()) {
       // Another engine holds the scope now: nothing of this commit was written (decision 0008).
-      if (lease !== undefined && isLeaseLost(committed.error.cause)) return { kind: 'store_failure', message: lostLeaseMessage(lease.scope) };
+      if (lease !== undefined && isLeaseLost(committed.error.cause)) return { kind: 'lease_lost' };
       return { kind: 'store_failure', message: committed.error.message };
     }
     // Let the event loop breathe between commits: a server on the same thread stays responsive

@@ -54,7 +54,7 @@ export interface PromoterOptions {
    * every few milliseconds, and a unit waiting for validation flushes what is ready before it.
    */
   readonly commitBatchSize?: number | undefined;
-  /** Lifetime of a scope lease, renewed after commits, at most every tenth of it (stores with `leases` only). Default 30 000 ms. */
+  /** Lifetime of a scope lease, extended by every commit and renewed on a timer every third of it (stores with `leases` only). Default 30 000 ms. */
   readonly leaseTtlMs?: number | undefined;
   /** How often to retry a scope lease held by another process. Default 100 ms. */
   readonly leasePollMs?: number | undefined;
@@ -102,8 +102,10 @@ interface Task {
   started: boolean;
   /** Aborted before its turn: `abort` recorded it in the store, the task must not touch it again. */
   abortRecorded: boolean;
-  /** Another process took the scope's lease: the task stops and the operation fails. */
+  /** The scope's lease lapsed or another process took it: the task stops (decision 0008). */
   leaseLost: boolean;
+  /** Epoch ms until which this engine last made its lease run: past it, the lease may be another's. */
+  leaseUntil: number;
 }
 
 /**
@@ -184,7 +186,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
       });
 
   function schedule(operation: OperationRecord): void {
-    const task: Task = { controller: new AbortController(), abortedBy: null, done: Promise.resolve(), started: false, abortRecorded: false, leaseLost: false };
+    const task: Task = { controller: new AbortController(), abortedBy: null, done: Promise.resolve(), started: false, abortRecorded: false, leaseLost: false, leaseUntil: 0 };
     const previous = scopeTails.get(operation.destination_scope) ?? Promise.resolve();
     const done = previous.then(() => processOperation(operation, task)).catch((defect: unknown) => finishWithDefect(operation.id, defect));
     task.done = done;
@@ -215,36 +217,56 @@ export function createPromoter(options: PromoterOptions): Promoter {
     }
   }
 
-  /** Takes (or renews) this instance's lease on a scope; a store failure is returned, not thrown. */
-  const tryLease = (scope: string, at = clock.now()): ResultAsync<boolean, StoreFailureError> => {
+  /**
+   * Takes (or renews) this instance's lease on a scope; a store failure is returned, not thrown.
+   * Taken, the task (when given) knows until when.
+   */
+  const tryLease = (scope: string, at = clock.now(), task?: Task): ResultAsync<boolean, StoreFailureError> => {
     const leases = options.store.leases;
     if (leases === undefined) return okAsync(true);
-    return fromStore(() => leases.tryAcquire(scope, holderId, at.toISOString(), new Date(at.getTime() + leaseTtlMs).toISOString()));
+    const until = at.getTime() + leaseTtlMs;
+    return fromStore(() => leases.tryAcquire(scope, holderId, at.toISOString(), new Date(until).toISOString())).map((taken) => {
+      if (taken && task !== undefined) task.leaseUntil = until;
+      return taken;
+    });
   };
 
   /**
    * The lease each commit of a scope is made under: held by this engine at the clock's now, and
    * extended to a lease lifetime from it by the commit's own transaction (no write of its own). The
-   * clock is read once per commit.
+   * clock is read once per commit. A commit that goes through has extended it (one that does not
+   * ends the execution), so the task counts on the new expiry from here.
    */
-  function commitLease(scope: string): () => CommitLease {
+  function commitLease(scope: string, task: Task): () => CommitLease {
     return () => {
       const at = clock.now();
-      return { scope, holder: holderId, now: at.toISOString(), expiresAt: new Date(at.getTime() + leaseTtlMs).toISOString() };
+      const until = at.getTime() + leaseTtlMs;
+      task.leaseUntil = until;
+      return { scope, holder: holderId, now: at.toISOString(), expiresAt: new Date(until).toISOString() };
     };
   }
 
-  /** Renews the lease; finding it taken by another process marks the task's lease lost. */
+  /**
+   * Renews the lease on the timer — but only one still running: once the clock has passed the last
+   * expiry this engine set, another process may have taken the scope, written, and released it
+   * meanwhile, and taking the lease again would let this engine commit plans made before that.
+   * So a lapsed lease is lost, as is one found taken.
+   */
   async function renew(scope: string, task: Task, at = clock.now()): Promise<void> {
-    const renewed = await tryLease(scope, at);
+    if (task.leaseLost) return;
+    if (at.getTime() >= task.leaseUntil) {
+      task.leaseLost = true;
+      return;
+    }
+    const renewed = await tryLease(scope, at, task);
     if (renewed.isOk() && !renewed.value) task.leaseLost = true;
   }
 
   /** Waits for the scope's lease (§9): `acquired`, or how the operation ends without it. */
-  async function acquireLease(scope: string, signal: AbortSignal): Promise<'acquired' | ExecutionEnd> {
+  async function acquireLease(scope: string, task: Task): Promise<'acquired' | ExecutionEnd> {
     for (;;) {
-      if (signal.aborted) return { kind: 'aborted' };
-      const acquired = await tryLease(scope);
+      if (task.controller.signal.aborted) return { kind: 'aborted' };
+      const acquired = await tryLease(scope, clock.now(), task);
       if (acquired.isErr()) return { kind: 'store_failure', message: acquired.error.message };
       if (acquired.value) return 'acquired';
       await clock.sleep(leasePollMs);
@@ -255,14 +277,23 @@ export function createPromoter(options: PromoterOptions): Promoter {
     if (task.abortRecorded) return;
     task.started = true;
     const scope = initial.destination_scope;
-    const lease = await acquireLease(scope, task.controller.signal);
+    const lease = await acquireLease(scope, task);
     // Renewed on a timer too, not only after commits: a long Dataplane call or a long plan must not
     // let the lease expire while this engine still works on the scope.
     const renewal = lease === 'acquired' && options.store.leases !== undefined ? setInterval(() => void renew(scope, task), leaseTtlMs / 3) : undefined;
     renewal?.unref();
     try {
       const end = lease === 'acquired' ? (task.controller.signal.aborted ? { kind: 'aborted' as const } : await execute(initial, task)) : lease;
-      await finish(initial.id, task.leaseLost ? { kind: 'store_failure', message: lostLeaseMessage(scope) } : end, task);
+      if (task.leaseLost || end.kind === 'lease_lost') {
+        // This engine no longer owns the scope, nor so the operation: another engine may have
+        // recovered and resumed it. It records the end only if it can take the scope again (then
+        // nobody else works on it); otherwise the operation is left to its new owner, or to
+        // recover() as an interrupted one (decision 0008).
+        const regained = await tryLease(scope, clock.now(), task);
+        if (regained.isOk() && regained.value) await finish(initial.id, { kind: 'store_failure', message: lostLeaseMessage(scope) }, task);
+      } else {
+        await finish(initial.id, end, task);
+      }
     } finally {
       clearInterval(renewal);
       if (lease === 'acquired') await options.store.leases?.release(scope, holderId).catch(() => undefined);
@@ -328,11 +359,11 @@ export function createPromoter(options: PromoterOptions): Promoter {
       },
       // The store checks the lease inside each commit and extends it (a fence: decision 0008);
       // the timer of processOperation keeps it through long Dataplane calls between commits.
-      lease: leases === undefined ? undefined : commitLease(operation.destination_scope),
+      lease: leases === undefined ? undefined : commitLease(operation.destination_scope, task),
     });
   }
 
-  async function finish(id: number, end: ExecutionEnd, task: Task): Promise<void> {
+  async function finish(id: number, end: Exclude<ExecutionEnd, { readonly kind: 'lease_lost' }>, task: Task): Promise<void> {
     if (end.kind === 'aborted') {
       // Aborted from another engine: that engine recorded who and when, and recordEnd keeps it.
       await recordEnd(id, { result: 'aborted', aborted_by: task.abortedBy, end_time: now() });
