@@ -45,7 +45,7 @@ import {
   type Row,
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
-import { prepareStatements } from './statements.js';
+import { foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { applyEdit } from './write-entity.js';
 
 /** The Store port on SQLite. Unlike the port, it always offers {@link ScopeLeases}. */
@@ -62,8 +62,6 @@ export interface SqliteStoreParts {
   readonly ownsHandle: boolean;
 }
 
-/** Name of the SQL function, registered on the handle, that case-folds text as JavaScript does. */
-const foldFunction = 'promote_fold';
 
 /** How many operations' decoded request and selection {@link createSqliteStore} keeps. */
 const cachedOperationParts = 16;
@@ -152,26 +150,17 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
 
   return {
     findUser: (by) =>
-      use(async (connection) => {
-        let query = connection.selectFrom('users').selectAll().orderBy('id').limit(1);
-        if ('id' in by) query = query.where('id', '=', by.id);
-        else if ('email' in by) query = query.where(sql<string>`${sql.raw(foldFunction)}("email")`, '=', by.email.toLowerCase());
-        else query = query.where('token', '=', by.token);
-        const row = await query.executeTakeFirst();
+      use(() => {
+        const row =
+          'id' in by ? statements.userById.get(by.id) : 'email' in by ? statements.userByEmail.get(by.email.toLowerCase()) : statements.userByToken.get(by.token);
         return row === undefined ? undefined : fromUserRow(row);
       }),
 
-    teamsOfUser: (userId) =>
-      use(async (connection) => {
-        const rows = await selectTeams(connection)
-          .where('teams.id', 'in', (eb) => eb.selectFrom('team_members').select('team_id').where('user_id', '=', userId))
-          .execute();
-        return rows.map(fromTeamRow);
-      }),
+    teamsOfUser: (userId) => use(() => statements.teamsOfUser.all(userId).map(fromTeamRow)),
 
     getDatastore: (id) =>
-      use(async (connection) => {
-        const row = await connection.selectFrom('datastores').selectAll().where('id', '=', id).executeTakeFirst();
+      use(() => {
+        const row = statements.getDatastore.get(id);
         return row === undefined ? undefined : fromDatastoreRow(row);
       }),
 
@@ -182,8 +171,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       }),
 
     getContainer: (id) =>
-      use(async (connection) => {
-        const row = await connection.selectFrom('containers').selectAll().where('id', '=', id).executeTakeFirst();
+      use(() => {
+        const row = statements.getContainer.get(id);
         return row === undefined ? undefined : fromContainerRow(row);
       }),
 
@@ -534,12 +523,8 @@ function selectTeams(db: Kysely<Database>) {
     .select([
       'teams.id',
       'teams.name',
-      sql<string>`(select json_group_array("user_id") from (select "user_id" from "team_members" where "team_id" = "teams"."id" order by "position"))`.as(
-        'members',
-      ),
-      sql<string>`(select json_group_object(cast("datastore_id" as text), "level") from (select "datastore_id", "level" from "team_permissions" where "team_id" = "teams"."id" order by "datastore_id"))`.as(
-        'permissions',
-      ),
+      sql<string>`${sql.raw(teamMembersJson)}`.as('members'),
+      sql<string>`${sql.raw(teamPermissionsJson)}`.as('permissions'),
     ])
     .orderBy('teams.id');
 }
