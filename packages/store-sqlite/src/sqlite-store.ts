@@ -27,7 +27,9 @@ import {
   fromLineageTuple,
   fromOperationHead,
   fromOperationRow,
-  fromResultRow,
+  fromStoredResultTuple,
+  resultReadColumns,
+  type StoredResultTuple,
   fromTeamRow,
   fromUserRow,
   frozenCheckOfTuple,
@@ -405,10 +407,10 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           const total = count.get(parameters) as number;
           if (query.size === undefined) {
             // Without `size`, every match is one page: page 1, as large as the list.
-            return { items: list.all(parameters).map(fromResultRow), total, page: 1, size: total };
+            return { items: list.all(parameters).map(fromStoredResultTuple), total, page: 1, size: total };
           }
           const rows = slice.all({ ...parameters, limit: query.size, offset: (page - 1) * query.size });
-          return { items: rows.map(fromResultRow), total, page, size: query.size };
+          return { items: rows.map(fromStoredResultTuple), total, page, size: query.size };
         })();
       }),
 
@@ -503,11 +505,11 @@ function prepareResultStatements(handle: BetterSqlite3.Database, search: boolean
     ...(results === 'none' ? [] : ['"result" in (select "value" from json_each(@results))']),
     ...(results === 'not_skipped' ? [`"result" <> 'skipped'`] : []),
   ].join(' and ');
-  const ordered = `select * from "results" where ${where} order by "seq", "id"`;
+  const ordered = `select ${resultReadColumns.map((column) => `"${column}"`).join(', ')} from "results" where ${where} order by "seq", "id"`;
   return {
     count: handle.prepare(`select count(*) from "results" where ${where}`).pluck(true),
-    list: handle.prepare<Record<string, unknown>, Row<ResultsTable>>(ordered),
-    slice: handle.prepare<Record<string, unknown>, Row<ResultsTable>>(`${ordered} limit @limit offset @offset`),
+    list: handle.prepare<Record<string, unknown>, StoredResultTuple>(ordered).raw(true),
+    slice: handle.prepare<Record<string, unknown>, StoredResultTuple>(`${ordered} limit @limit offset @offset`).raw(true),
   };
 }
 
