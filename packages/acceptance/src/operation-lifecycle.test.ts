@@ -338,7 +338,9 @@ describe('races between engines and calls (§9)', () => {
 
   test('a Dataplane slower than the scope lease: the lease is renewed meanwhile, the other engine waits, no duplicates', async () => {
     const store = createMemoryStore({ world });
-    const options = { store, clock: systemClock, concurrency: 1, leaseTtlMs: 150, leasePollMs: 20, dataplane: { latencyMs: 300 } };
+    // The lease is renewed every third of its life; a renewal delayed past the whole of it loses the
+    // lease (decision 0008), so the lease leaves a loaded machine 400 ms of slack.
+    const options = { store, clock: systemClock, concurrency: 1, leaseTtlMs: 600, leasePollMs: 20, dataplane: { latencyMs: 1000 } };
     const first = engine(world, options);
     const second = engine(world, options);
     const a = (await first.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
