@@ -313,7 +313,7 @@ describe('races between engines and calls (§9)', () => {
     hold.open();
     await stalled.promoter.waitFor(started.id);
     // The stalled engine's commit found no lease of its own: nothing of its old plans was written.
-    expect(await store.getOperation(started.id)).toMatchObject({ result: 'failure', message: `Lost the lease of container:20 to another process`, status: { created: 10 } });
+    expect(await store.getOperation(started.id)).toMatchObject({ result: 'failure', message: 'Lost the lease of container:20: it expired, or another process took it', status: { created: 10 } });
     expect(await store.listChecks(20)).toHaveLength(25);
   });
 

@@ -503,23 +503,6 @@ export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destinat
   ];
 }
 
-/** A result from the id its row was given and the values inserted. */
-export function fromResultTuple(id: number, row: ResultTuple): PromoteResultRecord {
-  return {
-    id,
-    operation_id: row[0],
-    seq: row[1],
-    entity_type: row[2] as EntityType,
-    source_entity_id: row[3],
-    result: row[4] as PromoteResultValue,
-    destination_entity_id: row[5],
-    message: row[6],
-    changes: decodeNullableJson(row[7]),
-    before: decodeNullableJson(row[8]),
-    search_text: row[9],
-  };
-}
-
 /** The columns a listed result is read with (raw mode): its id, then the inserted values. */
 export const resultReadColumns = ['id', ...resultInsertColumns] as const satisfies readonly (keyof Row<ResultsTable>)[];
 

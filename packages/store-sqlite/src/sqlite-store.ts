@@ -41,7 +41,6 @@ import {
   toLineageValues,
   toOperationValues,
   toResultTuple,
-  fromResultTuple,
   toUserRow,
   type OperationParts,
   type Row,
@@ -383,7 +382,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           let counter = counters.get(unit.operation_id);
           if (counter === undefined) counters.set(unit.operation_id, (counter = { created: 0, updated: 0, skipped: 0, failed: 0 }));
           counter[unit.result] += 1;
-          records.push(fromResultTuple(id, values));
+          // The stored row as a listing reads it: one decoder for both.
+          records.push(fromStoredResultTuple([id, ...values]));
         }
         for (const [operationId, counter] of counters) {
           if (statements.addToStatus.run({ id: operationId, ...counter }).changes !== 1) {

@@ -106,9 +106,12 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
   };
 }
 
-/** How an operation that lost its scope lease ends (decision 0008). */
+/**
+ * How an operation that lost its scope lease ends (decision 0008). The engine cannot tell a lease
+ * that only expired from one another process took (and maybe released) meanwhile: it says both.
+ */
 export function lostLeaseMessage(scope: string): string {
-  return `Lost the lease of ${scope} to another process`;
+  return `Lost the lease of ${scope}: it expired, or another process took it`;
 }
 
 /** Resolves once the event loop has gone round: after the I/O and timers that are due now. */
