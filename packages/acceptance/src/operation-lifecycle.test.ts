@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { systemClock, steppingClock, type Promoter, type Store } from '@promote/core';
+import { manualClock, steppingClock, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { admin, engine, jane, runToEnd } from './support.js';
 import { qcRequest, smallWorld } from './fixtures.js';
@@ -254,26 +254,15 @@ describe('races between engines and calls (§9)', () => {
     expect((await status(promoter, queued.id)).status).toMatchObject({ total: 25, skipped: 25 });
   });
 
-  /** A clock the test moves: an engine "stalls" when the test jumps it past the engine's lease. */
-  function manualClock() {
-    let nowMs = Date.parse('2026-03-10T14:30:00Z');
-    return {
-      clock: { now: () => new Date(nowMs), sleep: async (ms: number) => void (nowMs += ms) },
-      jump: (ms: number) => void (nowMs += ms),
-      iso: (offsetMs = 0) => new Date(nowMs + offsetMs).toISOString(),
-    };
-  }
-
   test('an engine whose lease was taken over while it waited for the Dataplane writes nothing more, and leaves the operation to the new holder', async () => {
     const time = manualClock();
     const hold = gate();
     const store = createMemoryStore({ world });
-    // A long lease: its renewal timer (every third of it, in real time) does not fire during the test.
-    const { promoter } = engine(world, { store, clock: time.clock, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
+    const { promoter } = engine(world, { store, clock: time, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
     const started = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => (await store.getOperation(started.id))?.status.created === 10);
 
-    // The engine stalls past its lease; another engine takes the scope and keeps it.
+    // The engine stalls past its lease (its renewal cannot run); another engine takes the scope and keeps it.
     time.jump(120_000);
     const scope = (await store.getOperation(started.id))?.destination_scope ?? '';
     expect(await store.leases?.tryAcquire(scope, 'another-engine', time.iso(), time.iso(60_000))).toBe(true);
@@ -288,7 +277,7 @@ describe('races between engines and calls (§9)', () => {
 
     // Once the scope is free, recovery finds it interrupted, and a resume finishes it.
     await store.leases?.release(scope, 'another-engine');
-    const other = engine(world, { store, clock: time.clock });
+    const other = engine(world, { store, clock: time });
     expect((await other.promoter.recover())._unsafeUnwrap()).toEqual([started.id]);
     (await other.promoter.resume(admin, started.id))._unsafeUnwrap();
     await other.promoter.waitFor(started.id);
@@ -300,13 +289,13 @@ describe('races between engines and calls (§9)', () => {
     const time = manualClock();
     const hold = gate();
     const store = createMemoryStore({ world });
-    const stalled = engine(world, { store, clock: time.clock, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
+    const stalled = engine(world, { store, clock: time, concurrency: 1, leaseTtlMs: 60_000, dataplane: heldAfterFirstCall(hold.opened) });
     const started = (await stalled.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => (await store.getOperation(started.id))?.status.created === 10);
 
     // Past its lease, another engine runs the same request to its end and releases the scope.
     time.jump(120_000);
-    const other = engine(world, { store, clock: time.clock, leaseTtlMs: 60_000 });
+    const other = engine(world, { store, clock: time, leaseTtlMs: 60_000 });
     const second = await runToEnd(other.promoter, admin, qcRequest({ as_draft: false }));
     expect(second.status).toMatchObject({ created: 15, skipped: 10 });
 
@@ -317,19 +306,35 @@ describe('races between engines and calls (§9)', () => {
     expect(await store.listChecks(20)).toHaveLength(25);
   });
 
-  test('the renewal timer does not take back a lease that lapsed while the engine stalled', async () => {
+  test('the renewal does not take back a lease that lapsed while the engine stalled', async () => {
     const time = manualClock();
     const hold = gate();
-    const store = createMemoryStore({ world });
-    // A short lease in real time: the timer fires (every 20 ms) while the Dataplane holds the batch.
-    const stalled = engine(world, { store, clock: time.clock, concurrency: 1, leaseTtlMs: 60, dataplane: heldAfterFirstCall(hold.opened) });
+    const inner = createMemoryStore({ world });
+    // Every lease call of the stalled engine, once it has stalled.
+    const tried: string[] = [];
+    let watching = false;
+    const leases = inner.leases!;
+    const store: Store = {
+      ...inner,
+      leases: {
+        tryAcquire: (scope, holder, now, expiresAt) => {
+          if (watching && holder === 'stalled') tried.push(now);
+          return leases.tryAcquire(scope, holder, now, expiresAt);
+        },
+        release: (scope, holder) => leases.release(scope, holder),
+      },
+    };
+    const stalled = engine(world, { store, clock: time, holderId: 'stalled', concurrency: 1, leaseTtlMs: 60, dataplane: heldAfterFirstCall(hold.opened) });
     const started = (await stalled.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => (await store.getOperation(started.id))?.status.created === 10);
     time.jump(120_000);
-    const other = engine(world, { store, clock: time.clock, leaseTtlMs: 60 });
+    watching = true;
+    const other = engine(world, { store, clock: time, leaseTtlMs: 60 });
     await runToEnd(other.promoter, admin, qcRequest({ as_draft: false }));
-    // Let the stalled engine's timer fire at least once on the free scope before it wakes.
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // The stalled engine's renewal (due every 20 ms of the clock) runs on the free scope before it
+    // wakes: it finds its lease lapsed and does not ask for it again.
+    await time.advance(100);
+    expect(tried).toEqual([]);
     hold.open();
     await stalled.promoter.waitFor(started.id);
     expect(await store.getOperation(started.id)).toMatchObject({ result: 'failure', status: { created: 10 } });
@@ -337,19 +342,25 @@ describe('races between engines and calls (§9)', () => {
   });
 
   test('a Dataplane slower than the scope lease: the lease is renewed meanwhile, the other engine waits, no duplicates', async () => {
+    const time = manualClock();
     const store = createMemoryStore({ world });
-    // The lease is renewed every third of its life; a renewal delayed past the whole of it loses the
-    // lease (decision 0008), so the lease leaves a loaded machine 400 ms of slack.
-    const options = { store, clock: systemClock, concurrency: 1, leaseTtlMs: 600, leasePollMs: 20, dataplane: { latencyMs: 1000 } };
+    // Every call of the Dataplane takes 1 s of the clock; the lease lives 600 ms and is renewed every 200 ms.
+    const options = { store, clock: time, concurrency: 1, leaseTtlMs: 600, leasePollMs: 20, dataplane: { latencyMs: 1000, sleep: (ms: number) => time.sleep(ms) } };
     const first = engine(world, options);
     const second = engine(world, options);
     const a = (await first.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => first.dataplane.calls.length === 1);
     const b = (await second.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    const ended = async (id: number) => (await store.getOperation(id))?.result !== 'running';
+    for (let step = 0; step < 1000 && !((await ended(a.id)) && (await ended(b.id))); step++) {
+      await time.advance(20);
+      // While the first runs, the second has not taken the scope: nothing of it is committed.
+      if (!(await ended(a.id))) expect((await store.getOperation(b.id))?.status).toMatchObject({ created: 0, skipped: 0, failed: 0 });
+    }
     await first.promoter.waitFor(a.id);
     await second.promoter.waitFor(b.id);
     expect((await store.getOperation(a.id))?.status).toMatchObject({ created: 25 });
     expect((await store.getOperation(b.id))?.status).toMatchObject({ skipped: 25 });
     expect(await store.listChecks(20)).toHaveLength(25);
-  }, 30_000);
+  });
 });

@@ -57,6 +57,17 @@ export interface StoreFailureError {
   readonly cause?: unknown;
 }
 
+/**
+ * The scope's lease is not this engine's any more (decision 0008): a commit was fenced by the store,
+ * the lease lapsed before it could be renewed, or another holder took it. Internal to running an
+ * operation, which then ends `failure` with this message (if the engine can still end it).
+ */
+export interface LostLeaseError {
+  readonly kind: 'lease_lost';
+  readonly scope: string;
+  readonly message: string;
+}
+
 /** One problem of a world snapshot: a JSON path and a reason. */
 export interface WorldProblem {
   readonly path: string;
@@ -94,6 +105,13 @@ export const storeFailure = (cause: unknown): StoreFailureError => ({
   kind: 'store_failure',
   message: `Store failure: ${cause instanceof Error ? cause.message : String(cause)}`,
   cause,
+});
+export const lostLease = (scope: string): LostLeaseError => ({
+  kind: 'lease_lost',
+  scope,
+  // The engine cannot tell a lease that only expired from one another process took (and maybe
+  // released) meanwhile: the message says both.
+  message: `Lost the lease of ${scope}: it expired, or another process took it`,
 });
 export const invalidWorld = (problems: readonly WorldProblem[]): InvalidWorldError => ({ kind: 'invalid_world', problems });
 

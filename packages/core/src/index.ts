@@ -56,8 +56,11 @@ export type {
   DistributiveOmit,
 } from './ports/store.js';
 export { LeaseLostError, isLeaseLost } from './ports/store.js';
+export { guardStore, createStoreRuntime, fromStore, type StoreRuntime } from './ports/store-runtime.js';
+export type { Authorization, ActorReference } from './ports/authorization.js';
+export { storeAuthorization } from './run/store-authorization.js';
 export type { Dataplane, ValidationItem, ValidationOutcome, ValidationTarget } from './ports/dataplane.js';
-export { systemClock, steppingClock, isoTimestamp, type Clock } from './ports/clock.js';
+export { systemClock, steppingClock, manualClock, isoTimestamp, type Clock, type ManualClock, type Repeating } from './ports/clock.js';
 export type { Profiler, ProfileRequest } from './ports/profiler.js';
 export { emptyWorld, type World } from './world/world.js';
 export {
@@ -70,12 +73,16 @@ export {
 export {
   resultListQuerySchema,
   operationListQuerySchema,
+  datastoreListQuerySchema,
+  containerListQuerySchema,
+  containerContentQuerySchema,
   type ResultListQuery,
   type ResultListQueryInput,
   type OperationListQuery,
   type OperationListQueryInput,
 } from './domain/queries.js';
 export { createPromoter, type Actor, type Promoter, type PromoterOptions } from './run/promoter.js';
+export type { ContainerWithFields } from './run/world-reads.js';
 export { hasPermission, effectivePermission } from './run/permissions.js';
 export { planQualityChecks, overlapKey, checkSearchText, type QualityCheckPlanInput } from './plan/plan-quality-checks.js';
 export { checkSummary, computedFieldSummary, containerSummary } from './run/views.js';

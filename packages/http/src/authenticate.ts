@@ -1,4 +1,4 @@
-import type { Store, User } from '@promote/core';
+import type { Promoter, Store, User } from '@promote/core';
 
 /**
  * Establishes the acting user from a bearer token: the user, or `undefined` for a token nobody has
@@ -7,11 +7,25 @@ import type { Store, User } from '@promote/core';
 export type Authenticate = (bearerToken: string) => Promise<User | undefined>;
 
 /**
- * The default {@link Authenticate}: looks the token up among the world's users
+ * The default {@link Authenticate}: the service identifies the token (`promoter.identify({ token })`,
+ * through its Authorization port — by default the `token` attribute of the world's users, §14).
+ * An unknown token is `undefined`; a failure of the port rejects (answered 503).
+ */
+export function serviceAuthenticator(promoter: Pick<Promoter, 'identify'>): Authenticate {
+  return async (bearerToken) => {
+    const identified = await promoter.identify({ token: bearerToken });
+    if (identified.isOk()) return identified.value;
+    if (identified.error.kind === 'unauthenticated') return undefined;
+    throw new Error(identified.error.kind === 'store_failure' ? identified.error.message : `Cannot identify the token: ${identified.error.kind}`);
+  };
+}
+
+/**
+ * An {@link Authenticate} straight from a store: looks the token up among the world's users
  * (`store.findUser({ token })`, the `token` attribute of the world snapshot, §14).
  *
  * @example
- * const app = createApp({ promoter, store, authenticate: tokenAuthenticator(store) });
+ * const app = createApp({ promoter, authenticate: tokenAuthenticator(store) });
  */
 export function tokenAuthenticator(store: Pick<Store, 'findUser'>): Authenticate {
   return (bearerToken) => store.findUser({ token: bearerToken });

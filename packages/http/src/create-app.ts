@@ -1,26 +1,27 @@
-import { invalidRequest, type EntityType, type Page, type Promoter, type PromoteError, type PromoteResultView, type Store, type User } from '@promote/core';
+import { invalidRequest, type Actor, type EntityType, type Page, type Promoter, type PromoteError, type PromoteResultView, type User } from '@promote/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { ResultAsync, type Result } from 'neverthrow';
-import { bearerToken, tokenAuthenticator, type Authenticate } from './authenticate.js';
+import { bearerToken, serviceAuthenticator, type Authenticate } from './authenticate.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { queryObject } from './query-object.js';
 import { readJsonBody } from './read-json-body.js';
 import { bearerChallenge, toHttpError, type ErrorStatus, type HttpError } from './to-http-error.js';
-import { createWorldReader } from './world-reader.js';
 
 /** Default of {@link CreateAppOptions.maxBodyBytes}: 1 MiB. */
 export const defaultMaxBodyBytes = 1024 * 1024;
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
-  /** The engine's service: every operation endpoint goes through it. */
+  /** The engine's service: every endpoint goes through it, the world reads included. */
   readonly promoter: Promoter;
-  /** The store the promoter runs on: read directly by the read-only world endpoints. */
-  readonly store: Store;
-  /** Bearer token → acting user. Default: {@link tokenAuthenticator} over `store`. */
+  /**
+   * Bearer token → acting user, once per request (the service then gets the user as `{ user }`
+   * and does not read it again). Default: the service's own `identify({ token })`, i.e. its
+   * Authorization port ({@link serviceAuthenticator}).
+   */
   readonly authenticate?: Authenticate | undefined;
   /** Largest accepted request body, in bytes; larger ones get 413. Default {@link defaultMaxBodyBytes} (1 MiB). */
   readonly maxBodyBytes?: number | undefined;
@@ -43,16 +44,14 @@ export interface AppEnv {
  *
  * @example
  * import { serve } from '@hono/node-server';
- * const store = createMemoryStore({ world });
- * const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
- * serve({ fetch: createApp({ promoter, store }).fetch, port: 8080 });
+ * const promoter = createPromoter({ store: createMemoryStore({ world }), dataplane: createReferenceDataplane() });
+ * serve({ fetch: createApp({ promoter }).fetch, port: 8080 });
  */
 export function createApp(options: CreateAppOptions): Hono<AppEnv> {
-  const { promoter, store } = options;
-  const authenticate = options.authenticate ?? tokenAuthenticator(store);
+  const { promoter } = options;
+  const authenticate = options.authenticate ?? serviceAuthenticator(promoter);
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const onDefect = options.onDefect ?? ((error: unknown) => console.error(error));
-  const world = createWorldReader(store);
   const app = new Hono<AppEnv>();
   const methodsByPath = new Map<string, string[]>();
   const allow = (method: string, path: string) => {
@@ -76,7 +75,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     return undefined;
   };
 
-  const actor = (c: Context<AppEnv>) => ({ id: c.get('user').id });
+  const actor = (c: Context<AppEnv>): Actor => ({ user: c.get('user') });
 
   /** For endpoints without query parameters: any parameter is a 422, as strict as bodies (`?dry_run=true` must not run). */
   const noQuery: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -131,10 +130,10 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.post(allow('POST', `/api/operations/rerun/${id}`), requireUser, noQuery, (c) => answer(promoter.rerun(actor(c), operationId(c))));
 
   // The world, read-only.
-  app.get(allow('GET', '/api/datastores'), requireUser, (c) => answer(world.listDatastores(c.get('user'), queryObject(c))));
-  app.get(allow('GET', '/api/containers'), requireUser, (c) => answer(world.listContainers(c.get('user'), queryObject(c))));
-  app.get(allow('GET', '/api/quality-checks'), requireUser, (c) => answer(world.listChecks(c.get('user'), queryObject(c))));
-  app.get(allow('GET', '/api/computed-fields'), requireUser, (c) => answer(world.listComputedFields(c.get('user'), queryObject(c))));
+  app.get(allow('GET', '/api/datastores'), requireUser, (c) => answer(promoter.listDatastores(actor(c), queryObject(c))));
+  app.get(allow('GET', '/api/containers'), requireUser, (c) => answer(promoter.listContainers(actor(c), queryObject(c))));
+  app.get(allow('GET', '/api/quality-checks'), requireUser, (c) => answer(promoter.listChecks(actor(c), queryObject(c))));
+  app.get(allow('GET', '/api/computed-fields'), requireUser, (c) => answer(promoter.listComputedFields(actor(c), queryObject(c))));
 
   // The reference, public.
   app.get(allow('GET', '/api/openapi.json'), () => json(200, openApiDocument()));

@@ -3,6 +3,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { createMemoryStore } from '@promote/store-memory';
 import type { Promoter, Store } from '@promote/core';
 import { createApp } from './create-app.js';
+import { tokenAuthenticator } from './authenticate.js';
 import { exampleJson, exampleWorld, testApi, tokens } from './testing/fixtures.js';
 import { toHttpError } from './to-http-error.js';
 
@@ -189,7 +190,7 @@ describe('errors of the service', () => {
       },
       listOperations: () => errAsync({ kind: 'conflict', message: 'unused' }),
     } as unknown as Promoter;
-    const app = createApp({ promoter, store, onDefect });
+    const app = createApp({ promoter, onDefect, authenticate: tokenAuthenticator(store) });
     const response = await app.request('/api/operations/1', { headers: { authorization: 'Bearer jane-token' } });
     expect(response.status).toBe(500);
     const text = await response.text();

@@ -1,14 +1,8 @@
 export { createApp, defaultMaxBodyBytes, type AppEnv, type CreateAppOptions } from './create-app.js';
-export { bearerToken, tokenAuthenticator, type Authenticate } from './authenticate.js';
+export { bearerToken, serviceAuthenticator, tokenAuthenticator, type Authenticate } from './authenticate.js';
 export { toHttpError, bearerChallenge, type ErrorBody, type ErrorStatus, type HttpError } from './to-http-error.js';
-export {
-  createWorldReader,
-  datastoreListQuerySchema,
-  containerListQuerySchema,
-  containerContentQuerySchema,
-  type ContainerWithFields,
-  type WorldReader,
-} from './world-reader.js';
+// The world-read query schemas live in core now (the service reads the world); re-exported for existing imports.
+export { datastoreListQuerySchema, containerListQuerySchema, containerContentQuerySchema, type ContainerWithFields } from '@promote/core';
 export { openApiDocument, requestExamples, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter, type JsonObject } from './openapi/openapi-document.js';
 export { renderDocsPage } from './openapi/docs-page.js';
 export {

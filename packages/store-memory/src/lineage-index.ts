@@ -43,11 +43,6 @@ export class LineageIndex {
     return entries.sort((a, b) => b.order - a.order).map((entry) => entry.link);
   }
 
-  /** The newest link of one source in one scope, if any. */
-  newest(entityType: EntityType, scope: number, sourceId: number): LineageLink | undefined {
-    return this.#byKey.get(keyOf(entityType, scope, sourceId))?.at(-1)?.link;
-  }
-
   /** Every link, oldest first. */
   all(): readonly LineageLink[] {
     return this.#all.map((entry) => entry.link);

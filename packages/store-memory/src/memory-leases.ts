@@ -19,13 +19,12 @@ interface Lease {
 
 /**
  * {@link ScopeLeases} in memory: exclusion between engines sharing one memory store (one process).
- * `guard` runs before every call (the store uses it to reject after `close()`).
  *
  * @example
  * const leases = createMemoryLeases();
  * await leases.tryAcquire('container:7', 'engine-a', now, inThirtySeconds); // true
  */
-export function createMemoryLeases(guard: () => void = () => {}): MemoryLeases {
+export function createMemoryLeases(): MemoryLeases {
   const leases = new Map<string, Lease>();
   return {
     heldForCommit(lease) {
@@ -36,7 +35,6 @@ export function createMemoryLeases(guard: () => void = () => {}): MemoryLeases {
       leases.set(lease.scope, { holder: lease.holder, expiresAt: instant(lease.expiresAt) });
     },
     async tryAcquire(scope, holder, now, expiresAt) {
-      guard();
       const current = leases.get(scope);
       // Compared as instants: ISO strings with and without milliseconds do not sort as text.
       if (current !== undefined && current.holder !== holder && current.expiresAt > instant(now)) return false;
@@ -44,7 +42,6 @@ export function createMemoryLeases(guard: () => void = () => {}): MemoryLeases {
       return true;
     },
     async release(scope, holder) {
-      guard();
       if (leases.get(scope)?.holder === holder) leases.delete(scope);
     },
   };

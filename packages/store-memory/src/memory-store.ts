@@ -1,7 +1,6 @@
 import type {
   CommitUnit,
   LineageLink,
-  OperationPatch,
   OperationRecord,
   OperationStatus,
   Page,
@@ -12,7 +11,7 @@ import type {
   User,
   World,
 } from '@promote/core';
-import { checkCommitUnitShape, checkSummary, computedFieldSummary, containerSummary, LeaseLostError } from '@promote/core';
+import { checkSummary, computedFieldSummary, containerSummary, LeaseLostError } from '@promote/core';
 import { applyEdit } from './apply-edit.js';
 import { frozenCopy } from './frozen-copy.js';
 import { IdCounters } from './id-counters.js';
@@ -58,70 +57,52 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     results: new ResultIndex(),
     ids: new IdCounters(),
   };
-  let closed = false;
-  const open = () => {
-    if (closed) throw new Error('The memory store is closed');
-  };
-  const leases = createMemoryLeases(open);
+  const leases = createMemoryLeases();
   if (options.world !== undefined) importWorld(state, options.world);
 
   return {
     async findUser(by) {
-      open();
       if ('id' in by) return state.world.users.get(by.id);
       if ('email' in by) return state.world.usersByEmail.get(by.email.toLowerCase());
       return state.world.usersByToken.get(by.token);
     },
     async teamsOfUser(userId) {
-      open();
       return state.world.teams.filter((team) => team.members.includes(userId));
     },
     async getDatastore(id) {
-      open();
       return state.world.datastores.get(id);
     },
     async listDatastores() {
-      open();
       return [...state.world.datastores.values()].sort((a, b) => a.id - b.id);
     },
     async getContainer(id) {
-      open();
       return state.world.containers.get(id);
     },
     async getContainers(ids) {
-      open();
       return state.world.containers.getMany(ids);
     },
     async listContainers(datastoreId) {
-      open();
       return state.world.containers.childrenOf(datastoreId);
     },
     async listFields(containerId) {
-      open();
       return state.world.fields.childrenOf(containerId);
     },
     async listChecks(containerId) {
-      open();
       return state.world.checks.childrenOf(containerId);
     },
     async getChecks(ids) {
-      open();
       return state.world.checks.getMany(ids);
     },
     async listComputedFields(containerId) {
-      open();
       return state.world.computedFields.childrenOf(containerId);
     },
     async getComputedFields(ids) {
-      open();
       return state.world.computedFields.getMany(ids);
     },
     async findLineage(entityType, destinationScopeId, sourceIds) {
-      open();
       return state.lineage.find(entityType, destinationScopeId, sourceIds);
     },
     async createOperation(operation) {
-      open();
       const ids = state.ids.fork();
       const record = frozenCopy<OperationRecord>({ ...operation, id: ids.next('operation') });
       state.operations.put(record);
@@ -129,36 +110,30 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return record;
     },
     async getOperation(id) {
-      open();
       return state.operations.get(id);
     },
     async listOperations(query) {
-      open();
-      return paginate(state.operations.matching(query), query.page, query.size);
+      return page(state.operations.matching(query), query.page, query.size);
     },
     async listRunningOperations() {
-      open();
       return state.operations.running();
     },
     async updateOperation(id, patch) {
-      open();
       const operation = state.operations.get(id);
       if (operation === undefined) throw new Error(`Operation ${id} does not exist`);
-      const updated = frozenCopy<OperationRecord>({ ...operation, ...patchedFields(patch) });
+      const updated = frozenCopy<OperationRecord>({ ...operation, ...patch });
       state.operations.put(updated);
       return updated;
     },
     async transitionOperation(id, from, patch) {
-      open();
       const operation = state.operations.get(id);
       if (operation === undefined) throw new Error(`Operation ${id} does not exist`);
       if (!from.includes(operation.result)) return undefined;
-      const updated = frozenCopy<OperationRecord>({ ...operation, ...patchedFields(patch) });
+      const updated = frozenCopy<OperationRecord>({ ...operation, ...patch });
       state.operations.put(updated);
       return updated;
     },
     async summarise(entityType, ids) {
-      open();
       switch (entityType) {
         case 'quality_check':
           return state.world.checks.getMany(ids).map(checkSummary);
@@ -170,7 +145,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       }
     },
     async commit(units, options) {
-      open();
       // Checked before anything is written and extended once it is, with nothing in between (no
       // await): the memory store's transaction is this synchronous stretch. A refused commit
       // leaves the lease as it was.
@@ -181,11 +155,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return rows;
     },
     async listResults(operationId, query = {}) {
-      open();
       return listResults(state, operationId, query);
     },
     async applyEdits(edits) {
-      open();
       const ids = state.ids.fork();
       const draft = state.world.draft(ids);
       const entityIds = edits.map((edit) => applyEdit(draft, edit));
@@ -194,21 +166,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return entityIds;
     },
     async isEmpty() {
-      open();
       return isEmpty(state);
     },
     async importWorld(world) {
-      open();
       importWorld(state, world);
     },
     async exportWorld() {
-      open();
       return exportWorld(state);
     },
     leases,
-    async close() {
-      closed = true;
-    },
+    // Nothing to release: the engine's store runtime refuses calls after close (guardStore).
+    async close() {},
   };
 }
 
@@ -288,7 +256,6 @@ function commit(state: MemoryState, units: readonly CommitUnit[]): readonly Prom
       throw new Error(`Operation ${unit.operation_id} already has a result for ${unit.entity_type} ${unit.source_entity_id}`);
     }
     seen.add(key);
-    checkCommitUnitShape(unit);
     const writtenId = unit.write === undefined ? undefined : applyEdit(draft, unit.write);
     const destinationEntityId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
     rows.push(
@@ -306,15 +273,8 @@ function commit(state: MemoryState, units: readonly CommitUnit[]): readonly Prom
         search_text: unit.search_text,
       }),
     );
-    if (unit.link_current === true) {
-      // The reference store checks the engine's claim instead of trusting it (the SQLite store trusts it).
-      const newest = state.lineage.newest(unit.entity_type, unit.destination_scope_id, unit.source_entity_id);
-      if (newest?.destination_entity_id !== destinationEntityId) {
-        throw new Error(
-          `The ${unit.result} unit of ${unit.entity_type} ${unit.source_entity_id} in operation ${unit.operation_id} says its lineage link to ${String(destinationEntityId)} is current, but the newest link in scope ${unit.destination_scope_id} points at ${String(newest?.destination_entity_id ?? 'nothing')}`,
-        );
-      }
-    } else if (unit.result !== 'failed' && destinationEntityId !== null) {
+    // A link the engine says is the newest already would change nothing: not recorded again.
+    if (unit.link_current !== true && unit.result !== 'failed' && destinationEntityId !== null) {
       links.push(
         frozenCopy<LineageLink>({
           entity_type: unit.entity_type,
@@ -364,21 +324,10 @@ function listResults(state: MemoryState, operationId: number, query: ResultQuery
         (search === undefined || search === '' || row.search_text.toLowerCase().includes(search)),
     );
   if (query.size === undefined) return { items: matching, total: matching.length, page: 1, size: matching.length };
-  return paginate(matching, query.page ?? 1, query.size);
+  return page(matching, query.page ?? 1, query.size);
 }
 
-function paginate<T>(rows: readonly T[], page: number, size: number): Page<T> {
-  if (!Number.isInteger(page) || page < 1) throw new RangeError(`page must be an integer from 1, got ${page}`);
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be an integer from 1, got ${size}`);
-  return { items: rows.slice((page - 1) * size, page * size), total: rows.length, page, size };
-}
-
-/** Only the patchable fields the patch gives a value to (an `undefined` value means "unchanged"). */
-function patchedFields(patch: OperationPatch): Partial<OperationRecord> {
-  const fields: { -readonly [K in keyof OperationPatch]: OperationPatch[K] } = {};
-  if (patch.result !== undefined) fields.result = patch.result;
-  if (patch.end_time !== undefined) fields.end_time = patch.end_time;
-  if (patch.aborted_by !== undefined) fields.aborted_by = patch.aborted_by;
-  if (patch.message !== undefined) fields.message = patch.message;
-  return fields;
+/** One page of `rows` (the runtime has checked `page` and `size`). */
+function page<T>(rows: readonly T[], number: number, size: number): Page<T> {
+  return { items: rows.slice((number - 1) * size, number * size), total: rows.length, page: number, size };
 }

@@ -26,6 +26,7 @@ export class OperationTable {
 
   /** Operations matching the filters of `query`, newest (highest id) first. */
   matching(query: OperationQuery): readonly OperationRecord[] {
+    const visible = query.visibleDatastores === undefined ? undefined : new Set(query.visibleDatastores);
     const matches: OperationRecord[] = [];
     for (const operation of this.#rows.values()) {
       if (query.result !== undefined && operation.result !== query.result) continue;
@@ -37,6 +38,7 @@ export class OperationTable {
       ) {
         continue;
       }
+      if (visible !== undefined && !(visible.has(operation.datastore.id) && visible.has(operation.destination_datastore.id))) continue;
       matches.push(operation);
     }
     return matches.sort((a, b) => b.id - a.id);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { World } from '@promote/core';
+import { guardStore, type World } from '@promote/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, test } from 'vitest';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
@@ -107,15 +107,15 @@ describe('openSqliteStore', () => {
     await assert.rejects(openSqliteStore({ database: handle }), /closed/);
   });
 
-  test('close() is idempotent, and every later call rejects with a clear error', async () => {
-    const store = await openSqliteStore({ filename: ':memory:' });
+  test('close() is idempotent, and every later call rejects with a clear error (under the store runtime, as the engine uses it)', async () => {
+    const store = guardStore(await openSqliteStore({ filename: ':memory:' }));
     await store.importWorld(world);
     await Promise.all([store.close(), store.close()]);
     await store.close();
-    await assert.rejects(store.listDatastores(), /The SQLite store is closed/);
+    await assert.rejects(store.listDatastores(), /The store is closed/);
     await assert.rejects(store.findUser({ id: 1 }), /closed/);
     await assert.rejects(store.commit([]), /closed/);
-    await assert.rejects(store.leases.tryAcquire('container:7', 'a', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), /closed/);
+    await assert.rejects(store.leases!.tryAcquire('container:7', 'a', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), /closed/);
   });
 
   test('calls made before close() finish before the handle is closed', async () => {

@@ -13,9 +13,9 @@ import type {
   World,
   WorldEdit,
 } from '@promote/core';
-import { checkCommitUnitShape, LeaseLostError } from '@promote/core';
+import { LeaseLostError } from '@promote/core';
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql, type Kysely, type Updateable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   fromCheckRow,
   fromCheckTuple,
@@ -45,7 +45,7 @@ import {
   type OperationParts,
   type Row,
 } from './rows.js';
-import type { Database, OperationsTable, ResultsTable } from './schema.js';
+import type { Database, ResultsTable } from './schema.js';
 import { foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { applyEdit } from './write-entity.js';
 
@@ -82,10 +82,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
   const statements = prepareStatements(handle);
   let closing: Promise<void> | undefined;
 
-  const use = <T>(work: (connection: Kysely<Database>) => T | Promise<T>): Promise<T> =>
-    closing === undefined
-      ? db.connection().execute(async (connection) => work(connection))
-      : Promise.reject(new Error('The SQLite store is closed'));
+  // The engine's store runtime refuses calls after close (guardStore); a direct caller gets kysely's error.
+  const use = <T>(work: (connection: Kysely<Database>) => T | Promise<T>): Promise<T> => db.connection().execute(async (connection) => work(connection));
   const read = <T>(work: (transaction: Kysely<Database>) => Promise<T>): Promise<T> =>
     use((connection) => connection.transaction().execute(work));
 
@@ -293,7 +291,6 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
 
     listOperations: (query: OperationQuery) =>
       read(async (transaction) => {
-        checkPage(query.page, query.size);
         let selection = transaction.selectFrom('operations');
         if (query.result !== undefined) selection = selection.where('result', '=', query.result);
         if (query.promote_type !== undefined) selection = selection.where('promote_type', '=', query.promote_type);
@@ -302,6 +299,13 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           selection = selection.where((eb) =>
             eb.or([eb('datastore_id', '=', datastore), eb('destination_datastore_id', '=', datastore)]),
           );
+        }
+        const visible = query.visibleDatastores;
+        if (visible !== undefined) {
+          const listed = JSON.stringify(visible);
+          selection = selection
+            .where(sql<boolean>`"datastore_id" in (select "value" from json_each(${listed}))`)
+            .where(sql<boolean>`"destination_datastore_id" in (select "value" from json_each(${listed}))`);
         }
         const { total } = await selection
           .select((eb) => eb.fn.countAll<number>().as('total'))
@@ -328,24 +332,15 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
 
     updateOperation: (id, patch: OperationPatch) =>
       use(async (connection) => {
-        const changes = operationChanges(patch);
-        const row =
-          Object.keys(changes).length === 0
-            ? await connection.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst()
-            : await connection.updateTable('operations').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+        const row = await connection.updateTable('operations').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
         if (row === undefined) throw new Error(`Operation ${id} not found`);
         return fromOperationRow(row);
       }),
 
     transitionOperation: (id, from, patch: OperationPatch) =>
       use(async (connection) => {
-        const changes = operationChanges(patch);
-        if (from.length === 0) return undefined;
         // One statement: the check of the current result and the write are atomic across processes.
-        const row =
-          Object.keys(changes).length === 0
-            ? await connection.selectFrom('operations').selectAll().where('id', '=', id).where('result', 'in', [...from]).executeTakeFirst()
-            : await connection.updateTable('operations').set(changes).where('id', '=', id).where('result', 'in', [...from]).returningAll().executeTakeFirst();
+        const row = await connection.updateTable('operations').set(patch).where('id', '=', id).where('result', 'in', [...from]).returningAll().executeTakeFirst();
         if (row !== undefined) return fromOperationRow(row);
         const exists = await connection.selectFrom('operations').select('id').where('id', '=', id).executeTakeFirst();
         if (exists === undefined) throw new Error(`Operation ${id} not found`);
@@ -365,7 +360,6 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const counters = new Map<number, Record<PromoteResultValue, number>>();
         const liveContainers = new Set<number>();
         for (const unit of units) {
-          checkCommitUnitShape(unit);
           const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
           const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
           const values = toResultTuple(unit, destinationId);
@@ -396,7 +390,6 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
     listResults: (operationId, query: ResultQuery = {}) =>
       use(() => {
         const page = query.page ?? 1;
-        if (query.size !== undefined) checkPage(page, query.size);
         const search = query.search !== undefined && query.search !== '' ? query.search.toLowerCase() : undefined;
         const results = query.results !== undefined && query.results.length > 0 ? JSON.stringify(query.results) : undefined;
         const filter: ResultFilter = results === undefined ? 'none' : query.results?.includes('skipped') === true ? 'any' : 'not_skipped';
@@ -531,24 +524,8 @@ function selectTeams(db: Kysely<Database>) {
     .orderBy('teams.id');
 }
 
-/** Refuses a page that is not an integer from 1 or a size that is not an integer from 1. */
-function checkPage(page: number, size: number): void {
-  if (!Number.isInteger(page) || page < 1) throw new RangeError(`page must be an integer from 1, got ${page}`);
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be an integer from 1, got ${size}`);
-}
-
 function epochMs(timestamp: string): number {
   const ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 timestamp: ${JSON.stringify(timestamp)}`);
   return ms;
-}
-
-/** The columns an {@link OperationPatch} sets: the keys it gives a value to (`null` included). */
-function operationChanges(patch: OperationPatch): Updateable<OperationsTable> {
-  const changes: Updateable<OperationsTable> = {};
-  if (patch.result !== undefined) changes.result = patch.result;
-  if (patch.end_time !== undefined) changes.end_time = patch.end_time;
-  if (patch.aborted_by !== undefined) changes.aborted_by = patch.aborted_by;
-  if (patch.message !== undefined) changes.message = patch.message;
-  return changes;
 }

@@ -43,7 +43,7 @@ export async function httpReads(scale: BenchScale, seed: number, workDir: string
   expectEqual(`the operation the HTTP scenario reads`, operation.status, { total: n, ...bench.expected, failed: 0 });
 
   const defects: unknown[] = [];
-  const app = createApp({ promoter, store, onDefect: (error) => defects.push(error) });
+  const app = createApp({ promoter, onDefect: (error) => defects.push(error) });
   // Without a `createServer` option the adaptor makes a plain `node:http` server.
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   const base = await listen(server);

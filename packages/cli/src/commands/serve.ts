@@ -64,7 +64,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
       writeLines(io.stdout, [`Marked ${recovered.value.length} interrupted operation(s) as aborted: ${recovered.value.join(', ')} (resume them with PUT /api/operations/resume/{id})`]);
     }
 
-    const app = createApp({ promoter, store, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
+    const app = createApp({ promoter, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
     const listening = await listen(server, host, port);
     if (listening.isErr()) {

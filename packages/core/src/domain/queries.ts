@@ -42,3 +42,14 @@ export const operationListQuerySchema = z.strictObject({
 });
 export type OperationListQuery = z.output<typeof operationListQuerySchema>;
 export type OperationListQueryInput = z.input<typeof operationListQuerySchema>;
+
+const idParameter = queryIntegerSchema.pipe(z.number().positive());
+
+/** Query of `GET /api/datastores`: `page` (from 1), `size` (1..1000, default 50). */
+export const datastoreListQuerySchema = z.strictObject({ page, size });
+
+/** Query of `GET /api/containers`: `datastore` (optional: every datastore the user may read), `page`, `size`. */
+export const containerListQuerySchema = z.strictObject({ datastore: idParameter.optional(), page, size });
+
+/** Query of `GET /api/quality-checks` and `GET /api/computed-fields`: `container` (required), `page`, `size`. */
+export const containerContentQuerySchema = z.strictObject({ container: idParameter, page, size });

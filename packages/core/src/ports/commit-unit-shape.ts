@@ -5,8 +5,9 @@ import type { CommitUnit, EntityWrite } from './store.js';
  * Throws when a unit contradicts itself — a defect of the caller, refused before anything is
  * written: `created` needs a create write and no destination id; `updated` an update write of its
  * destination entity; `skipped` no write and a destination entity (its lineage link points there);
- * `failed` no write; `link_current` only on `updated` and `skipped`. A write must be of the unit's entity type. Stores call it on every unit of `commit`, so that
- * they refuse the same contradictions (the Store port: "MAY reject units that contradict themselves").
+ * `failed` no write; `link_current` only on `updated` and `skipped`. A write must be of the unit's
+ * entity type. The store runtime calls it on every unit of `commit` before the adapter sees any, so
+ * every store refuses the same contradictions, the same way.
  */
 export function checkCommitUnitShape(unit: CommitUnit): void {
   const { write } = unit;

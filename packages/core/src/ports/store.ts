@@ -1,110 +1,14 @@
-import type {
-  ComputedField,
-  Container,
-  Datastore,
-  Field,
-  LineageLink,
-  QualityCheck,
-  Team,
-  User,
-} from '../domain/entities.js';
+import type { ComputedField, Container, Datastore, Field, LineageLink, QualityCheck, Team, User } from '../domain/entities.js';
 import type { EntityType, OperationResult, PromoteResultValue, PromoteType } from '../domain/enums.js';
-import type { Change, EntitySummary, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
+import type { EntitySummary, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
 import type { World } from '../world/world.js';
+// For the doc comments' links.
+import type { LeaseLostError } from './commit-unit.js';
+import type { guardStore } from './store-runtime.js';
+import type { CommitOptions, CommitUnit, WorldEdit } from './commit-unit.js';
 
-/**
- * A write to one destination entity. `create_*` values carry no id: the store assigns it.
- * `update_*` values replace the whole entity with the given id.
- */
-export type EntityWrite =
-  | { readonly kind: 'create_check'; readonly value: Omit<QualityCheck, 'id'> }
-  | { readonly kind: 'update_check'; readonly value: QualityCheck }
-  | { readonly kind: 'create_computed_field'; readonly value: Omit<ComputedField, 'id'> }
-  | { readonly kind: 'update_computed_field'; readonly value: ComputedField }
-  | { readonly kind: 'create_container'; readonly value: DistributiveOmit<Container, 'id'> }
-  | { readonly kind: 'update_container'; readonly value: Container };
-
-/** A change to the world made outside promotions: user edits, used by tests, simulations and tools. */
-export type WorldEdit =
-  | EntityWrite
-  | { readonly kind: 'create_field'; readonly value: Omit<Field, 'id'> }
-  | { readonly kind: 'update_field'; readonly value: Field }
-  | { readonly kind: 'delete'; readonly entity: 'quality_check' | 'computed_field' | 'container' | 'field'; readonly id: number };
-
-export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/**
- * One entity's outcome: its destination write (if any), its result row and, for created, updated and
- * skipped results, its lineage link — one atomic unit (§9).
- */
-export interface CommitUnit {
-  readonly operation_id: number;
-  readonly seq: number;
-  readonly entity_type: EntityType;
-  readonly source_entity_id: number;
-  readonly result: PromoteResultValue;
-  /** `undefined` for skipped and failed results. */
-  readonly write?: EntityWrite | undefined;
-  /**
-   * The matched destination entity; for `created` it MUST be `null` and the store fills in the id it
-   * assigned to the write.
-   */
-  readonly destination_entity_id: number | null;
-  /** Destination container (checks, computed fields) or datastore (tables, files). */
-  readonly destination_scope_id: number;
-  /**
-   * `true` when the newest lineage link of this source in this scope already points at
-   * `destination_entity_id` (the engine read it while holding the scope, and only a `created`,
-   * `updated` or `skipped` unit can say so): the link this unit would record changes nothing about
-   * which link is newest, so the store MAY leave it out. A re-promotion of unchanged entities then
-   * does not grow the lineage by one link per entity each time. Absent = `false`: record the link.
-   */
-  readonly link_current?: boolean | undefined;
-  readonly message: string | null;
-  readonly changes: readonly Change[] | null;
-  readonly before: unknown;
-  readonly search_text: string;
-}
-
-/**
- * The scope lease a commit is made under (decision 0008): the store checks it in the commit's own
- * transaction, so that an engine that lost its lease cannot write after another engine took the
- * scope — a fence, not only a timer.
- */
-export interface CommitLease {
-  readonly scope: string;
-  readonly holder: string;
-  /** ISO-8601: the lease must not have expired at this instant. */
-  readonly now: string;
-  /** ISO-8601: the lease is extended to this instant by the same transaction. */
-  readonly expiresAt: string;
-}
-
-/** Options of {@link Store.commit}. */
-export interface CommitOptions {
-  /** Given by the engine when the store has {@link Store.leases}. */
-  readonly lease?: CommitLease | undefined;
-}
-
-/**
- * What `commit` rejects with when its {@link CommitLease} is not held (taken by another holder,
- * expired or released). Recognise it by `name === 'LeaseLostError'` (several copies of this package
- * may be loaded).
- */
-export class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-  constructor(
-    readonly scope: string,
-    readonly holder: string,
-  ) {
-    super(`The lease of ${scope} is not held by ${holder}`);
-  }
-}
-
-/** Whether a store's rejection is a {@link LeaseLostError}. */
-export function isLeaseLost(error: unknown): error is LeaseLostError {
-  return error instanceof Error && error.name === 'LeaseLostError';
-}
+export type { CommitLease, CommitOptions, CommitUnit, DistributiveOmit, EntityWrite, WorldEdit } from './commit-unit.js';
+export { isLeaseLost, LeaseLostError } from './commit-unit.js';
 
 /** Filters of {@link Store.listResults} (§10). */
 export interface ResultQuery {
@@ -123,6 +27,12 @@ export interface OperationQuery {
   readonly promote_type?: PromoteType | undefined;
   /** Operations whose source or destination datastore is this one. */
   readonly datastore?: number | undefined;
+  /**
+   * Only operations whose source **and** destination datastores are both among these (what a user
+   * who is not an admin may read, §11); `undefined` = no such restriction. Applied before paging,
+   * so `total` counts what the reader may see.
+   */
+  readonly visibleDatastores?: readonly number[] | undefined;
   readonly page: number;
   readonly size: number;
 }
@@ -163,6 +73,14 @@ export interface ScopeLeases {
  *   `1 + the largest id that kind of entity has ever had in this store` (imported ids included), so
  *   that two stores given the same world and the same calls assign the same ids.
  * - Timestamps are ISO-8601 strings and round-trip exactly.
+ *
+ * The engine never calls an adapter directly: it goes through the store runtime
+ * ({@link guardStore}, `ports/store-runtime.ts`), which owns what every adapter would otherwise
+ * repeat, so an adapter need not do it. The runtime guarantees an adapter that: no call arrives
+ * after `close()` was called (those reject in the runtime), and `close()` arrives once, after every
+ * call made before it has settled; `page` and `size` are whole numbers from 1; a patch holds only
+ * the keys it gives a value to, and is never empty; `transitionOperation` gets at least one `from`;
+ * every commit unit has passed `checkCommitUnitShape`.
  */
 export interface Store {
   /** A user by id, email (case-insensitive) or token (case-sensitive). */
@@ -234,10 +152,9 @@ export interface Store {
    * readers before the call returns. A unit whose `(operation_id, source_entity_id)` already has a
    * result MUST make the call fail (so that a duplicate creation is impossible even under a race),
    * as MUST a unit naming an unknown operation, an update of a missing entity, or a write into a
-   * missing container or datastore. A store MAY also reject units that contradict themselves (a
-   * `created` unit with a destination id, a `skipped` unit with a write): `checkCommitUnitShape`
-   * from this package says which. Properties whose value is
-   * `undefined` are not stored; `before: undefined` is stored as `null`.
+   * missing container or datastore. Units that contradict themselves (a `created` unit with a
+   * destination id, a `skipped` unit with a write) never arrive: the runtime refuses them. Properties
+   * whose value is `undefined` are not stored; `before: undefined` is stored as `null`.
    * With `options.lease`, a store that has {@link Store.leases} MUST, in the same transaction as the
    * writes (atomically across processes), check that `lease.holder` holds the lease on `lease.scope`
    * and that it has not expired at `lease.now`, and extend it to `lease.expiresAt`; when it does not
@@ -249,8 +166,7 @@ export interface Store {
 
   /**
    * Results of an operation matching the query, in processing order (`seq`, then id). Without `size`
-   * every match is returned as page 1 with `size` = the number of items; `page` or `size` below 1
-   * or not whole MUST reject.
+   * every match is returned as page 1 with `size` = the number of items.
    */
   listResults(operationId: number, query?: ResultQuery): Promise<Page<PromoteResultRecord>>;
 
@@ -276,6 +192,6 @@ export interface Store {
   /** Optional cross-process exclusion per destination scope. */
   readonly leases?: ScopeLeases | undefined;
 
-  /** Releases what the store opened, after the calls made before it have completed. Later calls MUST reject. Idempotent. */
+  /** Releases what the store opened. The runtime calls it once, after every earlier call has settled, and rejects later calls itself. */
   close(): Promise<void>;
 }

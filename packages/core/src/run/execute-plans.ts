@@ -1,11 +1,13 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { LostLeaseError, StoreFailureError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
-import { isLeaseLost, type CommitLease, type CommitUnit } from '../ports/store.js';
+import type { CommitLease, CommitUnit } from '../ports/commit-unit.js';
+import type { StoreRuntime } from '../ports/store-runtime.js';
 import type { PendingValidation } from './validate-plans.js';
-import type { SafeStore } from './safe-store.js';
 
 /** Options of {@link executePlans}. */
 export interface ExecuteOptions {
-  readonly store: SafeStore;
+  readonly store: StoreRuntime;
   readonly operationId: number;
   readonly destinationScopeId: number;
   /** Processing-order position of a source id in the operation's selection. */
@@ -16,18 +18,16 @@ export interface ExecuteOptions {
   /** Validation of the plans that need it, by plan index. */
   readonly validation: ReadonlyMap<number, PendingValidation>;
   /** The scope lease each commit is made under (read once per commit); the store fences on it. */
-  readonly lease?: (() => CommitLease) | undefined;
-  /** Asked before each commit: whether the operation was stopped from elsewhere (another process's abort). */
-  readonly stopRequested?: (() => Promise<boolean>) | undefined;
+  readonly lease?: (() => CommitLease | undefined) | undefined;
+  /**
+   * Asked before each commit: `aborted` when the operation was stopped from elsewhere (another
+   * process's abort), the loss when the lease is not this engine's any more, `undefined` to go on.
+   */
+  readonly stopRequested?: (() => Promise<'aborted' | LostLeaseError | undefined>) | undefined;
 }
 
-/** How an execution ended. */
-export type ExecutionEnd =
-  | { readonly kind: 'completed' }
-  | { readonly kind: 'aborted' }
-  | { readonly kind: 'store_failure'; readonly message: string }
-  /** A commit was fenced: the scope's lease is not this engine's any more (decision 0008). */
-  | { readonly kind: 'lease_lost' };
+/** How an execution ended: every plan committed, or stopped by an abort — or why it could not go on. */
+export type Execution = Result<'completed' | 'aborted', StoreFailureError | LostLeaseError>;
 
 /**
  * Records the plans in processing order: each plan becomes one atomic unit (write + result row +
@@ -36,25 +36,26 @@ export type ExecutionEnd =
  * current turn of the event loop are in), so progress stays live. Stops
  * between units when `signal` aborts: what is committed keeps its result, the rest gets none.
  */
-export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<ExecutionEnd> {
+export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<Execution> {
   let pending: CommitUnit[] = [];
   const aborted = new Promise<'aborted'>((resolve) => {
     if (options.signal.aborted) resolve('aborted');
     else options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
   });
 
-  const flush = async (): Promise<ExecutionEnd | undefined> => {
+  /** Commits what is pending; an end when the execution cannot go on. */
+  const flush = async (): Promise<Execution | undefined> => {
     if (pending.length === 0) return undefined;
-    if (options.signal.aborted || (await options.stopRequested?.())) return { kind: 'aborted' };
+    if (options.signal.aborted) return ok('aborted');
+    const stop = await options.stopRequested?.();
+    if (stop === 'aborted') return ok('aborted');
+    if (stop !== undefined) return err(stop);
     const units = pending;
     pending = [];
     const lease = options.lease?.();
+    // A fenced commit (another engine holds the scope now) wrote nothing (decision 0008).
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
-    if (committed.isErr()) {
-      // Another engine holds the scope now: nothing of this commit was written (decision 0008).
-      if (lease !== undefined && isLeaseLost(committed.error.cause)) return { kind: 'lease_lost' };
-      return { kind: 'store_failure', message: committed.error.message };
-    }
+    if (committed.isErr()) return err(committed.error);
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -62,7 +63,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
   };
 
   for (let index = 0; index < plans.length; index++) {
-    if (options.signal.aborted) return { kind: 'aborted' };
+    if (options.signal.aborted) return ok('aborted');
     let plan = plans[index] as EntityPlan;
     const validation = options.validation.get(index);
     if (validation !== undefined) {
@@ -76,7 +77,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
         }
       }
       const outcome = await Promise.race([validation.outcome, aborted]);
-      if (outcome === 'aborted') return { kind: 'aborted' };
+      if (outcome === 'aborted') return ok('aborted');
       plan = outcome;
     }
     pending.push(toUnit(plan, options));
@@ -85,7 +86,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
       if (end !== undefined) return end;
     }
   }
-  return (await flush()) ?? { kind: 'completed' };
+  return (await flush()) ?? ok('completed');
 }
 
 function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
@@ -104,14 +105,6 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
     before: plan.before,
     search_text: plan.search_text,
   };
-}
-
-/**
- * How an operation that lost its scope lease ends (decision 0008). The engine cannot tell a lease
- * that only expired from one another process took (and maybe released) meanwhile: it says both.
- */
-export function lostLeaseMessage(scope: string): string {
-  return `Lost the lease of ${scope}: it expired, or another process took it`;
 }
 
 /** Resolves once the event loop has gone round: after the I/O and timers that are due now. */

@@ -13,9 +13,12 @@ export function effectivePermission(teams: readonly Team[], datastoreId: number)
   return best;
 }
 
+/** Whether `held` (none when `undefined`) is at least `needed`. */
+export function levelAtLeast(held: PermissionLevel | undefined, needed: PermissionLevel): boolean {
+  return held !== undefined && rank(held) >= rank(needed);
+}
+
 /** Whether a user may act at `needed` level on a datastore; `admin` always may (§11). */
 export function hasPermission(user: User, teams: readonly Team[], datastoreId: number, needed: PermissionLevel): boolean {
-  if (user.role === 'admin') return true;
-  const level = effectivePermission(teams, datastoreId);
-  return level !== undefined && rank(level) >= rank(needed);
+  return user.role === 'admin' || levelAtLeast(effectivePermission(teams, datastoreId), needed);
 }

@@ -7,7 +7,7 @@ import { planComputedContainers } from '../plan/plan-containers.js';
 import { planComputedFields } from '../plan/plan-computed-fields.js';
 import { planQualityChecks } from '../plan/plan-quality-checks.js';
 import { containerReferenceContext } from '../plan/resolve-check.js';
-import type { SafeStore } from './safe-store.js';
+import type { StoreRuntime } from '../ports/store-runtime.js';
 
 /** What the planner needs to know about an operation, whether it is about to start or resuming. */
 export interface PlanContext {
@@ -26,7 +26,7 @@ export interface PlanContext {
 }
 
 /** Reads what the pure planner needs from the store and plans the remaining entities. */
-export function planEntities(store: SafeStore, context: PlanContext): ResultAsync<EntityPlan[], PromoteError> {
+export function planEntities(store: StoreRuntime, context: PlanContext): ResultAsync<EntityPlan[], PromoteError> {
   const request = context.request;
   switch (request.type) {
     case 'promote_quality_check':

@@ -1,6 +1,6 @@
-import { err, errAsync, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
+import { err, ok, ResultAsync, safeTry } from 'neverthrow';
 import type { Container, Datastore, User } from '../domain/entities.js';
-import type { PermissionLevel, PromoteType } from '../domain/enums.js';
+import type { PromoteType } from '../domain/enums.js';
 import { messages } from '../domain/operation.js';
 import {
   promoteTypeOf,
@@ -10,11 +10,11 @@ import {
   type PromoteQualityCheckRequest,
   type PromoteRequest,
 } from '../domain/requests.js';
-import { forbidden, notFound, unprocessable, type PromoteError } from '../errors.js';
+import { notFound, unprocessable, type PromoteError } from '../errors.js';
 import { selectChecks } from '../plan/select-checks.js';
 import { selectComputedFields, selectComputedFiles, selectComputedTables } from '../plan/select-computed.js';
-import { hasPermission } from './permissions.js';
-import type { SafeStore } from './safe-store.js';
+import type { Access } from './access.js';
+import type { StoreRuntime } from '../ports/store-runtime.js';
 
 /** A request that passed every check of §2.1: what an operation is created from. */
 export interface PreparedOperation {
@@ -32,25 +32,11 @@ export interface PreparedOperation {
   readonly destinationScopeId: number;
 }
 
-/** Loads the acting user and their teams, or `forbidden`-free `unauthenticated`/`not_found`. */
-export function requirePermissions(
-  store: SafeStore,
-  actor: User,
-  needs: readonly { readonly datastore: Pick<Datastore, 'id' | 'name'>; readonly level: PermissionLevel }[],
-): ResultAsync<void, PromoteError> {
-  return store.teamsOfUser(actor.id).andThen((teams) => {
-    const missing = needs.find((need) => !hasPermission(actor, teams, need.datastore.id, need.level));
-    return missing === undefined
-      ? okAsync(undefined)
-      : errAsync(forbidden(`User ${actor.email} needs ${missing.level} permission on datastore ${missing.datastore.id} (${missing.datastore.name})`));
-  });
-}
-
-function liveDatastore(store: SafeStore, id: number): ResultAsync<Datastore, PromoteError> {
+function liveDatastore(store: StoreRuntime, id: number): ResultAsync<Datastore, PromoteError> {
   return store.getDatastore(id).andThen((datastore) => (datastore === undefined ? err(notFound('Datastore', id)) : ok(datastore)));
 }
 
-function liveContainer(store: SafeStore, id: number): ResultAsync<Container, PromoteError> {
+function liveContainer(store: StoreRuntime, id: number): ResultAsync<Container, PromoteError> {
   return store.getContainer(id).andThen((container) =>
     container === undefined || container.deleted_at !== null ? err(notFound('Container', id)) : ok(container),
   );
@@ -60,24 +46,24 @@ function liveContainer(store: SafeStore, id: number): ResultAsync<Container, Pro
  * Runs the checks of §2.1 after the shape (existence → permission → semantics) and fixes the
  * selection. Nothing is written.
  */
-export function prepareOperation(store: SafeStore, actor: User, request: PromoteRequest): ResultAsync<PreparedOperation, PromoteError> {
+export function prepareOperation(store: StoreRuntime, access: Access, actor: User, request: PromoteRequest): ResultAsync<PreparedOperation, PromoteError> {
   switch (request.type) {
     case 'promote_quality_check':
-      return prepareContainerScoped(store, actor, request, (container) =>
+      return prepareContainerScoped(store, access, actor, request, (container) =>
         store.listChecks(container.id).andThen((checks) => selectChecks(checks, request, container.id)),
       );
     case 'promote_computed_field':
-      return prepareContainerScoped(store, actor, request, (container) =>
+      return prepareContainerScoped(store, access, actor, request, (container) =>
         store.listComputedFields(container.id).andThen((fields) => selectComputedFields(fields, request, container.id)),
       );
     case 'promote_computed_table':
     case 'promote_computed_file':
-      return prepareComputedContainers(store, actor, request);
+      return prepareComputedContainers(store, access, actor, request);
   }
 }
 
 /** The existence checks shared by the container-scoped types: source datastore and container, destination container. */
-function containerPair(store: SafeStore, request: { datastore_id: number; container_id: number; destination_container_id: number }) {
+function containerPair(store: StoreRuntime, request: { datastore_id: number; container_id: number; destination_container_id: number }) {
   return safeTry(async function* () {
     // Every 404 comes before the 422 of a container outside its datastore (§2.1 step 2).
     const datastore = yield* liveDatastore(store, request.datastore_id);
@@ -92,14 +78,15 @@ function containerPair(store: SafeStore, request: { datastore_id: number; contai
 }
 
 function prepareComputedContainers(
-  store: SafeStore,
+  store: StoreRuntime,
+  access: Access,
   actor: User,
   request: PromoteComputedTableRequest | PromoteComputedFileRequest,
 ): ResultAsync<PreparedOperation, PromoteError> {
   return safeTry(async function* () {
     const datastore = yield* liveDatastore(store, request.datastore_id);
     const destinationDatastore = yield* liveDatastore(store, request.destination_datastore_id);
-    yield* requirePermissions(store, actor, [
+    yield* access.require(actor, [
       { datastore, level: 'editor' },
       { datastore: destinationDatastore, level: 'editor' },
     ]);
@@ -134,14 +121,15 @@ function prepareComputedContainers(
  * the source container's entities and fixes the selection (§3, §6).
  */
 function prepareContainerScoped(
-  store: SafeStore,
+  store: StoreRuntime,
+  access: Access,
   actor: User,
   request: PromoteQualityCheckRequest | PromoteComputedFieldRequest,
   select: (container: Container) => ResultAsync<readonly { readonly id: number }[], PromoteError>,
 ): ResultAsync<PreparedOperation, PromoteError> {
   return safeTry(async function* () {
     const { datastore, container, destinationContainer, destinationDatastore } = yield* containerPair(store, request);
-    yield* requirePermissions(store, actor, [
+    yield* access.require(actor, [
       { datastore, level: 'editor' },
       { datastore: destinationDatastore, level: 'editor' },
     ]);

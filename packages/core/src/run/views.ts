@@ -3,7 +3,7 @@ import type { ComputedField, Container, QualityCheck } from '../domain/entities.
 import type { EntityType } from '../domain/enums.js';
 import type { EntitySummary, OperationRecord, OperationView, PromoteResultView } from '../domain/operation.js';
 import type { StoreFailureError } from '../errors.js';
-import type { SafeStore } from './safe-store.js';
+import type { StoreRuntime } from '../ports/store-runtime.js';
 
 /** What a result view is built from: a stored result or a planned one. */
 export interface ResultLike {
@@ -20,7 +20,7 @@ export interface ResultLike {
  * Result views with the **current** details of source and destination entities (§10): one store
  * read per entity kind for the whole list.
  */
-export function resultViews(store: SafeStore, results: readonly ResultLike[]): ResultAsync<PromoteResultView[], StoreFailureError> {
+export function resultViews(store: StoreRuntime, results: readonly ResultLike[]): ResultAsync<PromoteResultView[], StoreFailureError> {
   // Sources and destinations asked apart: each list is usually ascending already (processing
   // order), so a store need not sort one list of both (200,000 ids in a 100,000-check plan).
   const sourceIds: number[] = [];
@@ -49,7 +49,7 @@ export function resultViews(store: SafeStore, results: readonly ResultLike[]): R
   );
 }
 
-function summaries(store: SafeStore, kind: EntityType | undefined, ids: readonly number[]): ResultAsync<Map<number, EntitySummary>, StoreFailureError> {
+function summaries(store: StoreRuntime, kind: EntityType | undefined, ids: readonly number[]): ResultAsync<Map<number, EntitySummary>, StoreFailureError> {
   if (ids.length === 0) return ResultAsync.fromSafePromise(Promise.resolve(new Map()));
   if (kind !== undefined && store.summarise !== undefined) return store.summarise(kind, ids).map((found) => summariesById(found, (summary) => summary));
   switch (kind) {

@@ -1,7 +1,7 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
 import type { InvalidWorldError, StoreFailureError } from '../errors.js';
 import type { Store } from '../ports/store.js';
-import { fromStore } from '../run/safe-store.js';
+import { fromStore } from '../ports/store-runtime.js';
 import { parseWorldSnapshot, toWorldSnapshot, type WorldSnapshot } from './snapshot.js';
 import type { World } from './world.js';
 

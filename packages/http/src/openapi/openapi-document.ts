@@ -6,9 +6,11 @@ import {
   promoteQualityCheckSchema,
   promoteRequestSchema,
   resultListQuerySchema,
+  containerContentQuerySchema,
+  containerListQuerySchema,
+  datastoreListQuerySchema,
 } from '@promote/core';
 import { z } from 'zod';
-import { containerContentQuerySchema, containerListQuerySchema, datastoreListQuerySchema } from '../world-reader.js';
 import {
   computedFieldSchema,
   containerWithFieldsSchema,

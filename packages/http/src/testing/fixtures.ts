@@ -78,7 +78,7 @@ export function testApi(
 ): TestApi {
   const store = options.store ?? createMemoryStore({ world: options.world ?? exampleWorld() });
   const promoter = createPromoter({ clock: steppingClock(), ...options.promoter, store, dataplane: createReferenceDataplane(options.dataplane) });
-  const app = createApp({ promoter, store, ...options.app });
+  const app = createApp({ promoter, ...options.app });
   return {
     store,
     promoter,

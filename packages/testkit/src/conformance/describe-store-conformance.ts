@@ -1,4 +1,4 @@
-import type { Store } from '@promote/core';
+import { guardStore, type Store } from '@promote/core';
 import { describe, test } from 'vitest';
 import { storeOffers, type StoreConformanceCase } from './store-conformance-case.js';
 import { storeConformanceCases } from './store-conformance-cases.js';
@@ -11,8 +11,9 @@ export interface DescribeStoreConformanceOptions {
 
 /**
  * Registers the store conformance suite with vitest: one `describe(name)` holding one `test` per
- * case, each on a fresh store from `factory`, closed afterwards. A case needing an optional part of
- * the port that the store lacks (`leases`) is skipped.
+ * case, each on a fresh store from `factory` under the engine's store runtime (`guardStore`: what
+ * the engine sees of an adapter), closed afterwards. A case needing an optional part of the port
+ * that the store lacks (`leases`) is skipped.
  *
  * @example
  * // packages/store-memory/src/conformance.test.ts
@@ -26,7 +27,7 @@ export function describeStoreConformance(
   describe(name, () => {
     for (const conformanceCase of options.cases ?? storeConformanceCases) {
       test(conformanceCase.name, async (context) => {
-        const store = await factory();
+        const store = guardStore(await factory());
         try {
           if (!storeOffers(store, conformanceCase.requires)) {
             context.skip(`the store does not offer ${String(conformanceCase.requires)}`);

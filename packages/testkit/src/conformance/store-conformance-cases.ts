@@ -14,11 +14,13 @@ import type { StoreConformanceCase } from './store-conformance-case.js';
 /**
  * Every case of the store conformance suite, as plain data (no test runner involved): each gets a
  * fresh empty store and throws when the store breaks the contract of the Store port. Run them with
- * {@link describeStoreConformance} under vitest, or loop over them with any other runner:
+ * {@link describeStoreConformance} under vitest, or loop over them with any other runner, on the
+ * store as the engine sees it (`guardStore` from `@promote/core`: the runtime owns use-after-close
+ * and the argument checks, so an adapter need not):
  *
  * @example
  * for (const conformanceCase of storeConformanceCases) {
- *   const store = await openStore();
+ *   const store = guardStore(await openStore());
  *   try { await conformanceCase.run(store); } finally { await store.close(); }
  * }
  */

@@ -94,6 +94,23 @@ export const operationCases: readonly StoreConformanceCase[] = [
     },
   },
   {
+    name: 'listOperations: visibleDatastores keeps the operations whose source and destination are both visible, before paging',
+    async run(store) {
+      await sixOperations(store);
+      const list = async (visibleDatastores: readonly number[], size = 50, extra: { result?: OperationRecord['result'] } = {}) => {
+        const page = await store.listOperations({ visibleDatastores, ...extra, page: 1, size });
+        return { ids: ids(page.items), total: page.total };
+      };
+      assert.deepEqual(await list([datastores.warehouse, datastores.staging]), { ids: [5, 3, 1], total: 3 });
+      assert.deepEqual(await list([datastores.staging]), { ids: [3], total: 1 });
+      assert.deepEqual(await list([datastores.lake, datastores.warehouse, datastores.staging], 2), { ids: [6, 5], total: 6 });
+      assert.deepEqual(await list([datastores.warehouse, datastores.lake], 50, { result: 'running' }), { ids: [4, 2], total: 2 });
+      assert.deepEqual(await list([]), { ids: [], total: 0 });
+      const both = await store.listOperations({ visibleDatastores: [datastores.staging, datastores.lake], datastore: datastores.lake, page: 1, size: 50 });
+      assert.deepEqual(ids(both.items), [6]);
+    },
+  },
+  {
     name: 'listRunningOperations: the running operations, ascending id, following updates',
     async run(store) {
       await sixOperations(store);

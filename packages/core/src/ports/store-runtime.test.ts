@@ -1,0 +1,135 @@
+import { describe, expect, test } from 'vitest';
+import type { OperationRecord } from '../domain/operation.js';
+import { LeaseLostError, type CommitUnit } from './commit-unit.js';
+import type { Store } from './store.js';
+import { createStoreRuntime, guardStore } from './store-runtime.js';
+
+const operation = { id: 7, result: 'running' } as unknown as OperationRecord;
+
+/** An adapter that records every call it receives and answers what `answers` says (default: `operation`). */
+function recordingAdapter(answers: Partial<Record<keyof Store, (...args: unknown[]) => Promise<unknown>>> = {}) {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const record =
+    (method: string) =>
+    (...args: unknown[]) => {
+      calls.push({ method, args });
+      return (answers as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]?.(...args) ?? Promise.resolve(operation);
+    };
+  const methods = [
+    'findUser', 'teamsOfUser', 'getDatastore', 'listDatastores', 'getContainer', 'getContainers', 'listContainers', 'listFields',
+    'listChecks', 'getChecks', 'listComputedFields', 'getComputedFields', 'findLineage', 'createOperation', 'getOperation',
+    'listOperations', 'listRunningOperations', 'updateOperation', 'transitionOperation', 'commit', 'listResults', 'applyEdits',
+    'isEmpty', 'importWorld', 'exportWorld', 'close',
+  ];
+  const adapter = Object.fromEntries(methods.map((method) => [method, record(method)])) as unknown as Store;
+  return { adapter: { ...adapter, leases: { tryAcquire: record('tryAcquire'), release: record('release') } } as Store, calls };
+}
+
+const failedUnit: CommitUnit = {
+  operation_id: 7,
+  seq: 0,
+  entity_type: 'quality_check',
+  source_entity_id: 1,
+  result: 'failed',
+  destination_entity_id: null,
+  destination_scope_id: 20,
+  message: 'no',
+  changes: null,
+  before: null,
+  search_text: '',
+};
+const lease = { scope: 'container:20', holder: 'a', now: '2026-03-10T14:30:00.000Z', expiresAt: '2026-03-10T14:31:00.000Z' };
+
+describe('guardStore', () => {
+  test('after close(), every call rejects without reaching the adapter, leases included; close is idempotent', async () => {
+    const { adapter, calls } = recordingAdapter();
+    const store = guardStore(adapter);
+    await Promise.all([store.close(), store.close()]);
+    await store.close();
+    await expect(store.getOperation(1)).rejects.toThrow('The store is closed');
+    await expect(store.commit([failedUnit])).rejects.toThrow('The store is closed');
+    await expect(store.leases!.tryAcquire('container:1', 'a', lease.now, lease.expiresAt)).rejects.toThrow('The store is closed');
+    expect(calls.map((call) => call.method)).toEqual(['close']);
+  });
+
+  test('close() waits for the calls in flight, then closes the adapter once', async () => {
+    let finish!: () => void;
+    const slow = new Promise<void>((resolve) => (finish = resolve));
+    const { adapter, calls } = recordingAdapter({ exportWorld: () => slow.then(() => 'world') });
+    const store = guardStore(adapter);
+    const exported = store.exportWorld();
+    const closed = store.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls.map((call) => call.method)).toEqual(['exportWorld']);
+    finish();
+    await closed;
+    expect(await exported).toBe('world');
+    expect(calls.map((call) => call.method)).toEqual(['exportWorld', 'close']);
+  });
+
+  test('a page or size that is not a whole number from 1 rejects before the adapter', async () => {
+    const { adapter, calls } = recordingAdapter();
+    const store = guardStore(adapter);
+    await expect(store.listOperations({ page: 0, size: 10 })).rejects.toThrow(RangeError);
+    await expect(store.listOperations({ page: 1, size: 0 })).rejects.toThrow(RangeError);
+    await expect(store.listResults(7, { page: 1.5, size: 10 })).rejects.toThrow(RangeError);
+    await expect(store.listResults(7, { page: 0, size: 10 })).rejects.toThrow(RangeError);
+    expect(calls).toEqual([]);
+    // Without a size the page is ignored (every match is page 1), as the port says.
+    await store.listResults(7, { page: 0 });
+    await store.listOperations({ page: 2, size: 5 });
+    expect(calls.map((call) => call.method)).toEqual(['listResults', 'listOperations']);
+  });
+
+  test('a patch reaches the adapter without its undefined keys; an empty one not at all', async () => {
+    const { adapter, calls } = recordingAdapter();
+    const store = guardStore(adapter);
+    await store.updateOperation(7, { message: null, result: undefined, end_time: undefined });
+    expect(calls.at(-1)).toEqual({ method: 'updateOperation', args: [7, { message: null }] });
+    expect(await store.updateOperation(7, { aborted_by: undefined })).toBe(operation);
+    expect(calls.at(-1)).toEqual({ method: 'getOperation', args: [7] });
+    expect(await store.transitionOperation(7, ['running'], {})).toBe(operation);
+    expect(await store.transitionOperation(7, ['aborted'], {})).toBeUndefined();
+    expect(await store.transitionOperation(7, [], { result: 'aborted' })).toBeUndefined();
+    expect(calls.filter((call) => call.method === 'transitionOperation')).toEqual([]);
+  });
+
+  test('an empty patch of an unknown operation rejects', async () => {
+    const { adapter } = recordingAdapter({ getOperation: async () => undefined });
+    const store = guardStore(adapter);
+    await expect(store.updateOperation(9, {})).rejects.toThrow('Operation 9 not found');
+    await expect(store.transitionOperation(9, ['running'], {})).rejects.toThrow('Operation 9 not found');
+  });
+
+  test('a commit unit that contradicts itself rejects the whole commit before the adapter', async () => {
+    const { adapter, calls } = recordingAdapter();
+    const store = guardStore(adapter);
+    const contradiction: CommitUnit = { ...failedUnit, source_entity_id: 2, result: 'skipped' };
+    await expect(store.commit([failedUnit, contradiction])).rejects.toThrow('has no destination entity');
+    expect(calls).toEqual([]);
+  });
+
+  test('guarding a guarded store gives it back', () => {
+    const store = guardStore(recordingAdapter().adapter);
+    expect(guardStore(store)).toBe(store);
+  });
+});
+
+describe('createStoreRuntime', () => {
+  test('a rejection is a store_failure value; a fenced commit is lease_lost', async () => {
+    const fenced = createStoreRuntime(recordingAdapter({ commit: () => Promise.reject(new LeaseLostError('container:20', 'a')) }).adapter);
+    expect((await fenced.commit([failedUnit], { lease }))._unsafeUnwrapErr()).toMatchObject({ kind: 'lease_lost', scope: 'container:20' });
+    // Without a lease a LeaseLostError is just a failure of the store.
+    expect((await fenced.commit([failedUnit]))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
+    const broken = createStoreRuntime(recordingAdapter({ getOperation: () => Promise.reject(new Error('disk full')) }).adapter);
+    expect((await broken.getOperation(1))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: 'Store failure: disk full' });
+  });
+
+  test('a store without leases holds every lease', async () => {
+    const { adapter } = recordingAdapter();
+    const runtime = createStoreRuntime({ ...adapter, leases: undefined });
+    expect(runtime.hasLeases).toBe(false);
+    expect((await runtime.tryAcquireLease('container:1', 'a', lease.now, lease.expiresAt))._unsafeUnwrap()).toBe(true);
+    expect((await runtime.releaseLease('container:1', 'a')).isOk()).toBe(true);
+  });
+});

@@ -1,0 +1,124 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { OperationRecord } from '../domain/operation.js';
+import { describeError, type LostLeaseError, type PromoteError } from '../errors.js';
+import { isoTimestamp, type Clock } from '../ports/clock.js';
+import type { Dataplane } from '../ports/dataplane.js';
+import type { Profiler } from '../ports/profiler.js';
+import type { StoreRuntime } from '../ports/store-runtime.js';
+import { executePlans } from './execute-plans.js';
+import { finishOperation, recordEnd, type OperationEnd } from './finish-operation.js';
+import { destinationScopeId, planContext, validationTarget } from './plan-context.js';
+import { planEntities } from './plan-entities.js';
+import { requestProfiles } from './request-profiles.js';
+import { ScopeLease } from './scope-lease.js';
+import { startValidation } from './validate-plans.js';
+
+/** What running operations needs: the engine's ports and settings (see `PromoterOptions`). */
+export interface RunnerOptions {
+  readonly store: StoreRuntime;
+  readonly dataplane: Dataplane;
+  readonly clock: Clock;
+  readonly profiler: Profiler | undefined;
+  readonly batchSize: number;
+  readonly concurrency: number;
+  readonly commitBatchSize: number;
+  readonly leaseTtlMs: number;
+  readonly leasePollMs: number;
+  readonly holderId: string;
+}
+
+/** Why an abort was asked: `signal.reason` of the controller a turn is given. */
+export interface AbortReason {
+  /** Email of who aborted. */
+  readonly by: string;
+}
+
+/**
+ * Runs one operation's turn on its scope to its end (§9): takes the scope lease, plans what has no
+ * result yet, validates and commits in order, and records how it ended; then asks for profiles.
+ * Never rejects: a defect ends the operation `failure` with `Internal error: …`.
+ */
+export async function runOperation(initial: OperationRecord, signal: AbortSignal, options: RunnerOptions): Promise<void> {
+  try {
+    const lease = new ScopeLease(initial.destination_scope, {
+      runtime: options.store,
+      clock: options.clock,
+      ttlMs: options.leaseTtlMs,
+      pollMs: options.leasePollMs,
+      holder: options.holderId,
+    });
+    const acquired = await lease.acquire(signal);
+    try {
+      const executed: Executed = acquired.isErr() ? err(acquired.error) : acquired.value === 'aborted' ? ok('aborted') : await execute(initial, signal, lease, options);
+      const lost = lease.lost() ?? (executed.isErr() && executed.error.kind === 'lease_lost' ? executed.error : undefined);
+      if (lost !== undefined) {
+        // This engine no longer owns the scope, nor so the operation: another engine may have
+        // recovered and resumed it. It records the end only if it can take the scope again (then
+        // nobody else works on it); otherwise the operation is left to its new owner, or to
+        // recover() as an interrupted one (decision 0008).
+        if (await lease.retake()) await finishOperation(options.store, options.clock, initial.id, { kind: 'failure', message: lost.message });
+      } else {
+        await finishOperation(options.store, options.clock, initial.id, endOf(executed, signal));
+      }
+    } finally {
+      if (acquired.isOk() && acquired.value === 'acquired') await lease.release();
+    }
+    await requestProfiles(options.store, options.profiler, initial);
+  } catch (defect) {
+    const text = defect instanceof Error ? defect.message : String(defect);
+    await recordEnd(options.store, options.clock, initial.id, { result: 'failure', end_time: isoTimestamp(options.clock.now()), message: `Internal error: ${text}` });
+  }
+}
+
+/** How the work of a turn ended, before it is recorded. */
+type Executed = Result<'completed' | 'aborted', PromoteError | LostLeaseError>;
+
+function endOf(executed: Executed, signal: AbortSignal): OperationEnd {
+  if (executed.isErr()) return { kind: 'failure', message: executed.error.kind === 'lease_lost' ? executed.error.message : describeError(executed.error) };
+  if (executed.value === 'completed') return { kind: 'completed' };
+  // Aborted here (the reason says who) or from another engine (that engine recorded who and when).
+  return { kind: 'aborted', by: (signal.reason as AbortReason | undefined)?.by ?? null };
+}
+
+async function execute(initial: OperationRecord, signal: AbortSignal, lease: ScopeLease, options: RunnerOptions): Promise<Executed> {
+  const { store } = options;
+  const loaded = await store.getOperation(initial.id).andThen((operation) =>
+    store.listResults(initial.id).map((recorded) => ({ operation: operation ?? initial, recorded: recorded.items })),
+  );
+  if (loaded.isErr()) return err(loaded.error);
+  const { operation, recorded } = loaded.value;
+  // Aborted (from another engine) while it waited for its turn: no planning, no Dataplane call.
+  if (operation.result !== 'running' || signal.aborted) return ok('aborted');
+  const processed = new Set(recorded.map((result) => result.source_entity_id));
+  const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
+  const seq = new Map<number, number>();
+  for (let index = 0; index < operation.selection.length; index++) seq.set(operation.selection[index] as number, index);
+  const remaining = operation.selection.filter((id) => !processed.has(id));
+  const planned = await planEntities(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now())));
+  if (planned.isErr()) return err(planned.error);
+  const plans = planned.value;
+  const validation = startValidation(plans, validationTarget(store, operation), {
+    dataplane: options.dataplane,
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    signal,
+  });
+  return executePlans(plans, {
+    store,
+    operationId: operation.id,
+    destinationScopeId: destinationScopeId(operation),
+    seqOf: (id) => seq.get(id) ?? 0,
+    commitBatchSize: options.commitBatchSize,
+    signal,
+    validation,
+    stopRequested: async () => {
+      const lost = lease.lost();
+      if (lost !== undefined) return lost;
+      const current = await store.getOperation(operation.id);
+      return current.isOk() && current.value?.result === 'aborted' ? 'aborted' : undefined;
+    },
+    // The store checks the lease inside each commit and extends it (a fence: decision 0008);
+    // the renewal keeps it through long Dataplane calls between commits.
+    lease: () => lease.forCommit(),
+  });
+}

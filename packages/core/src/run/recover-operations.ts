@@ -1,0 +1,48 @@
+import { ok, ResultAsync, safeTry } from 'neverthrow';
+import { messages } from '../domain/operation.js';
+import type { PromoteError } from '../errors.js';
+import { isoTimestamp, type Clock } from '../ports/clock.js';
+import type { StoreRuntime } from '../ports/store-runtime.js';
+
+/** Options of {@link recoverOperations}. */
+export interface RecoverOptions {
+  readonly store: StoreRuntime;
+  readonly clock: Clock;
+  readonly leaseTtlMs: number;
+  readonly holderId: string;
+  /** Whether this engine has a turn for the operation (queued or running): those are left alone. */
+  readonly isLocal: (id: number) => boolean;
+}
+
+/**
+ * Marks operations left `running` by a process that died as `aborted` with the message
+ * `interrupted` (§9 recovery). With store leases, an operation whose scope is held by a live
+ * process is left alone: its scope is probed with a lease of this engine's own, released at once.
+ * Answers the ids it marked.
+ */
+export function recoverOperations(options: RecoverOptions): ResultAsync<readonly number[], PromoteError> {
+  const { store, clock } = options;
+  return safeTry(async function* () {
+    const running = yield* store.listRunningOperations();
+    const recovered: number[] = [];
+    for (const operation of running) {
+      if (options.isLocal(operation.id)) continue;
+      if (store.hasLeases) {
+        const at = clock.now();
+        const probe = `recovery:${options.holderId}`;
+        const scope = operation.destination_scope;
+        const free = await store.tryAcquireLease(scope, probe, at.toISOString(), new Date(at.getTime() + options.leaseTtlMs).toISOString());
+        if (free.isErr() || !free.value) continue;
+        await store.releaseLease(scope, probe);
+      }
+      const interrupted = yield* store.transitionOperation(operation.id, ['running'], {
+        result: 'aborted',
+        aborted_by: null,
+        end_time: isoTimestamp(clock.now()),
+        message: messages.interrupted,
+      });
+      if (interrupted !== undefined) recovered.push(operation.id);
+    }
+    return ok(recovered);
+  });
+}
