@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createPromoter, createReferenceDataplane, parseWorldSnapshot, type QualityCheck, type Store, type World } from '@promote/core';
 import { openSqliteStore } from '@promote/store-sqlite';
+import { buildChild, builtChild } from './crash/build-child.js';
 
-const child = fileURLToPath(new URL('./crash/promote-child.ts', import.meta.url));
 const checkCount = 2000;
 const invalid = (id: number) => id % 37 === 0;
 
@@ -36,7 +35,7 @@ function crashWorld(): World {
  */
 function runChild(filename: string, args: readonly string[], killAfter?: number, delayMs = 0): Promise<{ killed: boolean; output: string }> {
   return new Promise((resolve, reject) => {
-    const process = spawn(globalThis.process.execPath, ['--conditions=source', '--import', 'tsx', child, filename, ...args], {
+    const process = spawn(globalThis.process.execPath, [builtChild, filename, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Slower validation when the kill is timed, so that the child is still working when it lands.
       env: { ...globalThis.process.env, PROMOTE_CHILD_LATENCY_MS: delayMs > 0 ? '10' : '2' },
@@ -90,6 +89,9 @@ describe('durability under SIGKILL (§8, §9)', () => {
   let expected: Awaited<ReturnType<typeof destination>>;
 
   beforeAll(async () => {
+    // The child runs built, as a deployed process would: starting it from source through tsx
+    // compiled core and the store again in every one of its 13 starts.
+    await buildChild();
     directory = mkdtempSync(join(tmpdir(), 'promote-crash-'));
     pristine = join(directory, 'pristine.sqlite');
     const store = await openSqliteStore({ filename: pristine });

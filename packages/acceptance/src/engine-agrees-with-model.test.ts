@@ -1,5 +1,5 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { createPromoter, createReferenceDataplane, parseWorldSnapshot, steppingClock, toWorldSnapshot, type World, type WorldSnapshot } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import {
@@ -20,6 +20,7 @@ import {
   type ModelRefusal,
   type ModelOperation,
 } from '@promote/testkit';
+import { testProp } from '@promote/testkit/vitest';
 
 /**
  * The engine agrees with the reference model of the testkit: a random world, one request of each
@@ -74,7 +75,7 @@ const arbCase = arbModelWorld({ maxChecks: 24 }).chain((scenario) =>
 );
 
 describe('the engine agrees with the reference model', () => {
-  test.prop([arbCase], { numRuns: fcNumRuns(40) })('one request of each promote type on a random world', async ({ scenario, requests }) => {
+  testProp('one request of each promote type on a random world', [arbCase], async ({ scenario, requests }) => {
     let world = scenario.world;
     let model = toModelWorld(world);
     for (const [body, role, failing] of requests) {
@@ -93,11 +94,11 @@ describe('the engine agrees with the reference model', () => {
       world = actual.world;
       model = expected.model;
     }
-  });
+  }, { numRuns: fcNumRuns(40) });
 
-  test.prop([arbModelWorld()], { numRuns: fcNumRuns(20) })('a combined scenario world is a valid snapshot', (scenario) => {
+  testProp('a combined scenario world is a valid snapshot', [arbModelWorld()], (scenario) => {
     expect(parseWorldSnapshot(toWorldSnapshot(scenario.world)).isOk()).toBe(true);
-  });
+  }, { numRuns: fcNumRuns(20) });
 });
 
 /** JDBC 1 → 2, DFS 3 → 4; an admin (1) and a member (2) with author on 1 and editor on 2. */

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { createPromoter, createReferenceDataplane, type Clock, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
@@ -18,6 +18,7 @@ import {
   type EditIntent,
   type PromotionWorld,
 } from '@promote/testkit';
+import { testProp } from '@promote/testkit/vitest';
 
 type Command =
   | { readonly kind: 'run'; readonly request: Record<string, unknown> }
@@ -103,7 +104,7 @@ async function observe(store: Store, setting: Setting, commands: readonly Comman
 }
 
 describe('the memory and SQLite stores agree', () => {
-  test.prop([scenario], { numRuns: fcNumRuns(20) })('same world, same commands → same answers, operations, results and destination', async ({ setting, commands }) => {
+  testProp('same world, same commands → same answers, operations, results and destination', [scenario], async ({ setting, commands }) => {
     const memory = createMemoryStore({ world: setting.world });
     const sqlite = await openSqliteStore({ filename: ':memory:' });
     try {
@@ -115,5 +116,5 @@ describe('the memory and SQLite stores agree', () => {
       await sqlite.close();
       await memory.close();
     }
-  });
+  }, { numRuns: fcNumRuns(20) });
 });

@@ -1,8 +1,8 @@
-import { test } from '@fast-check/vitest';
 import { describe } from 'vitest';
 import { createPromoter, createReferenceDataplane, steppingClock, type World } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { arbModelBasedRun, arbModelWorld, failedBatchReason, fcNumRuns, runModelBased, type ModelBasedReal } from '@promote/testkit';
+import { testProp } from '@promote/testkit/vitest';
 
 /**
  * The engine against the reference model of the testkit (SPEC.md §2–§9), over command sequences:
@@ -30,17 +30,11 @@ function openMemoryEngine(world: World): ModelBasedReal {
 }
 
 describe('model-based: the engine on a memory store behaves like the reference model', () => {
-  test.prop([arbModelBasedRun(arbModelWorld(), { maxCommands: 15 })], { numRuns: fcNumRuns(20) })(
-    'promotions of every type, edits, renames, deletes, soft deletes, aborts, resumes, reruns and plans, interleaved',
-    async (run) => {
+  testProp('promotions of every type, edits, renames, deletes, soft deletes, aborts, resumes, reruns and plans, interleaved', [arbModelBasedRun(arbModelWorld(), { maxCommands: 15 })], async (run) => {
       await runModelBased(run, async (scenario) => openMemoryEngine(scenario.world));
-    },
-  );
+    }, { numRuns: fcNumRuns(20) });
 
-  test.prop([arbModelBasedRun(arbModelWorld({ maxChecks: 25, maxComputedFields: 4, maxContainers: 3 }), { maxCommands: 8 })], { numRuns: fcNumRuns(8) })(
-    'larger check selections: several validation batches, some failing',
-    async (run) => {
+  testProp('larger check selections: several validation batches, some failing', [arbModelBasedRun(arbModelWorld({ maxChecks: 25, maxComputedFields: 4, maxContainers: 3 }), { maxCommands: 8 })], async (run) => {
       await runModelBased(run, async (scenario) => openMemoryEngine(scenario.world));
-    },
-  );
+    }, { numRuns: fcNumRuns(8) });
 });

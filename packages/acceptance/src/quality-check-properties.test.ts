@@ -1,8 +1,9 @@
-import { fc, test } from '@fast-check/vitest';
+import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import type { Actor, OperationView, QualityCheck, World } from '@promote/core';
 import { arbPromotionWorld, fcNumRuns, type PromotionWorld } from '@promote/testkit';
 import { engine, runToEnd } from './support.js';
+import { testProp } from '@promote/testkit/vitest';
 
 const runs = { numRuns: fcNumRuns(25) };
 
@@ -50,7 +51,7 @@ const outcome = (operation: Pick<OperationView, 'results'>) =>
 // Idempotence, plan = run, counts, lineage, no orphans, denial and abort are the testkit's engine
 // properties (engine-properties.test.ts); this file keeps what is specific to checks.
 describe('quality-check promotion properties', () => {
-  test.prop([worldAndRequest(fc.constant(true))], runs)('field resolution is case-insensitive and keeps the destination casing', async ({ pw, request }) => {
+  testProp('field resolution is case-insensitive and keeps the destination casing', [worldAndRequest(fc.constant(true))], async ({ pw, request }) => {
     const { promoter, store } = engine(pw.world);
     const operation = await runToEnd(promoter, actorOf(pw), request);
     const world = await store.exportWorld();
@@ -75,5 +76,5 @@ describe('quality-check promotion properties', () => {
         expect(result.message).toContain('could not be resolved on the destination');
       }
     }
-  });
+  }, runs);
 });

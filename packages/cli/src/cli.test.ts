@@ -4,7 +4,8 @@ import { loadWorld } from '@promote/core';
 import { operationSchema, planSchema } from '@promote/http';
 import { openSqliteStore } from '@promote/store-sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildCli, internals, promote, removeTempDirectories, root, tempDirectory } from './testing/built-cli.js';
+import { buildCli, internals, promote as promoteBuilt, removeTempDirectories, root, tempDirectory } from './testing/built-cli.js';
+import { promoteInProcess as promote } from './testing/in-process-cli.js';
 
 const exampleWorld = join(root, 'docs/examples/world.json');
 const request = (name: string) => join(root, 'docs/examples/requests', `${name}.json`);
@@ -35,12 +36,14 @@ const smallWorld = {
 const allChecks = { type: 'promote_quality_check', datastore_id: 1, container_id: 10, destination_container_id: 20 };
 const failingCheck = { ...allChecks, check_ids: [1], as_draft: false };
 
+// Most cases run the command in this process (`promote`); two run the built `dist/main.js`
+// (`promoteBuilt`), so that the shipped file, its imports and its exit codes stay proven too.
 beforeAll(buildCli, 180_000);
 afterAll(removeTempDirectories);
 
 describe.concurrent('promote simulate', () => {
   test('--json: one finished operation per request, in the shape of GET /api/operations/{id}; exit 0', async () => {
-    const { code, stdout, stderr } = await promote(['simulate', '--world', exampleWorld, '--as', 'jane@example.com', '--request', request('qc-seed'), '--json']);
+    const { code, stdout, stderr } = await promoteBuilt(['simulate', '--world', exampleWorld, '--as', 'jane@example.com', '--request', request('qc-seed'), '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const outcomes = JSON.parse(stdout);
@@ -164,7 +167,8 @@ describe.concurrent('errors a person can act on: one clear line, non-zero exit, 
     }
   });
 
-  test.each([
+  // Sequential: these run in the temporary directory as the working directory.
+  test.sequential.each([
     ['a missing world file', ['--world', 'no-such-world.json', '--as', 'jane@example.com', '--request', 'r.json'], /^promote simulate: World file not found: no-such-world\.json$/],
     ['a missing request file', ['--world', 'world.json', '--as', 'jane@example.com', '--request', 'no-such-request.json'], /^promote simulate: Request file not found: no-such-request\.json$/],
     ['a request that is not JSON', ['--world', 'world.json', '--as', 'jane@example.com', '--request', 'broken.json'], /^promote simulate: broken\.json is not valid JSON: /],
@@ -245,13 +249,13 @@ describe.concurrent('promote run and promote export (SQLite)', () => {
   test('a database that does not exist is never created by run or export; a file that is no database is refused', async () => {
     const directory = tempDirectory({ 'all.json': allChecks, 'not-a-db.sqlite': 'hello, this is text' });
     const missing = join(directory, 'missing.sqlite');
-    const run = await promote(['run', '--db', missing, '--as', 'jane@example.com', '--request', join(directory, 'all.json')]);
+    const run = await promoteBuilt(['run', '--db', missing, '--as', 'jane@example.com', '--request', join(directory, 'all.json')]);
     expect(run.code).toBe(2);
     expect(run.stderr.trimEnd()).toBe(`promote run: Database file not found: ${missing}`);
-    const exported = await promote(['export', '--db', missing]);
+    const exported = await promoteBuilt(['export', '--db', missing]);
     expect(exported.code).toBe(2);
     expect(existsSync(missing)).toBe(false);
-    const garbage = await promote(['export', '--db', join(directory, 'not-a-db.sqlite')]);
+    const garbage = await promoteBuilt(['export', '--db', join(directory, 'not-a-db.sqlite')]);
     expect(garbage.code).toBe(2);
     expect(garbage.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(garbage.stderr).toMatch(/^promote export: cannot open database .*not-a-db\.sqlite: /);

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildCli, promote, removeTempDirectories, root, startPromote, tempDirectory } from './testing/built-cli.js';
+import { buildCli, removeTempDirectories, root, startPromote, tempDirectory } from './testing/built-cli.js';
+import { promoteInProcess } from './testing/in-process-cli.js';
 
 const exampleWorld = join(root, 'docs/examples/world.json');
 const seedBody = (name: string): unknown => JSON.parse(readFileSync(join(root, 'docs/examples/requests', `${name}.json`), 'utf8'));
@@ -142,20 +143,21 @@ describe('promote serve', () => {
     expect(await second.stop()).toBe(0);
   });
 
+  // Refused before any server starts: in this process, through runCli.
   test('refusals before listening: bad port, empty database without a world, invalid world, port in use', async () => {
-    const badPort = await promote(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', 'eighty']);
+    const badPort = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', 'eighty']);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr.trimEnd()).toBe("promote serve: --port must be a port number 0..65535, not 'eighty' (see: promote serve --help)");
-    const badEnvironmentPort = await promote(['serve', '--world', exampleWorld, '--db', ':memory:'], { env: { PORT: '70000' } });
+    const badEnvironmentPort = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:'], { env: { PORT: '70000' } });
     expect(badEnvironmentPort.code).toBe(2);
     expect(badEnvironmentPort.stderr).toContain('PORT must be a port number');
 
-    const empty = await promote(['serve', '--db', ':memory:', '--port', '0']);
+    const empty = await promoteInProcess(['serve', '--db', ':memory:', '--port', '0']);
     expect(empty.code).toBe(2);
     expect(empty.stderr.trimEnd()).toBe('promote serve: the database :memory: holds no world yet: give --world FILE to load one');
 
     const directory = tempDirectory({ 'world.json': { users: [{ id: 1, email: 'x', role: 'member' }] } });
-    const invalid = await promote(['serve', '--world', join(directory, 'world.json'), '--db', ':memory:', '--port', '0']);
+    const invalid = await promoteInProcess(['serve', '--world', join(directory, 'world.json'), '--db', ':memory:', '--port', '0']);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/^promote serve: invalid world /);
 
@@ -163,7 +165,7 @@ describe('promote serve', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const busy = await promote(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', String(port)]);
+      const busy = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', String(port)]);
       expect(busy.code).toBe(1);
       expect(busy.stderr.trimEnd()).toBe(`promote serve: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
     } finally {

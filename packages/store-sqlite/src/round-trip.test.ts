@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { fc, test as propertyTest } from '@fast-check/vitest';
+import fc from 'fast-check';
 import type { CommitUnit, Container, OperationRecord, QualityCheck, World } from '@promote/core';
 import { fcNumRuns } from '@promote/testkit';
 import { describe, expect, test } from 'vitest';
 import { openSqliteStore } from './index.js';
+import { testProp } from '@promote/testkit/vitest';
 
 /*
  * JSON columns and timestamps give back exactly what was written. `expect().toEqual` is used
@@ -218,9 +219,7 @@ describe('round trip of JSON columns and timestamps', () => {
     await store.close();
   });
 
-  propertyTest.prop([fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue(), { noNullPrototype: true })], {
-    numRuns: fcNumRuns(50),
-  })('any JSON object given as check properties reads back equal, in the same key order', async (properties) => {
+  testProp('any JSON object given as check properties reads back equal, in the same key order', [fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue(), { noNullPrototype: true })], async (properties) => {
     const store = await storeWithWorld();
     try {
       const [id] = await store.applyEdits([{ kind: 'create_check', value: check({ properties }) }]);
@@ -230,12 +229,11 @@ describe('round trip of JSON columns and timestamps', () => {
     } finally {
       await store.close();
     }
+  }, {
+    numRuns: fcNumRuns(50),
   });
 
-  propertyTest.prop(
-    [fc.jsonValue(), fc.date({ noInvalidDate: true }), fc.constantFrom('Z', '+02:00', '-05:30', '.000Z', '.5Z')],
-    { numRuns: fcNumRuns(50) },
-  )('any JSON `before` and any ISO timestamp read back exactly', async (before, date, suffix) => {
+  testProp('any JSON `before` and any ISO timestamp read back exactly', [fc.jsonValue(), fc.date({ noInvalidDate: true }), fc.constantFrom('Z', '+02:00', '-05:30', '.000Z', '.5Z')], async (before, date, suffix) => {
     const store = await storeWithWorld();
     try {
       const timestamp = date.toISOString().replace(/\.\d{3}Z$/, suffix);
@@ -280,5 +278,5 @@ describe('round trip of JSON columns and timestamps', () => {
     } finally {
       await store.close();
     }
-  });
+  }, { numRuns: fcNumRuns(50) });
 });

@@ -4,3 +4,4 @@
  */
 export { describeStoreConformance, type DescribeStoreConformanceOptions } from './conformance/describe-store-conformance.js';
 export { describeEngineProperties, type DescribeEnginePropertiesOptions } from './properties/describe-engine-properties.js';
+export { testProp } from './properties/test-prop.js';

@@ -9,7 +9,7 @@ export const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The built CLI. */
 export const mainJs = join(root, 'packages/cli/dist/main.js');
 
-const lockDirectory = join(tmpdir(), 'promote-cli-test-build.lock');
+const lockDirectory = join(tmpdir(), 'promote-test-build.lock');
 
 /**
  * Builds the CLI and what it depends on with `tsc -b packages/cli`, once at a time across test

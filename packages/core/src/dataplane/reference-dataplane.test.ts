@@ -1,10 +1,12 @@
-import { fc, test as propTest } from '@fast-check/vitest';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { CheckDefinition, ComputedField, Container, Field } from '../domain/entities.js';
 import type { FieldType } from '../domain/enums.js';
 import { ruleTypes, type RuleType } from '../domain/rule-types.js';
 import type { ValidationItem, ValidationTarget } from '../ports/dataplane.js';
 import { createReferenceDataplane, referenceValidationOutcome } from './reference-dataplane.js';
+// A test-only file that imports nothing of ours: core's tests share it without core depending on testkit.
+import { testProp } from '../../../testkit/src/properties/test-prop.js';
 
 const container: Container = {
   id: 20,
@@ -288,8 +290,8 @@ describe('createReferenceDataplane', () => {
 });
 
 describe('properties', () => {
-  // FC_NUM_RUNS raises the run count, as in testkit's fcNumRuns (core cannot depend on testkit).
-  const numRuns = Number(process.env['FC_NUM_RUNS']) || 50;
+  // testProp raises it to FC_NUM_RUNS when that is higher.
+  const numRuns = 50;
   const names = ['order_id', 'ORDER_ID', 'Email', 'amount', 'created_at', 'customer_ssn', 'phone', 'payload', 'amount_usd', 'amount_bucket', 'nope'];
   const definition = fc.record({
     ruleType: fc.constantFrom(...ruleTypes),
@@ -306,12 +308,12 @@ describe('properties', () => {
   });
   const batch = fc.array(definition, { maxLength: 10 }).map((list) => list.map((entry, index) => item(index + 1, check(entry.ruleType, entry.fields, entry.properties))));
 
-  propTest.prop([batch], { numRuns })('a batch gives each check the outcome it gets alone, in order', async (items) => {
+  testProp('a batch gives each check the outcome it gets alone, in order', [batch], async (items) => {
     const outcomes = await createReferenceDataplane().validate(target, items);
     expect(outcomes).toEqual(items.map((entry) => referenceValidationOutcome(target, entry.check)));
-  });
+  }, { numRuns });
 
-  propTest.prop([batch], { numRuns })('the casing of field names never changes whether a check is valid', async (items) => {
+  testProp('the casing of field names never changes whether a check is valid', [batch], async (items) => {
     const shouted = items.map((entry) => {
       const fieldName = entry.check.properties['field_name'];
       return item(entry.sourceCheckId, {
@@ -323,5 +325,5 @@ describe('properties', () => {
     const dataplane = createReferenceDataplane();
     const [plain, upper] = await Promise.all([dataplane.validate(target, items), dataplane.validate(target, shouted)]);
     expect(upper.map((outcome) => outcome.valid)).toEqual(plain.map((outcome) => outcome.valid));
-  });
+  }, { numRuns });
 });

@@ -1,8 +1,10 @@
-import { fc, test } from '@fast-check/vitest';
+import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import type { Properties } from '../domain/entities.js';
 import { OverlapIndex, overlapHash, sameOverlap, type OverlapAttributes } from './overlap-index.js';
 import { overlapKey } from './plan-quality-checks.js';
+// A test-only file that imports nothing of ours: core's tests share it without core depending on testkit.
+import { testProp } from '../../../testkit/src/properties/test-prop.js';
 
 // Small domains with the variations overlap matching must see through: case (ASCII and not:
 // the Kelvin sign lower-cases to "k"), name order and repeats, key order, -0, whitespace in filters.
@@ -23,17 +25,17 @@ const attributes: fc.Arbitrary<OverlapAttributes> = fc.record({
 }) as fc.Arbitrary<OverlapAttributes>;
 
 describe('overlap matching by hash (§4)', () => {
-  test.prop([attributes, attributes], { numRuns: 3000 })('checks that overlap hash alike, and overlap exactly when their overlap keys are equal', (a, b) => {
+  testProp('checks that overlap hash alike, and overlap exactly when their overlap keys are equal', [attributes, attributes], (a, b) => {
     const same = sameOverlap(a, b);
     expect(same).toBe(overlapKey(a) === overlapKey(b));
     if (same) expect(overlapHash(a)).toBe(overlapHash(b));
-  });
+  }, { numRuns: 3000 });
 
-  test.prop([fc.array(attributes, { maxLength: 30 }), attributes], { numRuns: 500 })('the index finds exactly the overlapping candidates, in their order', (checks, probe) => {
+  testProp('the index finds exactly the overlapping candidates, in their order', [fc.array(attributes, { maxLength: 30 }), attributes], (checks, probe) => {
     const candidates = checks.map((check, index) => ({ ...check, id: index + 1 }));
     const expected = candidates.filter((candidate) => overlapKey(candidate) === overlapKey(probe)).map((candidate) => candidate.id);
     expect(new OverlapIndex(candidates).find(probe)).toEqual(expected);
     // The probe's own copy among the candidates is always found.
     expect(new OverlapIndex([...candidates, { ...probe, id: 99 }]).find(probe)).toContain(99);
-  });
+  }, { numRuns: 500 });
 });

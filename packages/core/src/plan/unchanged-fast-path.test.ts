@@ -1,9 +1,11 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import type { QualityCheck } from '../domain/entities.js';
 import { checkChanges, desiredCheck, isUnchanged } from './plan-quality-checks.js';
 import type { ResolvedCheck } from './resolve-check.js';
 import { check } from './test-builders.js';
+// A test-only file that imports nothing of ours: core's tests share it without core depending on testkit.
+import { testProp } from '../../../testkit/src/properties/test-prop.js';
 
 // Small value domains, so that the source and the destination often agree on an attribute, and
 // the cases where `isUnchanged` answers `true` are frequent.
@@ -43,17 +45,17 @@ const pair = attributes.chain((source) =>
 const resolutionOf = (source: QualityCheck): ResolvedCheck => ({ fields: source.fields, properties: source.properties, unresolvedFields: [], unresolvedContainers: [] });
 
 describe('the planner’s fast path for unchanged checks', () => {
-  test.prop([pair], { numRuns: 2000 })('says "unchanged" only when the full comparison finds no change', ({ source, destination, additionalTags, message }) => {
+  testProp('says "unchanged" only when the full comparison finds no change', [pair], ({ source, destination, additionalTags, message }) => {
     const resolution = resolutionOf(source);
     if (isUnchanged(source, resolution, destination, additionalTags, message)) {
       expect(checkChanges(destination, desiredCheck(source, resolution, destination, additionalTags, message))).toEqual([]);
     }
-  });
+  }, { numRuns: 2000 });
 
-  test.prop([pair], { numRuns: 2000 })('and says it whenever the two checks agree exactly (so the path is taken)', ({ source, additionalTags }) => {
+  testProp('and says it whenever the two checks agree exactly (so the path is taken)', [pair], ({ source, additionalTags }) => {
     const destination = check(2, { ...source, tags: [...source.tags, ...additionalTags.filter((item) => !source.tags.includes(item))], container_id: 20 });
     expect(isUnchanged(source, resolutionOf(source), destination, additionalTags, null)).toBe(true);
-  });
+  }, { numRuns: 2000 });
 
   test('a different description, a missing tag or a new metadata key is a change', () => {
     const source = check(1, { tags: ['pii'], additional_metadata: { owner: 'a' } });

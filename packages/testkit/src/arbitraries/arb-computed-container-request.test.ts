@@ -1,9 +1,10 @@
 import { parseWith, promoteComputedFileSchema, promoteComputedTableSchema, promoteRequestSchema } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { arbComputedFileRequest, arbComputedTableRequest } from './arb-computed-container-request.js';
 import { arbComputedContainerWorld, type ComputedContainerWorld } from './arb-computed-container-world.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 const arbTableCase = arbComputedContainerWorld({ kind: 'computed_table' }).chain((w) => fc.tuple(fc.constant(w), arbComputedTableRequest(w)));
 const arbFileCase = arbComputedContainerWorld({ kind: 'computed_file' }).chain((w) => fc.tuple(fc.constant(w), arbComputedFileRequest(w)));
@@ -12,12 +13,12 @@ const containerOf = (w: ComputedContainerWorld, id: number) => w.world.container
 const storeTypeOf = (w: ComputedContainerWorld, id: number) => w.world.datastores.find((datastore) => datastore.id === id)?.store_type;
 
 describe('arbComputedTableRequest', () => {
-  test.prop([arbTableCase], { numRuns: fcNumRuns(100) })('generates bodies that promoteRequestSchema accepts', ([, body]) => {
+  testProp('generates bodies that promoteRequestSchema accepts', [arbTableCase], ([, body]) => {
     const parsed = promoteRequestSchema.safeParse(body);
     expect(parsed.success ? 'ok' : parsed.error.issues).toBe('ok');
-  });
+  }, { numRuns: fcNumRuns(100) });
 
-  test.prop([arbTableCase], { numRuns: fcNumRuns(100) })('passes §2.1: two JDBC datastores, listed ids live computed tables of the source', ([w, body]) => {
+  testProp('passes §2.1: two JDBC datastores, listed ids live computed tables of the source', [arbTableCase], ([w, body]) => {
     const parsed = parseWith(promoteComputedTableSchema, body);
     expect(parsed.isOk()).toBe(true);
     if (!parsed.isOk()) return;
@@ -31,7 +32,7 @@ describe('arbComputedTableRequest', () => {
     expect(request.container_tags === undefined || request.container_tags.every((tag) => w.tagPool.includes(tag))).toBe(true);
     expect(request.container_ids !== undefined && request.container_tags !== undefined).toBe(false);
     expect(Object.values(body as Record<string, unknown>).includes(undefined)).toBe(false);
-  });
+  }, { numRuns: fcNumRuns(100) });
 
   test('covers every selection form across a sample', () => {
     const bodies = fc.sample(arbTableCase, { numRuns: 300, seed: 7 }).map(([, body]) => body);
@@ -43,12 +44,12 @@ describe('arbComputedTableRequest', () => {
 });
 
 describe('arbComputedFileRequest', () => {
-  test.prop([arbFileCase], { numRuns: fcNumRuns(100) })('generates bodies that promoteRequestSchema accepts', ([, body]) => {
+  testProp('generates bodies that promoteRequestSchema accepts', [arbFileCase], ([, body]) => {
     const parsed = promoteRequestSchema.safeParse(body);
     expect(parsed.success ? 'ok' : parsed.error.issues).toBe('ok');
-  });
+  }, { numRuns: fcNumRuns(100) });
 
-  test.prop([arbFileCase], { numRuns: fcNumRuns(100) })('passes §2.1: two DFS datastores, live computed files mapped to live, profiled patterns', ([w, body]) => {
+  testProp('passes §2.1: two DFS datastores, live computed files mapped to live, profiled patterns', [arbFileCase], ([w, body]) => {
     const parsed = parseWith(promoteComputedFileSchema, body);
     expect(parsed.isOk()).toBe(true);
     if (!parsed.isOk()) return;
@@ -66,7 +67,7 @@ describe('arbComputedFileRequest', () => {
         profiled: true,
       });
     }
-  });
+  }, { numRuns: fcNumRuns(100) });
 
   test('covers shared destinations and additional tags across a sample', () => {
     const bodies = fc.sample(arbFileCase, { numRuns: 300, seed: 7 }).map(([, body]) => body);

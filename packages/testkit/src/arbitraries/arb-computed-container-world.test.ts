@@ -1,8 +1,9 @@
 import { parseWorldSnapshot, toWorldSnapshot, type Container } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { arbComputedContainerWorld, computedContainerTagPool, type ComputedContainerWorld } from './arb-computed-container-world.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 const numRuns = fcNumRuns(40);
 
@@ -11,25 +12,25 @@ const computedIn = (w: ComputedContainerWorld, datastoreId: number) => container
 const isLivePattern = (container: Container) => container.container_type === 'file_pattern' && container.deleted_at === null && container.profiled;
 
 describe('arbComputedContainerWorld', () => {
-  test.prop([arbComputedContainerWorld()], { numRuns })('round-trips through the snapshot unchanged', ({ world }) => {
+  testProp('round-trips through the snapshot unchanged', [arbComputedContainerWorld()], ({ world }) => {
     const parsed = parseWorldSnapshot(toWorldSnapshot(world));
     expect(parsed.isOk() ? parsed.value : parsed.error).toStrictEqual(world);
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedContainerWorld({ maxContainers: 25 })], { numRuns: fcNumRuns(10) })('round-trips with bigger sizes too', ({ world }) => {
+  testProp('round-trips with bigger sizes too', [arbComputedContainerWorld({ maxContainers: 25 })], ({ world }) => {
     const parsed = parseWorldSnapshot(toWorldSnapshot(world));
     expect(parsed.isOk() ? parsed.value : parsed.error).toStrictEqual(world);
-  });
+  }, { numRuns: fcNumRuns(10) });
 
-  test.prop([arbComputedContainerWorld()], { numRuns })('has unique, positive, ascending ids per kind', ({ world }) => {
+  testProp('has unique, positive, ascending ids per kind', [arbComputedContainerWorld()], ({ world }) => {
     for (const list of [world.users, world.teams, world.datastores, world.containers]) {
       const ids = list.map((entity) => entity.id);
       expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
       expect(ids).toStrictEqual([...new Set(ids)].sort((a, b) => a - b));
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedContainerWorld()], { numRuns })('gives the actor admin, the editor editor on both datastores, the others less', (w) => {
+  testProp('gives the actor admin, the editor editor on both datastores, the others less', [arbComputedContainerWorld()], (w) => {
     const { world, users, source, destination } = w;
     expect(world.users.find((user) => user.id === w.actor.userId)?.role).toBe('admin');
     const teamsOf = (userId: number) => world.teams.filter((team) => team.members.includes(userId));
@@ -37,9 +38,9 @@ describe('arbComputedContainerWorld', () => {
     expect(teamsOf(users.editor)[0]?.permissions[destination.datastoreId]).toBe('editor');
     expect(teamsOf(users.viewer).every((team) => team.permissions[source.datastoreId] !== 'editor')).toBe(true);
     expect(teamsOf(users.outsider)).toStrictEqual([]);
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedContainerWorld()], { numRuns })('uses two datastores of the store type the kind needs, and only containers of the kind', (w) => {
+  testProp('uses two datastores of the store type the kind needs, and only containers of the kind', [arbComputedContainerWorld()], (w) => {
     expect(w.source.datastoreId).not.toBe(w.destination.datastoreId);
     expect(w.world.datastores.map((datastore) => datastore.id).sort((a, b) => a - b)).toStrictEqual([w.source.datastoreId, w.destination.datastoreId].sort((a, b) => a - b));
     const storeType = w.kind === 'computed_table' ? 'jdbc' : 'dfs';
@@ -48,9 +49,9 @@ describe('arbComputedContainerWorld', () => {
     expect(w.world.containers.every((container) => allowed.includes(container.container_type))).toBe(true);
     expect(computedIn(w, w.source.datastoreId).length).toBeGreaterThanOrEqual(1);
     expect(computedIn(w, w.source.datastoreId).every((container) => container.tags.every((tag) => (computedContainerTagPool as readonly string[]).includes(tag)))).toBe(true);
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedContainerWorld({ kind: 'computed_table' })], { numRuns })('builds computed tables from the source’s live tables', (w) => {
+  testProp('builds computed tables from the source’s live tables', [arbComputedContainerWorld({ kind: 'computed_table' })], (w) => {
     expect(w.kind).toBe('computed_table');
     const baseNames = containersIn(w, w.source.datastoreId)
       .filter((container) => container.container_type === 'table' && container.deleted_at === null)
@@ -61,9 +62,9 @@ describe('arbComputedContainerWorld', () => {
       expect(table.group_by_fields.every((name) => table.query.includes(name))).toBe(true);
       expect(table.incremental_field_name === null || table.incremental_field_name === 'updated_at' || table.group_by_fields.includes(table.incremental_field_name)).toBe(true);
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedContainerWorld({ kind: 'computed_file' })], { numRuns })('lets every file world map: a live source computed file and a live, profiled destination pattern', (w) => {
+  testProp('lets every file world map: a live source computed file and a live, profiled destination pattern', [arbComputedContainerWorld({ kind: 'computed_file' })], (w) => {
     expect(w.kind).toBe('computed_file');
     expect(computedIn(w, w.source.datastoreId).some((container) => container.deleted_at === null)).toBe(true);
     expect(containersIn(w, w.destination.datastoreId).some(isLivePattern)).toBe(true);
@@ -72,9 +73,9 @@ describe('arbComputedContainerWorld', () => {
       const pattern = w.world.containers.find((container) => container.id === file.source_container_id);
       expect(pattern).toMatchObject({ container_type: 'file_pattern', datastore_id: file.datastore_id });
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedContainerWorld()], { numRuns })('links lineage from source computed containers into the destination datastore', (w) => {
+  testProp('links lineage from source computed containers into the destination datastore', [arbComputedContainerWorld()], (w) => {
     const sourceIds = new Set(computedIn(w, w.source.datastoreId).map((container) => container.id));
     for (const link of w.world.lineage) {
       expect(link).toMatchObject({ entity_type: w.kind, destination_scope_id: w.destination.datastoreId });
@@ -82,12 +83,12 @@ describe('arbComputedContainerWorld', () => {
       const target = w.world.containers.find((container) => container.id === link.destination_entity_id);
       if (target !== undefined) expect(target).toMatchObject({ datastore_id: w.destination.datastoreId, container_type: w.kind });
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedContainerWorld({ lineage: false, maxContainers: 1 })], { numRuns: fcNumRuns(20) })('honours lineage: false and maxContainers', (w) => {
+  testProp('honours lineage: false and maxContainers', [arbComputedContainerWorld({ lineage: false, maxContainers: 1 })], (w) => {
     expect(w.world.lineage).toStrictEqual([]);
     expect(computedIn(w, w.source.datastoreId)).toHaveLength(1);
-  });
+  }, { numRuns: fcNumRuns(20) });
 
   test('covers the interesting cases across a sample', () => {
     const sample = fc.sample(arbComputedContainerWorld(), { numRuns: 300, seed: 42 });

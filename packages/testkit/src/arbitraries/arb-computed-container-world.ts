@@ -475,7 +475,7 @@ function containerCount(shape: Shape, decisions: readonly CounterpartDecision[])
  *
  * @example
  * ```ts
- * test.prop([arbComputedContainerWorld({ kind: 'computed_file' }).chain((w) => fc.tuple(fc.constant(w), arbComputedFileRequest(w)))])('…', ([w, body]) => { … });
+ * testProp('…', [arbComputedContainerWorld({ kind: 'computed_file' }).chain((w) => fc.tuple(fc.constant(w), arbComputedFileRequest(w)))], ([w, body]) => { … });
  * ```
  */
 export function arbComputedContainerWorld(options: ComputedContainerWorldOptions & { readonly kind: 'computed_table' }): fc.Arbitrary<ComputedTableWorld>;

@@ -1,19 +1,20 @@
 import { parseWith, promoteComputedFieldSchema, promoteRequestSchema } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { arbComputedFieldRequest } from './arb-computed-field-request.js';
 import { arbComputedFieldWorld } from './arb-computed-field-world.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 const arbWorldAndRequest = arbComputedFieldWorld().chain((cw) => fc.tuple(fc.constant(cw), arbComputedFieldRequest(cw)));
 
 describe('arbComputedFieldRequest', () => {
-  test.prop([arbWorldAndRequest], { numRuns: fcNumRuns(100) })('generates bodies that promoteRequestSchema accepts', ([, body]) => {
+  testProp('generates bodies that promoteRequestSchema accepts', [arbWorldAndRequest], ([, body]) => {
     const parsed = promoteRequestSchema.safeParse(body);
     expect(parsed.success ? 'ok' : parsed.error.issues).toBe('ok');
-  });
+  }, { numRuns: fcNumRuns(100) });
 
-  test.prop([arbWorldAndRequest], { numRuns: fcNumRuns(100) })('names the world’s scopes and only its source computed fields and tags', ([cw, body]) => {
+  testProp('names the world’s scopes and only its source computed fields and tags', [arbWorldAndRequest], ([cw, body]) => {
     const parsed = parseWith(promoteComputedFieldSchema, body);
     expect(parsed.isOk()).toBe(true);
     if (!parsed.isOk()) return;
@@ -31,7 +32,7 @@ describe('arbComputedFieldRequest', () => {
     expect(request.computed_field_tags === undefined || request.computed_field_tags.every((tag) => cw.tagPool.includes(tag))).toBe(true);
     expect(request.computed_field_ids !== undefined && request.computed_field_tags !== undefined).toBe(false);
     expect(Object.values(body as Record<string, unknown>).includes(undefined)).toBe(false);
-  });
+  }, { numRuns: fcNumRuns(100) });
 
   test('covers every selection form across a sample', () => {
     const bodies = fc.sample(arbWorldAndRequest, { numRuns: 300, seed: 7 }).map(([, body]) => body);

@@ -1,9 +1,10 @@
 import { parseWorldSnapshot, toWorldSnapshot, type ComputedField, type World } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { identifierTokens, reservedWords } from './arb-computed-field-definition.js';
 import { arbComputedFieldWorld, computedFieldTagPool, type ComputedFieldWorld } from './arb-computed-field-world.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 const numRuns = fcNumRuns(40);
 
@@ -56,26 +57,26 @@ function namesUsed(field: ComputedField): string[] {
 }
 
 describe('arbComputedFieldWorld', () => {
-  test.prop([arbComputedFieldWorld()], { numRuns })('round-trips through the snapshot unchanged', ({ world }) => {
+  testProp('round-trips through the snapshot unchanged', [arbComputedFieldWorld()], ({ world }) => {
     const parsed = parseWorldSnapshot(toWorldSnapshot(world));
     expect(parsed.isOk() ? parsed.value : parsed.error).toStrictEqual(world);
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedFieldWorld({ maxComputedFields: 30, maxFields: 14 })], { numRuns: fcNumRuns(10) })('round-trips with bigger sizes too', ({ world }) => {
+  testProp('round-trips with bigger sizes too', [arbComputedFieldWorld({ maxComputedFields: 30, maxFields: 14 })], ({ world }) => {
     const parsed = parseWorldSnapshot(toWorldSnapshot(world));
     expect(parsed.isOk() ? parsed.value : parsed.error).toStrictEqual(world);
-  });
+  }, { numRuns: fcNumRuns(10) });
 
-  test.prop([arbComputedFieldWorld()], { numRuns })('has unique, positive, ascending ids per kind', ({ world }) => {
+  testProp('has unique, positive, ascending ids per kind', [arbComputedFieldWorld()], ({ world }) => {
     for (const list of [world.users, world.teams, world.datastores, world.containers, world.fields, world.computed_fields]) {
       const ids = list.map((entity) => entity.id);
       expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
       expect(ids).toStrictEqual([...new Set(ids)].sort((a, b) => a - b));
     }
     expect(world.quality_checks).toStrictEqual([]);
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedFieldWorld()], { numRuns })('gives the actor admin, the editor editor on both datastores, the others less', (cw) => {
+  testProp('gives the actor admin, the editor editor on both datastores, the others less', [arbComputedFieldWorld()], (cw) => {
     const { world, users, source, destination } = cw;
     expect(cw.actor.userId).toBe(users.admin);
     expect(world.users.find((user) => user.id === users.admin)?.role).toBe('admin');
@@ -84,15 +85,15 @@ describe('arbComputedFieldWorld', () => {
     expect(teamsOf(users.editor)[0]?.permissions[destination.datastoreId]).toBe('editor');
     expect(teamsOf(users.viewer).every((team) => team.permissions[destination.datastoreId] !== 'editor')).toBe(true);
     expect(teamsOf(users.outsider)).toStrictEqual([]);
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedFieldWorld()], { numRuns })('puts two live JDBC tables where the scopes say', ({ world, source, destination }) => {
+  testProp('puts two live JDBC tables where the scopes say', [arbComputedFieldWorld()], ({ world, source, destination }) => {
     const container = (id: number) => world.containers.find((candidate) => candidate.id === id);
     expect(source.containerId).not.toBe(destination.containerId);
     expect(container(source.containerId)).toMatchObject({ datastore_id: source.datastoreId, container_type: 'table', deleted_at: null });
     expect(container(destination.containerId)).toMatchObject({ datastore_id: destination.datastoreId, container_type: 'table', deleted_at: null });
     expect(world.datastores.every((datastore) => datastore.store_type === 'jdbc')).toBe(true);
-  });
+  }, { numRuns });
 
   test('the test’s own §6 graph finds a cycle through a back-quoted, re-cased expression name', () => {
     const field = (id: number, name: string, transformation: ComputedField['transformation'], sourceFields: string[], expression?: string): ComputedField => ({
@@ -113,11 +114,11 @@ describe('arbComputedFieldWorld', () => {
     expect(isAcyclic(parentsOf(fields.slice(1)))).toBe(true);
   });
 
-  test.prop([arbComputedFieldWorld({ maxComputedFields: 20 })], { numRuns: fcNumRuns(60) })('gives the source an acyclic dependency graph (§6)', ({ world, source }) => {
+  testProp('gives the source an acyclic dependency graph (§6)', [arbComputedFieldWorld({ maxComputedFields: 20 })], ({ world, source }) => {
     expect(isAcyclic(parentsOf(computedOf(world, source.containerId)))).toBe(true);
-  });
+  }, { numRuns: fcNumRuns(60) });
 
-  test.prop([arbComputedFieldWorld()], { numRuns })('builds source computed fields from the source container’s names and §1’s properties', ({ world, source }) => {
+  testProp('builds source computed fields from the source container’s names and §1’s properties', [arbComputedFieldWorld()], ({ world, source }) => {
     const available = new Set([...fieldsOf(world, source.containerId), ...computedOf(world, source.containerId)].map((field) => field.name.toLowerCase()));
     for (const field of computedOf(world, source.containerId)) {
       expect(reservedWords.has(field.name.toLowerCase())).toBe(false);
@@ -141,9 +142,9 @@ describe('arbComputedFieldWorld', () => {
           expect(typeof field.properties['column_expression']).toBe('string');
       }
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedFieldWorld()], { numRuns })('gives the destination re-cased source fields, extras, and no plain/computed name clash', ({ world, source, destination }) => {
+  testProp('gives the destination re-cased source fields, extras, and no plain/computed name clash', [arbComputedFieldWorld()], ({ world, source, destination }) => {
     const sourceFields = fieldsOf(world, source.containerId);
     expect(sourceFields.length).toBeGreaterThanOrEqual(2);
     expect(sourceFields.every((field) => field.name === field.name.toLowerCase())).toBe(true);
@@ -158,9 +159,9 @@ describe('arbComputedFieldWorld', () => {
       else if (!sourceComputedNames.has(key)) extras++;
     }
     expect(extras).toBeLessThanOrEqual(3);
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedFieldWorld()], { numRuns })('links lineage from source computed fields into the destination container', ({ world, source, destination }) => {
+  testProp('links lineage from source computed fields into the destination container', [arbComputedFieldWorld()], ({ world, source, destination }) => {
     const sourceIds = new Set(computedOf(world, source.containerId).map((field) => field.id));
     for (const link of world.lineage) {
       expect(link).toMatchObject({ entity_type: 'computed_field', destination_scope_id: destination.containerId });
@@ -168,25 +169,19 @@ describe('arbComputedFieldWorld', () => {
       const target = world.computed_fields.find((field) => field.id === link.destination_entity_id);
       if (target !== undefined) expect(target.container_id).toBe(destination.containerId);
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbComputedFieldWorld({ sameDatastore: true, lineage: false })], { numRuns: fcNumRuns(20) })(
-    'honours sameDatastore: true and lineage: false',
-    ({ world, source, destination }) => {
+  testProp('honours sameDatastore: true and lineage: false', [arbComputedFieldWorld({ sameDatastore: true, lineage: false })], ({ world, source, destination }) => {
       expect(destination.datastoreId).toBe(source.datastoreId);
       expect(world.datastores).toHaveLength(1);
       expect(world.lineage).toStrictEqual([]);
-    },
-  );
+    }, { numRuns: fcNumRuns(20) });
 
-  test.prop([arbComputedFieldWorld({ sameDatastore: false, maxComputedFields: 0 })], { numRuns: fcNumRuns(20) })(
-    'honours sameDatastore: false and maxComputedFields: 0',
-    ({ world, source, destination }) => {
+  testProp('honours sameDatastore: false and maxComputedFields: 0', [arbComputedFieldWorld({ sameDatastore: false, maxComputedFields: 0 })], ({ world, source, destination }) => {
       expect(destination.datastoreId).not.toBe(source.datastoreId);
       expect(world.datastores).toHaveLength(2);
       expect(computedOf(world, source.containerId)).toStrictEqual([]);
-    },
-  );
+    }, { numRuns: fcNumRuns(20) });
 
   test('covers the interesting cases across a sample', () => {
     const sample = fc.sample(arbComputedFieldWorld(), { numRuns: 200, seed: 42 });

@@ -458,7 +458,7 @@ function assemble(
  *
  * @example
  * ```ts
- * test.prop([arbComputedFieldWorld({ sameDatastore: false })])('…', ({ world, source, destination, actor }) => { … });
+ * testProp('…', [arbComputedFieldWorld({ sameDatastore: false })], ({ world, source, destination, actor }) => { … });
  * ```
  */
 export function arbComputedFieldWorld(options: ComputedFieldWorldOptions = {}): fc.Arbitrary<ComputedFieldWorld> {

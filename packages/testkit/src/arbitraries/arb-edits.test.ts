@@ -1,10 +1,11 @@
 import { parseWorldSnapshot, toWorldSnapshot, type World } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { applyWorldEdits } from './apply-world-edits.js';
 import { arbDestinationEdit, arbSourceEdit, editToWorldEdits, type EditIntent } from './arb-edits.js';
 import { arbPromotionWorld } from './arb-promotion-world.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 const numRuns = fcNumRuns(60);
 
@@ -22,12 +23,12 @@ const roundTrip = (world: World) => {
 };
 
 describe('arbSourceEdit / arbDestinationEdit', () => {
-  test.prop([arbWorldAndEdits], { numRuns })('keep the world a valid snapshot that round-trips', ([pw, intents]) => {
+  testProp('keep the world a valid snapshot that round-trips', [arbWorldAndEdits], ([pw, intents]) => {
     const edited = applyAll(pw.world, intents);
     expect(roundTrip(edited)).toStrictEqual(edited);
-  });
+  }, { numRuns });
 
-  test.prop([arbWorldAndEdits], { numRuns })('touch only their own container and keep every id', ([pw, intents]) => {
+  testProp('touch only their own container and keep every id', [arbWorldAndEdits], ([pw, intents]) => {
     for (const intent of intents) {
       for (const edit of editToWorldEdits(pw.world, intent)) {
         expect(edit.kind === 'update_check' || edit.kind === 'update_field').toBe(true);
@@ -38,11 +39,9 @@ describe('arbSourceEdit / arbDestinationEdit', () => {
     const ids = (world: World) => [world.quality_checks, world.fields, world.containers].map((list) => list.map((entity) => entity.id));
     expect(ids(edited)).toStrictEqual(ids(pw.world));
     expect(edited.lineage).toStrictEqual(pw.world.lineage);
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld().chain((pw) => fc.tuple(fc.constant(pw), arbSourceEdit(pw)))], { numRuns })(
-    'a source edit changes exactly one source check, or nothing when there is none',
-    ([pw, intent]) => {
+  testProp('a source edit changes exactly one source check, or nothing when there is none', [arbPromotionWorld().chain((pw) => fc.tuple(fc.constant(pw), arbSourceEdit(pw)))], ([pw, intent]) => {
       const edited = applyAll(pw.world, [intent]);
       const changed = edited.quality_checks.filter((check, index) => JSON.stringify(check) !== JSON.stringify(pw.world.quality_checks[index]));
       const sourceChecks = pw.world.quality_checks.filter((check) => check.container_id === pw.source.containerId);
@@ -50,17 +49,13 @@ describe('arbSourceEdit / arbDestinationEdit', () => {
       if (sourceChecks.length === 0) expect(changed).toStrictEqual([]);
       for (const check of changed) expect(check.container_id).toBe(pw.source.containerId);
       expect(edited.fields).toStrictEqual(pw.world.fields);
-    },
-  );
+    }, { numRuns });
 
-  test.prop([arbPromotionWorld().chain((pw) => fc.tuple(fc.constant(pw), arbDestinationEdit(pw)))], { numRuns })(
-    'a destination field rename keeps names unique case-insensitively',
-    ([pw, intent]) => {
+  testProp('a destination field rename keeps names unique case-insensitively', [arbPromotionWorld().chain((pw) => fc.tuple(fc.constant(pw), arbDestinationEdit(pw)))], ([pw, intent]) => {
       const edited = applyAll(pw.world, [intent]);
       const names = edited.fields.filter((field) => field.container_id === pw.destination.containerId).map((field) => field.name.toLowerCase());
       expect(new Set(names).size).toBe(names.length);
-    },
-  );
+    }, { numRuns });
 
   test('produce every kind of edit across a sample, and renames that change the name', () => {
     const sample = fc.sample(arbWorldAndEdits, { numRuns: 200, seed: 3 });
@@ -72,9 +67,7 @@ describe('arbSourceEdit / arbDestinationEdit', () => {
 });
 
 describe('applyWorldEdits', () => {
-  test.prop([arbPromotionWorld()], { numRuns: fcNumRuns(30) })(
-    'creates with the next id, updates in place, and deletes a container with what it holds',
-    ({ world, destination }) => {
+  testProp('creates with the next id, updates in place, and deletes a container with what it holds', [arbPromotionWorld()], ({ world, destination }) => {
       const created = applyWorldEdits(world, [{ kind: 'create_field', value: { container_id: destination.containerId, name: 'added_later', type: 'string', status: 'active' } }]);
       const added = created.fields.at(-1);
       expect(added?.id).toBe(Math.max(...world.fields.map((field) => field.id)) + 1);
@@ -91,11 +84,10 @@ describe('applyWorldEdits', () => {
       expect(deleted.quality_checks.some((check) => check.container_id === destination.containerId)).toBe(false);
       expect(deleted.computed_fields.some((computed) => computed.container_id === destination.containerId)).toBe(false);
       expect(deleted.lineage).toStrictEqual(world.lineage);
-    },
-  );
+    }, { numRuns: fcNumRuns(30) });
 
-  test.prop([arbPromotionWorld()], { numRuns: fcNumRuns(10) })('treats an update of a missing entity as a defect', ({ world }) => {
+  testProp('treats an update of a missing entity as a defect', [arbPromotionWorld()], ({ world }) => {
     const missing = { id: 1 + Math.max(...world.fields.map((field) => field.id)), container_id: 1, name: 'x', type: 'string', status: 'active' } as const;
     expect(() => applyWorldEdits(world, [{ kind: 'update_field', value: missing }])).toThrow(/defect/);
-  });
+  }, { numRuns: fcNumRuns(10) });
 });

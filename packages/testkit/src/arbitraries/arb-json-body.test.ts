@@ -1,23 +1,24 @@
 import { parseWith, promoteRequestSchema } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { arbJsonBody, arbValidPromoteBody } from './arb-json-body.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 describe('arbJsonBody', () => {
-  test.prop([arbJsonBody()], { numRuns: fcNumRuns(300) })('never makes the request parser throw', (body) => {
+  testProp('never makes the request parser throw', [arbJsonBody()], (body) => {
     const parsed = parseWith(promoteRequestSchema, body);
     expect(parsed.isOk() || parsed.isErr()).toBe(true);
     if (parsed.isErr()) {
       expect(parsed.error.kind).toBe('invalid_request');
       expect(parsed.error.issues.length).toBeGreaterThan(0);
     }
-  });
+  }, { numRuns: fcNumRuns(300) });
 
-  test.prop([arbValidPromoteBody], { numRuns: fcNumRuns(100) })('builds valid bodies that parse', (body) => {
+  testProp('builds valid bodies that parse', [arbValidPromoteBody], (body) => {
     const parsed = parseWith(promoteRequestSchema, body);
     expect(parsed.isOk() ? 'ok' : parsed.error.issues).toBe('ok');
-  });
+  }, { numRuns: fcNumRuns(100) });
 
   test('is biased towards almost-valid bodies', () => {
     const sample = fc.sample(arbJsonBody(), { numRuns: 500, seed: 11 });

@@ -191,7 +191,7 @@ function mutate(original: JsonObject, mutations: readonly Mutation[]): JsonObjec
  *
  * @example
  * ```ts
- * test.prop([arbJsonBody()])('never throws', (body) => { parseWith(promoteRequestSchema, body); });
+ * testProp('never throws', [arbJsonBody()], (body) => { parseWith(promoteRequestSchema, body); });
  * ```
  */
 export function arbJsonBody(): fc.Arbitrary<unknown> {

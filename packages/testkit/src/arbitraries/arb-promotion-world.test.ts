@@ -1,34 +1,32 @@
 import { parseWorldSnapshot, ruleTypeSpec, toWorldSnapshot } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { arbPromotionWorld, checkTagPool } from './arb-promotion-world.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 const numRuns = fcNumRuns(40);
 
 describe('arbPromotionWorld', () => {
-  test.prop([arbPromotionWorld()], { numRuns })('round-trips through the snapshot unchanged', ({ world }) => {
+  testProp('round-trips through the snapshot unchanged', [arbPromotionWorld()], ({ world }) => {
     const parsed = parseWorldSnapshot(toWorldSnapshot(world));
     expect(parsed.isOk() ? parsed.value : parsed.error).toStrictEqual(world);
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld({ maxChecks: 40, maxFields: 16 })], { numRuns: fcNumRuns(10) })(
-    'round-trips with bigger sizes too',
-    ({ world }) => {
+  testProp('round-trips with bigger sizes too', [arbPromotionWorld({ maxChecks: 40, maxFields: 16 })], ({ world }) => {
       const parsed = parseWorldSnapshot(toWorldSnapshot(world));
       expect(parsed.isOk() ? parsed.value : parsed.error).toStrictEqual(world);
-    },
-  );
+    }, { numRuns: fcNumRuns(10) });
 
-  test.prop([arbPromotionWorld()], { numRuns })('has unique, positive, ascending ids per kind', ({ world }) => {
+  testProp('has unique, positive, ascending ids per kind', [arbPromotionWorld()], ({ world }) => {
     for (const list of [world.users, world.teams, world.datastores, world.containers, world.fields, world.quality_checks, world.computed_fields]) {
       const ids = list.map((entity) => entity.id);
       expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
       expect(ids).toStrictEqual([...new Set(ids)].sort((a, b) => a - b));
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld()], { numRuns })('gives the actor admin, the editor editor on both datastores, the outsider nothing', (pw) => {
+  testProp('gives the actor admin, the editor editor on both datastores, the outsider nothing', [arbPromotionWorld()], (pw) => {
     const { world, users, source, destination } = pw;
     expect(pw.actor.userId).toBe(users.admin);
     expect(world.users.find((user) => user.id === users.admin)?.role).toBe('admin');
@@ -39,9 +37,9 @@ describe('arbPromotionWorld', () => {
     expect(teamsOf(users.viewer).every((team) => team.permissions[destination.datastoreId] !== 'editor')).toBe(true);
     expect(teamsOf(users.outsider)).toStrictEqual([]);
     expect(world.users.find((user) => user.id === users.outsider)?.role).not.toBe('admin');
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld()], { numRuns })('puts the containers and references where the scopes say', (pw) => {
+  testProp('puts the containers and references where the scopes say', [arbPromotionWorld()], (pw) => {
     const { world, source, destination, references } = pw;
     const container = (id: number | undefined) => world.containers.find((candidate) => candidate.id === id);
     expect(source.containerId).not.toBe(destination.containerId);
@@ -56,9 +54,9 @@ describe('arbPromotionWorld', () => {
       expect(destinationReference?.deleted_at).toBeNull();
       expect(destinationReference?.name.toLowerCase()).toBe(sourceReference?.name.toLowerCase());
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld()], { numRuns })('gives the destination a re-cased subset of the source field names', (pw) => {
+  testProp('gives the destination a re-cased subset of the source field names', [arbPromotionWorld()], (pw) => {
     const { world, source, destination } = pw;
     const namesOf = (containerId: number) => world.fields.filter((field) => field.container_id === containerId).map((field) => field.name);
     const sourceNames = namesOf(source.containerId);
@@ -68,9 +66,9 @@ describe('arbPromotionWorld', () => {
     expect(new Set(destinationNames).size).toBe(destinationNames.length);
     const computedNames = world.computed_fields.filter((field) => field.container_id === destination.containerId).map((field) => field.name.toLowerCase());
     expect(computedNames.every((name) => !destinationNames.includes(name) && sourceNames.includes(name))).toBe(true);
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld()], { numRuns })('builds source checks that follow the catalogue', (pw) => {
+  testProp('builds source checks that follow the catalogue', [arbPromotionWorld()], (pw) => {
     const { world, source, references } = pw;
     const sourceNames = new Set(world.fields.filter((field) => field.container_id === source.containerId).map((field) => field.name));
     for (const check of world.quality_checks.filter((candidate) => candidate.container_id === source.containerId)) {
@@ -89,9 +87,9 @@ describe('arbPromotionWorld', () => {
       expect(check.coverage === null || (check.coverage > 0 && check.coverage <= 1)).toBe(true);
       expect(check.updated_at >= check.created_at).toBe(true);
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld()], { numRuns })('links lineage from source checks into the destination container', (pw) => {
+  testProp('links lineage from source checks into the destination container', [arbPromotionWorld()], (pw) => {
     const { world, source, destination } = pw;
     const sourceIds = new Set(world.quality_checks.filter((check) => check.container_id === source.containerId).map((check) => check.id));
     for (const link of world.lineage) {
@@ -101,22 +99,19 @@ describe('arbPromotionWorld', () => {
       const target = world.quality_checks.find((check) => check.id === link.destination_entity_id);
       if (target !== undefined) expect(target.container_id).toBe(destination.containerId);
     }
-  });
+  }, { numRuns });
 
-  test.prop([arbPromotionWorld({ sameDatastore: true, lineage: false })], { numRuns: fcNumRuns(20) })(
-    'honours sameDatastore: true and lineage: false',
-    ({ world, source, destination, references }) => {
+  testProp('honours sameDatastore: true and lineage: false', [arbPromotionWorld({ sameDatastore: true, lineage: false })], ({ world, source, destination, references }) => {
       expect(destination.datastoreId).toBe(source.datastoreId);
       expect(world.datastores).toHaveLength(1);
       expect(references.destination).toBe(references.source);
       expect(world.lineage).toStrictEqual([]);
-    },
-  );
+    }, { numRuns: fcNumRuns(20) });
 
-  test.prop([arbPromotionWorld({ sameDatastore: false })], { numRuns: fcNumRuns(20) })('honours sameDatastore: false', ({ world, source, destination }) => {
+  testProp('honours sameDatastore: false', [arbPromotionWorld({ sameDatastore: false })], ({ world, source, destination }) => {
     expect(destination.datastoreId).not.toBe(source.datastoreId);
     expect(world.datastores).toHaveLength(2);
-  });
+  }, { numRuns: fcNumRuns(20) });
 
   test('covers the interesting cases across a sample', () => {
     const sample = fc.sample(arbPromotionWorld(), { numRuns: 200, seed: 42 });

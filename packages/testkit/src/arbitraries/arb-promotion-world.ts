@@ -623,7 +623,7 @@ function assemble(
  *
  * @example
  * ```ts
- * test.prop([arbPromotionWorld({ maxChecks: 30, sameDatastore: false })])('…', ({ world, source, destination, actor }) => { … });
+ * testProp('…', [arbPromotionWorld({ maxChecks: 30, sameDatastore: false })], ({ world, source, destination, actor }) => { … });
  * ```
  */
 export function arbPromotionWorld(options: PromotionWorldOptions = {}): fc.Arbitrary<PromotionWorld> {

@@ -1,19 +1,20 @@
 import { parseWith, promoteQualityCheckSchema, promoteRequestSchema } from '@promote/core';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { arbPromotionWorld } from './arb-promotion-world.js';
 import { arbQualityCheckRequest } from './arb-quality-check-request.js';
 import { fcNumRuns } from './fc-num-runs.js';
+import { testProp } from '../properties/test-prop.js';
 
 const arbWorldAndRequest = arbPromotionWorld().chain((pw) => fc.tuple(fc.constant(pw), arbQualityCheckRequest(pw)));
 
 describe('arbQualityCheckRequest', () => {
-  test.prop([arbWorldAndRequest], { numRuns: fcNumRuns(100) })('generates bodies that promoteRequestSchema accepts', ([, body]) => {
+  testProp('generates bodies that promoteRequestSchema accepts', [arbWorldAndRequest], ([, body]) => {
     const parsed = promoteRequestSchema.safeParse(body);
     expect(parsed.success ? 'ok' : parsed.error.issues).toBe('ok');
-  });
+  }, { numRuns: fcNumRuns(100) });
 
-  test.prop([arbWorldAndRequest], { numRuns: fcNumRuns(100) })('names the world’s scopes and only its source checks and tags', ([pw, body]) => {
+  testProp('names the world’s scopes and only its source checks and tags', [arbWorldAndRequest], ([pw, body]) => {
     const parsed = parseWith(promoteQualityCheckSchema, body);
     expect(parsed.isOk()).toBe(true);
     if (!parsed.isOk()) return;
@@ -28,7 +29,7 @@ describe('arbQualityCheckRequest', () => {
     expect(request.check_tags === undefined || request.check_tags.every((tag) => pw.tagPool.includes(tag))).toBe(true);
     expect(request.check_ids !== undefined && request.check_tags !== undefined).toBe(false);
     expect(Object.values(body as Record<string, unknown>).includes(undefined)).toBe(false);
-  });
+  }, { numRuns: fcNumRuns(100) });
 
   test('covers every selection and as_draft form across a sample', () => {
     const bodies = fc.sample(arbWorldAndRequest, { numRuns: 300, seed: 7 }).map(([, body]) => body);

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * test.prop([arbPromotionWorld()], { numRuns: fcNumRuns(25) })('round-trips', (pw) => { … });
+ * fc.assert(fc.property(arbPromotionWorld(), (pw) => { … }), { numRuns: fcNumRuns(25) });
  * ```
  */
 export function fcNumRuns(defaultRuns: number): number {
