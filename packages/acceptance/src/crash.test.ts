@@ -128,7 +128,7 @@ describe('durability under SIGKILL (§8, §9)', () => {
     expect((await store.getOperation(operationId))?.result).toBe('running');
 
     // The dead child's lease is still valid for a minute: recovery from a clock past its expiry.
-    const later = { now: () => new Date(Date.now() + 3_600_000), sleep: async () => undefined };
+    const later = { now: () => new Date(Date.now() + 3_600_000), sleep: async () => undefined, every: () => ({ cancel: () => undefined }) };
     const promoter = createPromoter({ store, dataplane: createReferenceDataplane(), clock: later });
     expect((await promoter.recover())._unsafeUnwrap()).toEqual([operationId]);
     expect(await store.getOperation(operationId)).toMatchObject({ result: 'aborted', aborted_by: null, message: 'Interrupted: the process stopped before the operation finished' });

@@ -66,8 +66,9 @@ function scopeOf(request: Record<string, unknown>): string {
 
 /** Runs the commands on one store and returns everything observable: answers, operations with results, the final world. */
 async function observe(store: Store, setting: Setting, commands: readonly Command[]) {
-  // Time stands still, so that how long an engine waits for a lease cannot show in any timestamp.
-  const clock: Clock = { now: () => new Date('2026-03-10T14:30:00Z'), sleep: () => new Promise((resolve) => setImmediate(resolve)) };
+  // Time stands still, so that how long an engine waits for a lease cannot show in any timestamp
+  // (and no renewal ever falls due).
+  const clock: Clock = { now: () => new Date('2026-03-10T14:30:00Z'), sleep: () => new Promise((resolve) => setImmediate(resolve)), every: () => ({ cancel: () => undefined }) };
   const promoter: Promoter = createPromoter({ store, dataplane: createReferenceDataplane(), clock, holderId: 'engine' });
   const actor = { id: setting.actor };
   const answers: unknown[] = [];

@@ -279,7 +279,7 @@ describe('reads', () => {
       unit(operation.id, 2, 102, { result: 'skipped', write: undefined, destination_entity_id: 30, search_text: 'between 100%' }),
       unit(operation.id, 1, 101, { result: 'failed', write: undefined, search_text: 'not_null_x' }),
     ]);
-    const sources = async (query: Parameters<SqliteStore['listResults']>[1]) => {
+    const sources = async (query: Parameters<Store['listResults']>[1]) => {
       const page = await store.listResults(operation.id, query);
       return { sources: page.items.map((row) => row.source_entity_id), total: page.total, page: page.page, size: page.size };
     };
@@ -303,7 +303,7 @@ describe('reads', () => {
       operationInput({ promote_type: 'computed_table', datastore: { id: 2, name: 's' }, destination_datastore: { id: 3, name: 'x' } }),
     );
     const third = await store.createOperation(operationInput({ result: 'success' }));
-    const ids = async (query: Partial<Parameters<SqliteStore['listOperations']>[0]>) =>
+    const ids = async (query: Partial<Parameters<Store['listOperations']>[0]>) =>
       (await store.listOperations({ page: 1, size: 10, ...query })).items.map((operation) => operation.id);
     assert.deepEqual(await ids({}), [third.id, second.id, first.id]);
     assert.deepEqual(await ids({ result: 'running' }), [second.id, first.id]);
