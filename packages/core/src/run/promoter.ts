@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { err, ok, ResultAsync, safeTry } from 'neverthrow';
-import type { ComputedField, Datastore, QualityCheck, User } from '../domain/entities.js';
-import type { EntityType } from '../domain/enums.js';
-import type { OperationRecord, OperationView, Page, PlanView, PromoteResultView } from '../domain/operation.js';
+import type { User } from '../domain/entities.js';
+import type { OperationRecord, OperationView } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
-import { operationListQuerySchema, resultListQuerySchema, type OperationListQueryInput, type ResultListQueryInput } from '../domain/queries.js';
+import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
 import { promoteRequestSchema } from '../domain/requests.js';
 import { conflict, notFound, type PromoteError } from '../errors.js';
-import type { Authorization } from '../ports/authorization.js';
-import { isoTimestamp, systemClock, type Clock } from '../ports/clock.js';
-import type { Dataplane } from '../ports/dataplane.js';
-import type { Profiler } from '../ports/profiler.js';
-import type { Store } from '../ports/store.js';
+import { isoTimestamp, systemClock } from '../ports/clock.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { createAccess, type Actor } from './access.js';
 import { dryRun, preparedNames } from './dry-run.js';
@@ -21,86 +16,11 @@ import { recoverOperations } from './recover-operations.js';
 import { ScopeQueue } from './scope-queue.js';
 import { storeAuthorization } from './store-authorization.js';
 import { operationEnvelope, resultViews } from './views.js';
-import { createWorldReads, type ContainerWithFields } from './world-reads.js';
+import type { Promoter, PromoterOptions } from './promoter-api.js';
+import { createWorldReads } from './world-reads.js';
 
 export type { Actor } from './access.js';
-
-/** Options of {@link createPromoter}. */
-export interface PromoterOptions {
-  /** Where the world, operations and results live. The engine reaches it through the store runtime (`guardStore`). */
-  readonly store: Store;
-  /** Validates checks that will be active at the destination (§8). */
-  readonly dataplane: Dataplane;
-  /** Who acts and what they may do (§11). Default: {@link storeAuthorization} over `store` — its users and teams. */
-  readonly authorization?: Authorization | undefined;
-  /** Source of time: timestamps, waits and the lease renewal. Default: the system clock. */
-  readonly clock?: Clock | undefined;
-  /** Told which destination containers need a profile after a run. Default: none. */
-  readonly profiler?: Profiler | undefined;
-  /** Checks per Dataplane call. Default 10 (§8). */
-  readonly batchSize?: number | undefined;
-  /** Dataplane calls in flight at most. Default 4. */
-  readonly concurrency?: number | undefined;
-  /**
-   * Atomic units per store transaction at most. Default 2000: on SQLite, an all-skipped
-   * re-promotion of 10,000 checks took a tenth longer in groups of 500, and 7-12 % longer again in
-   * groups of 100 (each commit rewrites the rightmost page of every b-tree it touched; decision
-   * 0301). Progress still moves every few tens of milliseconds, an abort still stops between two
-   * units, and a unit waiting for validation flushes what is ready before it.
-   */
-  readonly commitBatchSize?: number | undefined;
-  /** Lifetime of a scope lease, extended by every commit and renewed on the clock every third of it (stores with `leases` only). Default 30 000 ms. */
-  readonly leaseTtlMs?: number | undefined;
-  /** How often to retry a scope lease held by another process. Default 100 ms. */
-  readonly leasePollMs?: number | undefined;
-  /** Identifies this engine instance as a lease holder. Default: a random UUID. */
-  readonly holderId?: string | undefined;
-}
-
-/**
- * The engine's service: every call identifies the actor, checks their permissions (§11) and answers
- * a typed error or a value; only defects throw.
- */
-export interface Promoter {
-  /** Validates a request (§2.1), creates the operation in `running` and returns it at once; the work goes on asynchronously. */
-  run(actor: Actor, body: unknown): ResultAsync<OperationView, PromoteError>;
-  /** Dry run (§9): the same checks, classifier and validation calls; nothing written, no operation stored. */
-  plan(actor: Actor, body: unknown): ResultAsync<PlanView, PromoteError>;
-  /** An operation with all its results (`GET /api/operations/{id}`). */
-  getOperation(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
-  /** A page of an operation's results, filtered (§10). `entityType` restricts to one kind (the sub-endpoints). */
-  listResults(actor: Actor, id: number, query?: ResultListQueryInput, entityType?: EntityType): ResultAsync<Page<PromoteResultView>, PromoteError>;
-  /** Operations the actor may read, newest first, paginated in the store. */
-  listOperations(actor: Actor, query?: OperationListQueryInput): ResultAsync<Page<Omit<OperationView, 'results'>>, PromoteError>;
-  /** Stops a running operation between units (§9). Aborting a finished one changes nothing. */
-  abort(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
-  /** Puts an aborted or failed operation back to `running` and processes what has no result yet. */
-  resume(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
-  /** A new operation with the same request, triggered by the actor. */
-  rerun(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
-  /** The datastores the actor may read (`GET /api/datastores`; `query`: `page`, `size`). */
-  listDatastores(actor: Actor, query?: unknown): ResultAsync<Page<Datastore>, PromoteError>;
-  /** Containers with their fields (`GET /api/containers`; `query`: `datastore`, `page`, `size`). */
-  listContainers(actor: Actor, query?: unknown): ResultAsync<Page<ContainerWithFields>, PromoteError>;
-  /** Checks of a container (`GET /api/quality-checks`; `query`: `container`, `page`, `size`). */
-  listChecks(actor: Actor, query?: unknown): ResultAsync<Page<QualityCheck>, PromoteError>;
-  /** Computed fields of a container (`GET /api/computed-fields`; `query`: `container`, `page`, `size`). */
-  listComputedFields(actor: Actor, query?: unknown): ResultAsync<Page<ComputedField>, PromoteError>;
-  /**
-   * Who the actor is (`unauthenticated` when nobody): read once, then passed as `{ user }` to the
-   * other calls of one request so that the user is not read again.
-   */
-  identify(actor: Actor): ResultAsync<User, PromoteError>;
-  /** Resolves once the operation's in-process work (if any) has finished. */
-  waitFor(id: number): Promise<void>;
-  /**
-   * Marks operations left `running` by a process that died as `aborted` (§9 recovery). Call once
-   * when opening a store. With store leases, operations whose scope is held by a live process are left alone.
-   */
-  recover(): ResultAsync<readonly number[], PromoteError>;
-  /** Waits for every in-process operation to finish. Does not close the store. */
-  close(): Promise<void>;
-}
+export type { Promoter, PromoterOptions } from './promoter-api.js';
 
 /**
  * Creates the engine's service over a store and a dataplane: a thin layer that parses, identifies,
