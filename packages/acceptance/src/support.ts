@@ -14,6 +14,7 @@ import {
   type World,
 } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
+import { verifyingLinkClaims } from '@promote/testkit';
 
 const exampleWorldPath = fileURLToPath(new URL('../../../docs/examples/world.json', import.meta.url));
 
@@ -37,7 +38,8 @@ export function engine(
 ): Engine {
   const store = options.store ?? createMemoryStore({ world });
   const dataplane = createReferenceDataplane(options.dataplane);
-  const promoter = createPromoter({ clock: steppingClock(), ...options, store, dataplane });
+  // Every commit's link_current claims are checked against the store's lineage (decision 0400).
+  const promoter = createPromoter({ clock: steppingClock(), ...options, store: verifyingLinkClaims(store), dataplane });
   return { store, promoter, dataplane };
 }
 

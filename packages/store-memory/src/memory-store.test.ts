@@ -8,6 +8,7 @@ import {
   sampleIds,
   sampleWorld,
   skippedCheckUnit,
+  verifyingLinkClaims,
   WorldBuilder,
 } from '@promote/testkit';
 import { describe, expect, test } from 'vitest';
@@ -23,6 +24,21 @@ async function withOperation(): Promise<{ store: Store; operationId: number }> {
 }
 
 describe('createMemoryStore', () => {
+  test('trusts a link_current claim (records the result, no link); the testkit\'s verifyingLinkClaims refuses a false one, writing nothing', async () => {
+    const { store, operationId } = await withOperation();
+    const before = await captureStoreState(store, [operationId]);
+    const linksBefore = (await store.exportWorld()).lineage;
+    // The sample world's newest link of notNull in stagingOrders points at stagingDiscarded, not stagingArchived.
+    const wrong: CommitUnit = { ...skippedCheckUnit({ operationId, seq: 0, sourceId: checks.notNull }, checks.stagingArchived), link_current: true };
+    await expect(verifyingLinkClaims(store).commit([wrong])).rejects.toThrow(/says its lineage link to 22 is current, but the newest link in scope \d+ points at 40/);
+    expect(await captureStoreState(store, [operationId])).toEqual(before);
+
+    const right: CommitUnit = { ...skippedCheckUnit({ operationId, seq: 0, sourceId: checks.notNull }, checks.stagingDiscarded), link_current: true };
+    await verifyingLinkClaims(store).commit([right]);
+    expect((await store.exportWorld()).lineage).toEqual(linksBefore);
+    expect((await store.listResults(operationId)).items).toHaveLength(1);
+  });
+
   test('imports the world given at creation', async () => {
     const store = createMemoryStore({ world: sampleWorld() });
     expect(await store.isEmpty()).toBe(false);

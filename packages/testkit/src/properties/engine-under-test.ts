@@ -10,6 +10,7 @@ import {
   type Store,
   type World,
 } from '@promote/core';
+import { verifyingLinkClaims } from './link-claims.js';
 
 /**
  * What the engine properties run against: a way to open a fresh store holding a world — your
@@ -38,7 +39,8 @@ export interface StartedEngine {
 export async function startEngine(engine: EngineUnderTest, world: World, dataplane: ReferenceDataplaneOptions = {}): Promise<StartedEngine> {
   const store = await engine.openStore(world);
   const reference = createReferenceDataplane(dataplane);
-  const promoter = createPromoter({ store, dataplane: engine.wrapDataplane?.(reference) ?? reference, clock: steppingClock() });
+  // Every commit's link_current claims are checked against the store's lineage (decision 0400).
+  const promoter = createPromoter({ store: verifyingLinkClaims(store), dataplane: engine.wrapDataplane?.(reference) ?? reference, clock: steppingClock() });
   return {
     store,
     promoter,
