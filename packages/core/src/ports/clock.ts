@@ -167,7 +167,8 @@ export function manualClock(start = '2026-03-10T14:30:00.000Z'): ManualClock {
         await Promise.all(time.fireDue());
         await settle();
       }
-      time.current = target;
+      // A jump() or a second advance() while this one waited may have gone further: never go back.
+      time.current = Math.max(time.current, target);
       await settle();
     },
   };

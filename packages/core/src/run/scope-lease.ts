@@ -35,7 +35,7 @@ export class ScopeLease {
     private readonly options: ScopeLeaseOptions,
   ) {}
 
-  /** Waits for the lease, polling; `aborted` as soon as `signal` aborts. */
+  /** Waits for the lease, polling every `pollMs`; `aborted` at the first poll after `signal` aborts. */
   async acquire(signal: AbortSignal): Promise<Result<'acquired' | 'aborted', StoreFailureError>> {
     for (;;) {
       if (signal.aborted) return ok('aborted');
