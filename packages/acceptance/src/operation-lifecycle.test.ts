@@ -71,6 +71,38 @@ describe('abort, resume, rerun (§9)', () => {
     expect(await store.listChecks(20)).toHaveLength(10);
   });
 
+  test('an abort from another engine, resumed at once, is not resurrected by the engine that saw the abort: the resume finishes the work', async () => {
+    const hold = gate();
+    const inner = createMemoryStore({ world });
+    const other = engine(world, { store: inner });
+    let operationId = 0;
+    let resumed = false;
+    // The running engine's store: the moment it reads its operation as aborted (its check before
+    // the next commit), the other engine resumes it — the narrowest window, made deterministic.
+    const store: Store = {
+      ...inner,
+      async getOperation(id) {
+        const operation = await inner.getOperation(id);
+        if (id === operationId && operation?.result === 'aborted' && !resumed) {
+          resumed = true;
+          (await other.promoter.resume(admin, id))._unsafeUnwrap();
+        }
+        return operation;
+      },
+    };
+    const running = engine(world, { store, concurrency: 1, dataplane: heldAfterFirstCall(hold.opened) });
+    const started = (await running.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
+    operationId = started.id;
+    await until(async () => (await inner.getOperation(started.id))?.status.created === 10);
+    (await other.promoter.abort(jane, started.id))._unsafeUnwrap();
+    hold.open();
+    await running.promoter.waitFor(started.id);
+    await other.promoter.waitFor(started.id);
+    expect(resumed).toBe(true);
+    expect(await inner.getOperation(started.id)).toMatchObject({ result: 'success', aborted_by: null, status: { total: 25, created: 25 } });
+    expect(await inner.listChecks(20)).toHaveLength(25);
+  });
+
   test('only an aborted or failed operation can be resumed; aborting a finished one changes nothing', async () => {
     const { promoter } = engine(world);
     const operation = await runToEnd(promoter, admin, qcRequest());

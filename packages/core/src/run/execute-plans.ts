@@ -20,14 +20,18 @@ export interface ExecuteOptions {
   /** The scope lease each commit is made under (read once per commit); the store fences on it. */
   readonly lease?: (() => CommitLease | undefined) | undefined;
   /**
-   * Asked before each commit: `aborted` when the operation was stopped from elsewhere (another
-   * process's abort), the loss when the lease is not this engine's any more, `undefined` to go on.
+   * Asked before each commit: `aborted_elsewhere` when the operation was stopped from elsewhere
+   * (another process's abort, already recorded there), the loss when the lease is not this engine's
+   * any more, `undefined` to go on.
    */
-  readonly stopRequested?: (() => Promise<'aborted' | LostLeaseError | undefined>) | undefined;
+  readonly stopRequested?: (() => Promise<'aborted_elsewhere' | LostLeaseError | undefined>) | undefined;
 }
 
-/** How an execution ended: every plan committed, or stopped by an abort — or why it could not go on. */
-export type Execution = Result<'completed' | 'aborted', StoreFailureError | LostLeaseError>;
+/**
+ * How an execution ended: every plan committed, stopped by this engine's abort (`signal`), or
+ * stopped because the store says another engine aborted it — or why it could not go on.
+ */
+export type Execution = Result<'completed' | 'aborted' | 'aborted_elsewhere', StoreFailureError | LostLeaseError>;
 
 /**
  * Records the plans in processing order: each plan becomes one atomic unit (write + result row +
@@ -48,7 +52,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     if (pending.length === 0) return undefined;
     if (options.signal.aborted) return ok('aborted');
     const stop = await options.stopRequested?.();
-    if (stop === 'aborted') return ok('aborted');
+    if (stop === 'aborted_elsewhere') return ok('aborted_elsewhere');
     if (stop !== undefined) return err(stop);
     const units = pending;
     pending = [];

@@ -57,7 +57,9 @@ export async function runOperation(initial: OperationRecord, signal: AbortSignal
         // nobody else works on it); otherwise the operation is left to its new owner, or to
         // recover() as an interrupted one (decision 0008).
         if (await lease.retake()) await finishOperation(options.store, options.clock, initial.id, { kind: 'failure', message: lost.message });
-      } else {
+      } else if (!(executed.isOk() && executed.value === 'aborted_elsewhere')) {
+        // Aborted elsewhere: that engine recorded who and when. Recording anything here could only
+        // undo what happened since — a resume that reopened it (decision 0401).
         await finishOperation(options.store, options.clock, initial.id, endOf(executed, signal));
       }
     } finally {
@@ -71,12 +73,12 @@ export async function runOperation(initial: OperationRecord, signal: AbortSignal
 }
 
 /** How the work of a turn ended, before it is recorded. */
-type Executed = Result<'completed' | 'aborted', PromoteError | LostLeaseError>;
+type Executed = Result<'completed' | 'aborted' | 'aborted_elsewhere', PromoteError | LostLeaseError>;
 
 function endOf(executed: Executed, signal: AbortSignal): OperationEnd {
   if (executed.isErr()) return { kind: 'failure', message: executed.error.kind === 'lease_lost' ? executed.error.message : describeError(executed.error) };
   if (executed.value === 'completed') return { kind: 'completed' };
-  // Aborted here (the reason says who) or from another engine (that engine recorded who and when).
+  // Aborted here: the reason says who.
   return { kind: 'aborted', by: (signal.reason as AbortReason | undefined)?.by ?? null };
 }
 
@@ -87,8 +89,10 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   );
   if (loaded.isErr()) return err(loaded.error);
   const { operation, recorded } = loaded.value;
-  // Aborted (from another engine) while it waited for its turn: no planning, no Dataplane call.
-  if (operation.result !== 'running' || signal.aborted) return ok('aborted');
+  if (signal.aborted) return ok('aborted');
+  // Aborted (from another engine, or queued here and aborted) while it waited for its turn: no
+  // planning, no Dataplane call, and nothing to record.
+  if (operation.result !== 'running') return ok('aborted_elsewhere');
   const processed = new Set(recorded.map((result) => result.source_entity_id));
   const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
   const seq = new Map<number, number>();
@@ -115,7 +119,7 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
       const lost = lease.lost();
       if (lost !== undefined) return lost;
       const current = await store.getOperation(operation.id);
-      return current.isOk() && current.value?.result === 'aborted' ? 'aborted' : undefined;
+      return current.isOk() && current.value?.result === 'aborted' ? 'aborted_elsewhere' : undefined;
     },
     // The store checks the lease inside each commit and extends it (a fence: decision 0008);
     // the renewal keeps it through long Dataplane calls between commits.
