@@ -43,7 +43,14 @@ function destinationLabel(result: PromoteResultView): string {
 
 /** Left-aligned columns; the last one is not padded. */
 function table(headings: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headings.map((heading, column) => Math.max(heading.length, ...rows.map((row) => truncate(row[column] ?? '').length)));
+  // A loop, not Math.max(...widths): spreading 125,000 arguments overflows the call stack.
+  const widths = headings.map((heading) => heading.length);
+  for (const row of rows) {
+    for (let column = 0; column < widths.length; column++) {
+      const width = truncate(row[column] ?? '').length;
+      if (width > (widths[column] as number)) widths[column] = width;
+    }
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : truncate(cell).padEnd(widths[column] ?? 0)))
