@@ -18,8 +18,18 @@ export interface CliIo {
   readonly onSignal: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
-/** The process's own streams, environment and signals. */
+/**
+ * The process's own streams, environment and signals. A reader that goes away (`promote export |
+ * head -1`) ends the process quietly with exit code 0, as a closed pipe ends `cat`: no stack trace
+ * (decision 0403).
+ */
 export function processIo(): CliIo {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -4,7 +4,7 @@ import { loadWorld } from '@promote/core';
 import { operationSchema, planSchema } from '@promote/http';
 import { openSqliteStore } from '@promote/store-sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildCli, internals, promote as promoteBuilt, removeTempDirectories, root, tempDirectory } from './testing/built-cli.js';
+import { buildCli, internals, promote as promoteBuilt, removeTempDirectories, root, startPromote, tempDirectory } from './testing/built-cli.js';
 import { promoteInProcess as promote } from './testing/in-process-cli.js';
 
 const exampleWorld = join(root, 'docs/examples/world.json');
@@ -58,6 +58,19 @@ describe.concurrent('promote simulate', () => {
     });
     expect(outcomes[0].results).toHaveLength(5);
     expect(outcomes[0].results[0]).toMatchObject({ source_entity_id: 101, result: 'created', destination_entity_id: 201 });
+  });
+
+  test('a reader that goes away ends it quietly: exit 0, no stack trace (`simulate … | head -2`)', async () => {
+    const many = { ...smallWorld, quality_checks: Array.from({ length: 20_000 }, (_, index) => ({ id: index + 1, container_id: 10, rule_type: 'not_null', fields: ['email'], description: `check ${index + 1}` })) };
+    const directory = tempDirectory({ 'world.json': many, 'all.json': allChecks });
+    const child = startPromote(['simulate', '--world', join(directory, 'world.json'), '--as', 'jane@example.com', '--request', join(directory, 'all.json')]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like `head`: read the first chunk, then close the pipe while the report is still being written.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   test('the readable report: a table per operation with messages and counts', async () => {
