@@ -11,7 +11,7 @@ import type {
   User,
   World,
 } from '@promote/core';
-import { checkSummary, computedFieldSummary, containerSummary, LeaseLostError } from '@promote/core';
+import { checkSummary, computedFieldSummary, containerSummary, guardStore, LeaseLostError } from '@promote/core';
 import { applyEdit } from './apply-edit.js';
 import { frozenCopy } from './frozen-copy.js';
 import { IdCounters } from './id-counters.js';
@@ -60,7 +60,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const leases = createMemoryLeases();
   if (options.world !== undefined) importWorld(state, options.world);
 
-  return {
+  // Handed out under the store runtime, as the engine uses every store: calls after close() are refused there.
+  return guardStore({
     async findUser(by) {
       if ('id' in by) return state.world.users.get(by.id);
       if ('email' in by) return state.world.usersByEmail.get(by.email.toLowerCase());
@@ -177,7 +178,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     leases,
     // Nothing to release: the engine's store runtime refuses calls after close (guardStore).
     async close() {},
-  };
+  });
 }
 
 function isEmpty(state: MemoryState): boolean {

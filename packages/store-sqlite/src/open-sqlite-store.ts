@@ -1,3 +1,4 @@
+import { guardStore } from '@promote/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { sqliteStoreMigrationProvider } from './migrations.js';
@@ -57,7 +58,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     if (ownsHandle) configure(handle, options.busyTimeoutMs ?? defaultBusyTimeoutMs);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(handle) }) });
     await migrateInTurn(handle, db);
-    return createSqliteStore({ handle, db, ownsHandle });
+    // Handed out under the store runtime, as the engine uses every store.
+    return guardStore(createSqliteStore({ handle, db, ownsHandle })) as SqliteStore;
   } catch (error) {
     if (ownsHandle) handle.close();
     throw error;

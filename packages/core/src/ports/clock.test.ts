@@ -38,25 +38,28 @@ describe('steppingClock', () => {
     expect(clock.now().toISOString()).toBe(at(5000));
   });
 
-  test('every() runs its work after the synchronous code, once for each period the clock passes', async () => {
+  test('every() runs its work after the synchronous code once sleep() has passed its time; the steps of now() do not run it', async () => {
     const clock = steppingClock(start, 100);
     const runs: string[] = [];
     clock.every(200, () => void runs.push(clock.now().toISOString()));
     clock.now(); // T -> T+100
-    clock.now(); // T+100 -> T+200: the first period has passed
+    clock.now(); // T+100 -> T+200: a step, not time in which work happens
+    await turns();
+    expect(runs).toEqual([]);
+    void clock.sleep(100); // T+300: past the first period
     expect(runs).toEqual([]);
     await turns();
-    expect(runs).toEqual([at(200)]);
-    await clock.sleep(150); // T+300 -> T+450: the second period has passed
+    expect(runs).toEqual([at(300)]); // its now() stepped to T+400
+    await clock.sleep(150); // T+550: past the second period (T+400)
     await turns();
-    expect(runs).toEqual([at(200), at(450)]);
+    expect(runs).toEqual([at(300), at(550)]);
   });
 
-  test('every() runs once however many periods passed in one synchronous stretch (a late timer fires once)', async () => {
+  test('every() runs once however many periods one sleep passed (a late timer fires once)', async () => {
     const clock = steppingClock(start, 100);
     let runs = 0;
     clock.every(100, () => void runs++);
-    for (let call = 0; call < 5; call++) clock.now();
+    await clock.sleep(500);
     await turns();
     expect(runs).toBe(1);
   });
@@ -81,16 +84,15 @@ describe('steppingClock', () => {
       starts++;
       await gate.promise;
     });
-    clock.now();
+    await clock.sleep(100);
     await turns();
     expect(starts).toBe(1);
-    clock.now();
-    clock.now();
+    await clock.sleep(200);
     await turns();
     expect(starts).toBe(1);
     gate.resolve();
     await turns();
-    clock.now();
+    await clock.sleep(100);
     await turns();
     expect(starts).toBe(2);
   });
@@ -102,9 +104,9 @@ describe('steppingClock', () => {
       starts++;
       return Promise.reject(new Error('renewal failed'));
     });
-    clock.now();
+    await clock.sleep(100);
     await turns();
-    clock.now();
+    await clock.sleep(100);
     await turns();
     expect(starts).toBe(2);
   });

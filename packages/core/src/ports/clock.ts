@@ -97,24 +97,23 @@ class VirtualTime {
 
 /**
  * A clock that starts at `start` and advances `stepMs` at each `now()` call: deterministic
- * timestamps for tests and simulations. `sleep` advances it by its duration and resolves at once;
- * repeating work runs (after the current synchronous code) whenever the clock has passed its time.
+ * timestamps for tests and simulations. `sleep` advances it by its duration and resolves at once.
+ * Repeating work runs (after the current synchronous code) when a `sleep` has passed its time: the
+ * steps of `now()` make timestamps distinct, they are not time in which work happens — so a
+ * simulation's timestamps do not depend on how often the lease would have been renewed.
  */
 export function steppingClock(start = '2026-03-10T14:30:00.000Z', stepMs = 1000): Clock {
   const time = new VirtualTime(Date.parse(start));
-  const fire = () => {
-    if (time.nextDue() !== undefined && (time.nextDue() as number) <= time.current) queueMicrotask(() => void time.fireDue());
-  };
   return {
     now() {
       const value = new Date(time.current);
       time.current += stepMs;
-      fire();
       return value;
     },
     sleep(ms) {
       time.current += Math.max(0, ms);
-      fire();
+      const due = time.nextDue();
+      if (due !== undefined && due <= time.current) queueMicrotask(() => void time.fireDue());
       return Promise.resolve();
     },
     every: (ms, work) => time.every(ms, work),

@@ -4,7 +4,11 @@ import type { PermissionLevel } from '../domain/enums.js';
 import { forbidden, storeFailure, unauthenticated, type PromoteError } from '../errors.js';
 import type { ActorReference, Authorization } from '../ports/authorization.js';
 
-/** Who acts: a user by id, email or bearer token, or a user already identified (no second read). */
+/**
+ * Who acts: a user by id, email or bearer token — or `{ user }`, a user the caller already
+ * identified (through `Promoter.identify`, once per request), which the service **trusts** as it is:
+ * never pass a user object that came from a client.
+ */
 export type Actor = ActorReference | { readonly user: User };
 
 /** One permission a call needs (§11). */

@@ -89,10 +89,10 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   );
   if (loaded.isErr()) return err(loaded.error);
   const { operation, recorded } = loaded.value;
-  if (signal.aborted) return ok('aborted');
   // Aborted (from another engine, or queued here and aborted) while it waited for its turn: no
   // planning, no Dataplane call, and nothing to record.
   if (operation.result !== 'running') return ok('aborted_elsewhere');
+  if (signal.aborted) return ok('aborted');
   const processed = new Set(recorded.map((result) => result.source_entity_id));
   const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
   const seq = new Map<number, number>();

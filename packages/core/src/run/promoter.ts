@@ -47,6 +47,9 @@ export function createPromoter(options: PromoterOptions): Promoter {
     leasePollMs: options.leasePollMs ?? 100,
     holderId: options.holderId ?? randomUUID(),
   };
+  if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0)) {
+    throw new RangeError(`leaseTtlMs and leasePollMs must be above 0 ms, got ${runner.leaseTtlMs} and ${runner.leasePollMs}`);
+  }
   const { clock } = runner;
   const queue = new ScopeQueue();
   const controllers = new Map<number, AbortController>();
@@ -171,7 +174,10 @@ export function createPromoter(options: PromoterOptions): Promoter {
           // Queued behind another operation of its scope here, or running in another engine: recorded
           // at once (that engine stops before its next commit), without waiting for the queue.
           yield* store.transitionOperation(id, ['running'], { result: 'aborted', aborted_by: user.email, end_time: now() });
-          if (queue.cancel(id)) controllers.get(id)?.abort({ by: user.email } satisfies AbortReason);
+          // Its turn may have come meanwhile: then it stops at once too (and records nothing, the
+          // abort being recorded); otherwise its turn is skipped.
+          if (queue.state(id) !== undefined) controllers.get(id)?.abort({ by: user.email } satisfies AbortReason);
+          if (queue.cancel(id)) controllers.delete(id);
         }
         return loadOperation(id).andThen(view);
       }),
