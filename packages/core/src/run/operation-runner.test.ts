@@ -1,0 +1,254 @@
+import { describe, expect, test } from 'vitest';
+import type { QualityCheck } from '../domain/entities.js';
+import type { OperationRecord, PromoteResultRecord } from '../domain/operation.js';
+import { createReferenceDataplane } from '../dataplane/reference-dataplane.js';
+import { check, field, table } from '../plan/test-builders.js';
+import { manualClock } from '../ports/clock.js';
+import type { CommitOptions, CommitUnit, OperationPatch, ScopeLeases, Store } from '../ports/store.js';
+import { createStoreRuntime } from '../ports/store-runtime.js';
+import { runOperation, type RunnerOptions } from './operation-runner.js';
+
+const start = '2026-03-10T14:30:00.000Z';
+const endTime = '2026-03-10T14:30:00Z';
+const scope = 'container:20';
+
+const sourceContainer = table(10, 1, 'orders');
+const destinationContainer = table(20, 2, 'orders');
+const destinationFields = [field(1, 'Email'), field(2, 'amount', { type: 'integral' })];
+// Check 1 resolves and validates; check 2 resolves but the Dataplane refuses it (min > max);
+// check 3 is in the selection but no longer exists.
+const sourceChecks: readonly QualityCheck[] = [
+  check(1),
+  check(2, { rule_type: 'between', fields: ['amount'], properties: { min: 10, max: 5 } }),
+];
+
+function operation(overrides: Partial<OperationRecord> = {}): OperationRecord {
+  return {
+    id: 7,
+    promote_type: 'quality_check',
+    result: 'running',
+    start_time: '2026-03-10T14:00:00Z',
+    end_time: null,
+    triggered_by: 'mira@example.com',
+    aborted_by: null,
+    message: null,
+    datastore: { id: 1, name: 'staging' },
+    destination_datastore: { id: 2, name: 'production' },
+    container: { id: 10, name: 'orders' },
+    destination_container: { id: 20, name: 'orders' },
+    as_draft: false,
+    status: { total: 3, created: 0, updated: 0, skipped: 0, failed: 0 },
+    request: { type: 'promote_quality_check', datastore_id: 1, container_id: 10, destination_container_id: 20, check_ids: [1, 2, 3], as_draft: false },
+    selection: [1, 2, 3],
+    destination_scope: scope,
+    ...overrides,
+  };
+}
+
+/** Scope leases in a Map, as `ScopeLeases` documents them, recording every call. */
+function memoryLeases() {
+  const held = new Map<string, { holder: string; expiresAt: string }>();
+  const calls: string[] = [];
+  const leases: ScopeLeases = {
+    async tryAcquire(leaseScope, holder, now, expiresAt) {
+      const current = held.get(leaseScope);
+      const free = current === undefined || Date.parse(current.expiresAt) <= Date.parse(now) || current.holder === holder;
+      if (free) held.set(leaseScope, { holder, expiresAt });
+      calls.push(`tryAcquire ${leaseScope} ${holder}: ${free}`);
+      return free;
+    },
+    async release(leaseScope, holder) {
+      calls.push(`release ${leaseScope} ${holder}`);
+      if (held.get(leaseScope)?.holder === holder) held.delete(leaseScope);
+    },
+  };
+  return { leases, held, calls };
+}
+
+interface StoreOptions {
+  readonly leases?: ScopeLeases;
+  /** What the adapter's `getOperation` does instead of answering the stored operation. */
+  readonly getOperation?: () => Promise<OperationRecord | undefined>;
+  readonly sourceChecks?: readonly QualityCheck[];
+}
+
+/**
+ * One operation and the reads a quality-check promotion makes (`plan-entities.ts`, the validation
+ * target), in arrays. `commit` stores result rows and counts them into the operation's status;
+ * created checks get ids from 500. Every call's method name is recorded.
+ */
+function operationStore(initial: OperationRecord, options: StoreOptions = {}) {
+  let current = initial;
+  const calls: string[] = [];
+  const transitions: { from: readonly string[]; patch: OperationPatch }[] = [];
+  const commits: { units: readonly CommitUnit[]; options: CommitOptions | undefined }[] = [];
+  const results: PromoteResultRecord[] = [];
+  const checks = options.sourceChecks ?? sourceChecks;
+  const recorded =
+    <A extends unknown[], R>(method: string, work: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      calls.push(method);
+      return work(...args);
+    };
+  const adapter: Partial<Store> = {
+    getOperation: recorded('getOperation', async (id: number) => {
+      if (options.getOperation !== undefined) return options.getOperation();
+      return id === current.id ? current : undefined;
+    }),
+    listResults: recorded('listResults', async (operationId: number) => {
+      const items = results.filter((result) => result.operation_id === operationId);
+      return { items, total: items.length, page: 1, size: items.length };
+    }),
+    getContainer: recorded('getContainer', async (id: number) => [sourceContainer, destinationContainer].find((container) => container.id === id)),
+    getChecks: recorded('getChecks', async (ids: readonly number[]) => checks.filter((entry) => ids.includes(entry.id))),
+    listFields: recorded('listFields', async (containerId: number) => (containerId === 20 ? destinationFields : [])),
+    listComputedFields: recorded('listComputedFields', async () => []),
+    listChecks: recorded('listChecks', async (containerId: number) => checks.filter((entry) => entry.container_id === containerId)),
+    findLineage: recorded('findLineage', async () => []),
+    listContainers: recorded('listContainers', async (datastoreId: number) =>
+      [sourceContainer, destinationContainer].filter((container) => container.datastore_id === datastoreId),
+    ),
+    transitionOperation: recorded('transitionOperation', async (id: number, from: readonly OperationRecord['result'][], patch: OperationPatch) => {
+      transitions.push({ from, patch });
+      if (id !== current.id) throw new Error(`Operation ${id} not found`);
+      if (!from.includes(current.result)) return undefined;
+      current = { ...current, ...patch };
+      return current;
+    }),
+    commit: recorded('commit', async (units: readonly CommitUnit[], commitOptions?: CommitOptions) => {
+      commits.push({ units, options: commitOptions });
+      const stored = units.map(
+        (unit): PromoteResultRecord => ({
+          id: results.length + 1,
+          operation_id: unit.operation_id,
+          seq: unit.seq,
+          entity_type: unit.entity_type,
+          source_entity_id: unit.source_entity_id,
+          result: unit.result,
+          destination_entity_id: unit.result === 'created' ? 500 + unit.seq : unit.destination_entity_id,
+          message: unit.message,
+          changes: unit.changes,
+          before: unit.before ?? null,
+          search_text: unit.search_text,
+        }),
+      );
+      results.push(...stored);
+      const status = { ...current.status };
+      for (const unit of units) status[unit.result] += 1;
+      current = { ...current, status };
+      return stored;
+    }),
+    close: async () => undefined,
+    ...(options.leases === undefined ? {} : { leases: options.leases }),
+  };
+  return { runtime: createStoreRuntime(adapter as Store), current: () => current, calls, transitions, commits, results };
+}
+
+function runnerOptions(runtime: RunnerOptions['store'], overrides: Partial<RunnerOptions> = {}) {
+  const dataplane = createReferenceDataplane();
+  const options: RunnerOptions = {
+    store: runtime,
+    dataplane,
+    clock: manualClock(start),
+    profiler: undefined,
+    batchSize: 10,
+    concurrency: 2,
+    commitBatchSize: 100,
+    leaseTtlMs: 600,
+    leasePollMs: 100,
+    holderId: 'engine-a',
+    ...overrides,
+  };
+  return { options, dataplane };
+}
+
+describe('runOperation', () => {
+  test('plans, validates, commits in processing order and records success', async () => {
+    const { runtime, current, transitions, commits, results } = operationStore(operation());
+    const { options, dataplane } = runnerOptions(runtime);
+    await runOperation(operation(), new AbortController().signal, options);
+
+    expect(dataplane.calls.map((call) => ({ containerId: call.containerId, sourceCheckIds: call.sourceCheckIds }))).toEqual([{ containerId: 20, sourceCheckIds: [1, 2] }]);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]?.options).toBeUndefined();
+    expect(results.map(({ seq, source_entity_id, result, destination_entity_id, message }) => ({ seq, source_entity_id, result, destination_entity_id, message }))).toEqual([
+      { seq: 0, source_entity_id: 1, result: 'created', destination_entity_id: 500, message: null },
+      { seq: 1, source_entity_id: 2, result: 'failed', destination_entity_id: null, message: 'Validation failed: min 10 is greater than max 5' },
+      { seq: 2, source_entity_id: 3, result: 'failed', destination_entity_id: null, message: 'Source quality check 3 no longer exists' },
+    ]);
+    expect(commits[0]?.units[0]?.write).toMatchObject({ kind: 'create_check', value: { container_id: 20, fields: ['Email'], status: 'active' } });
+    expect(transitions).toEqual([{ from: ['running'], patch: { result: 'success', end_time: endTime, message: null } }]);
+    expect(current()).toMatchObject({ result: 'success', end_time: endTime, message: null, status: { total: 3, created: 1, updated: 0, skipped: 0, failed: 2 } });
+  });
+
+  test('records failure when every entity failed', async () => {
+    const { runtime, current } = operationStore(operation({ selection: [2, 3], status: { total: 2, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+    const { options } = runnerOptions(runtime);
+    await runOperation(operation({ selection: [2, 3] }), new AbortController().signal, options);
+    expect(current()).toMatchObject({ result: 'failure', end_time: endTime, message: null, status: { total: 2, created: 0, failed: 2 } });
+  });
+
+  test('with store leases: takes the scope lease, commits under it, and releases it', async () => {
+    const memory = memoryLeases();
+    const { runtime, current, commits } = operationStore(operation(), { leases: memory.leases });
+    const { options } = runnerOptions(runtime);
+    await runOperation(operation(), new AbortController().signal, options);
+    expect(commits.map((entry) => entry.options)).toEqual([
+      { lease: { scope, holder: 'engine-a', now: start, expiresAt: '2026-03-10T14:30:00.600Z' } },
+    ]);
+    expect(memory.calls).toEqual([`tryAcquire ${scope} engine-a: true`, `release ${scope} engine-a`]);
+    expect(memory.held.size).toBe(0);
+    expect(current().result).toBe('success');
+  });
+
+  test('aborted before its turn, with reason { by }: records aborted by that user, and plans nothing', async () => {
+    const { runtime, current, calls, transitions } = operationStore(operation());
+    const { options, dataplane } = runnerOptions(runtime);
+    const controller = new AbortController();
+    controller.abort({ by: 'jane@example.com' });
+    await runOperation(operation(), controller.signal, options);
+    expect(transitions).toEqual([{ from: ['running'], patch: { result: 'aborted', aborted_by: 'jane@example.com', end_time: endTime } }]);
+    expect(current()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', end_time: endTime, message: null });
+    expect(calls).toEqual(['transitionOperation']);
+    expect(dataplane.calls).toEqual([]);
+  });
+
+  test('aborted without a reason: aborted by nobody', async () => {
+    const { runtime, current } = operationStore(operation());
+    const controller = new AbortController();
+    controller.abort();
+    await runOperation(operation(), controller.signal, runnerOptions(runtime).options);
+    expect(current()).toMatchObject({ result: 'aborted', aborted_by: null, end_time: endTime });
+  });
+
+  test('already aborted in the store when loaded: records nothing, plans nothing', async () => {
+    const aborted = operation({ result: 'aborted', aborted_by: 'bob@example.com', end_time: '2026-03-10T14:29:00Z' });
+    const { runtime, current, calls, transitions, commits } = operationStore(aborted);
+    const { options, dataplane } = runnerOptions(runtime);
+    // The turn was queued while it still ran: the initial record says running.
+    await runOperation(operation(), new AbortController().signal, options);
+    expect(transitions).toEqual([]);
+    expect(commits).toEqual([]);
+    expect(calls).toEqual(['getOperation', 'listResults']);
+    expect(dataplane.calls).toEqual([]);
+    expect(current()).toEqual(aborted);
+  });
+
+  test('a store that fails to load the operation ends it failure with the store failure', async () => {
+    const { runtime, current, commits } = operationStore(operation(), { getOperation: () => Promise.reject(new Error('disk I/O error')) });
+    await runOperation(operation(), new AbortController().signal, runnerOptions(runtime).options);
+    expect(commits).toEqual([]);
+    expect(current()).toMatchObject({ result: 'failure', end_time: endTime, message: 'Store failure: disk I/O error' });
+  });
+
+  test('a defect while planning ends it failure with Internal error: …, and the promise does not reject', async () => {
+    const broken = [check(1, { rule_type: 'no_such_rule' as QualityCheck['rule_type'] })];
+    const { runtime, current, commits, transitions } = operationStore(operation({ selection: [1] }), { sourceChecks: broken });
+    await expect(runOperation(operation({ selection: [1] }), new AbortController().signal, runnerOptions(runtime).options)).resolves.toBeUndefined();
+    expect(commits).toEqual([]);
+    expect(transitions).toEqual([
+      { from: ['running'], patch: { result: 'failure', end_time: endTime, message: 'Internal error: defect: rule type no_such_rule missing from the catalogue' } },
+    ]);
+    expect(current()).toMatchObject({ result: 'failure', message: 'Internal error: defect: rule type no_such_rule missing from the catalogue' });
+  });
+});
