@@ -143,6 +143,27 @@ describe('promote serve', () => {
     expect(await second.stop()).toBe(0);
   });
 
+  test('SIGTERM the moment "Listening on" is printed stops it cleanly, every time (issue 17)', async () => {
+    const attempts = 6;
+    const began = performance.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: attempts }, async () => {
+        const child = startPromote(['serve', '--world', exampleWorld, '--port', '0', '--db', ':memory:']);
+        started.push(child);
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          const first = !stdout.includes('Listening on');
+          stdout += chunk;
+          if (first && stdout.includes('Listening on')) child.kill('SIGTERM');
+        });
+        const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+        return { code, signal, stopped: stdout.includes('Stopped.') };
+      }),
+    );
+    console.log(`${attempts} serve children started and stopped in ${(performance.now() - began).toFixed(0)} ms`);
+    expect(outcomes).toEqual(Array(attempts).fill({ code: 0, signal: null, stopped: true }));
+  });
+
   // Refused before any server starts: in this process, through runCli.
   test('refusals before listening: bad port, empty database without a world, invalid world, port in use', async () => {
     const badPort = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', 'eighty']);

@@ -27,7 +27,7 @@ export {
   type PromoteComputedFileRequest,
   type ContainerMapping,
 } from './domain/requests.js';
-export { parseWith } from './domain/parse.js';
+export { countedLists, defaultMaxListedIssues, omittedIssues, parseWith, type ElementIssueCount, type ParseOptions } from './domain/parse.js';
 export {
   messages,
   type Change,

@@ -7,7 +7,7 @@ import { bearerToken, serviceAuthenticator, type Authenticate } from './authenti
 import { renderDocsPage } from './openapi/docs-page.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { queryObject } from './query-object.js';
-import { readJsonBody } from './read-json-body.js';
+import { clientDisconnectDetail, isClientDisconnect, readJsonBody } from './read-json-body.js';
 import { bearerChallenge, toHttpError, type ErrorStatus, type HttpError } from './to-http-error.js';
 
 /** Default of {@link CreateAppOptions.maxBodyBytes}: 1 MiB. */
@@ -151,6 +151,8 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     if (error instanceof HTTPException && error.status < 500) {
       return json(error.status, { detail: error.message === '' ? 'Bad request' : error.message });
     }
+    // A client that closed mid-request is not a defect of ours, and is gone to read the answer.
+    if (isClientDisconnect(error)) return json(400, { detail: clientDisconnectDetail });
     onDefect(error, c.req.raw);
     return json(500, { detail: 'Internal server error' });
   });

@@ -9,7 +9,14 @@ import type { HttpError } from './to-http-error.js';
  * The size limit is enforced before, by the `bodyLimit` middleware.
  */
 export async function readJsonBody(c: Context): Promise<Result<unknown, HttpError>> {
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (error) {
+    if (!isClientDisconnect(error, c.req.raw)) throw error;
+    // Nobody is left to read this answer; it keeps the disconnect out of the defects.
+    return err({ status: 400, body: { detail: clientDisconnectDetail } });
+  }
   if (text.trim() === '') return ok(undefined);
   const contentType = c.req.header('content-type');
   if (!isJsonMediaType(contentType)) {
@@ -28,4 +35,18 @@ export async function readJsonBody(c: Context): Promise<Result<unknown, HttpErro
 export function isJsonMediaType(contentType: string | undefined): boolean {
   const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'));
+}
+
+/** The `detail` of the 400 for a client that closed the connection mid-request (nobody reads it). */
+export const clientDisconnectDetail = 'The client closed the connection before the request arrived';
+
+/**
+ * Whether `error` is a client going away mid-request rather than a defect: Node's `Error: aborted`
+ * (code `ECONNRESET`) while the body is read, or any error once the request's signal has aborted.
+ */
+export function isClientDisconnect(error: unknown, request?: Request): boolean {
+  if (request?.signal.aborted === true) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || error.message === 'aborted';
 }

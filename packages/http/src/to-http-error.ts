@@ -1,7 +1,7 @@
 import { assertNever, type PromoteError, type RequestIssue } from '@promote/core';
 
 /** Every status an error response of the API may have. */
-export type ErrorStatus = 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
 
 /**
  * The JSON body of every error response: `{"detail": "<message>"}`, or for a request whose shape is

@@ -1,11 +1,12 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
-import { createPromoter, createReferenceDataplane, storeFailure, type Store, type User, type World } from '@promote/core';
+import { createPromoter, createReferenceDataplane, storeFailure, type ReferenceDataplane, type Store, type User, type World } from '@promote/core';
 import { createApp } from '@promote/http';
 import { err, errAsync, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
 import { parseOptions, stringOption, type OptionSpec } from '../arguments.js';
 import { exitCodes, type CliError, type ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
+import { createHttpServer, defaultServerTimeouts, type ServerTimeouts } from '../http-server.js';
 import { readWorldFile, systemReason } from '../input-files.js';
 import { openDatabase } from '../open-database.js';
 
@@ -14,6 +15,9 @@ const options: OptionSpec = {
   db: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
 };
 
 /** Defaults of `promote serve`. */
@@ -21,7 +25,7 @@ export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 80
 
 /** Usage of `promote serve`. */
 export const serveUsage = [
-  'Usage: promote serve --world FILE [--db FILE] [--host H] [--port N]',
+  'Usage: promote serve --world FILE [--db FILE] [--host H] [--port N] [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S]',
   '',
   'Serves the Promote API over a SQLite database, loading the world into it when it is empty.',
   '',
@@ -29,6 +33,9 @@ export const serveUsage = [
   `  --db FILE      the database, created if missing; ':memory:' for a throwaway one (default ${serveDefaults.db})`,
   `  --host H       interface to listen on (default ${serveDefaults.host})`,
   `  --port N       port; 0 picks a free one (default: $PORT, else ${serveDefaults.port})`,
+  `  --request-timeout S     seconds to receive a whole request, else a 408; 0: none (default: $PROMOTE_REQUEST_TIMEOUT, else ${defaultServerTimeouts.requestMs / 1000})`,
+  `  --headers-timeout S     seconds to receive its headers, at most the request timeout (default: $PROMOTE_HEADERS_TIMEOUT, else ${defaultServerTimeouts.headersMs / 1000})`,
+  `  --keep-alive-timeout S  seconds an idle connection stays open (default: $PROMOTE_KEEP_ALIVE_TIMEOUT, else ${defaultServerTimeouts.keepAliveMs / 1000})`,
   '',
   'Ctrl+C (SIGINT) or SIGTERM stops it: no new requests, running operations finish, the database is closed.',
 ];
@@ -44,6 +51,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     const host = stringOption(values, 'host') ?? serveDefaults.host;
     const dbPath = stringOption(values, 'db') ?? serveDefaults.db;
     const worldPath = stringOption(values, 'world');
+    const timeouts = yield* timeoutsOf(values, io.env);
     const world = worldPath === undefined ? undefined : yield* readWorldFile(worldPath);
 
     const store = yield* openDatabase(dbPath, { create: true });
@@ -54,7 +62,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     }
     writeLines(io.stdout, prepared.value.notes);
 
-    const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+    const promoter = createPromoter({ store, dataplane: serveDataplane() });
     const recovered = await promoter.recover();
     if (recovered.isErr()) {
       await store.close();
@@ -65,7 +73,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     }
 
     const app = createApp({ promoter, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
-    const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
+    const server = createHttpServer({ fetch: app.fetch, hostname: host, timeouts });
     const listening = await listen(server, host, port);
     if (listening.isErr()) {
       await promoter.close();
@@ -80,10 +88,9 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
       });
     }, recoveryIntervalMs);
     recovery.unref();
-    const base = `http://${host.includes(':') ? `[${host}]` : host}:${listening.value.port}`;
-    writeLines(io.stdout, [`Listening on ${base}`, ...tokenLines(prepared.value.users, base), `API reference: ${base}/api/docs`, 'Press Ctrl+C to stop.']);
-
-    await new Promise<void>((resolve) => {
+    // The handlers are in place before "Listening on" is printed: whoever waits for that line may
+    // send SIGTERM at once (the default handler used to kill the process then, 4 times in 10).
+    const stopped = new Promise<void>((resolve) => {
       let stopping = false;
       const stopSignals = io.onSignal((signal) => {
         if (stopping) {
@@ -94,16 +101,19 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
         clearInterval(recovery);
         io.stdout.write(`${signal}: shutting down (waiting for running operations; press Ctrl+C again to stop at once)\n`);
         server.close(() => undefined);
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        server.closeIdleConnections();
         void (async () => {
           await promoter.close();
-          if ('closeAllConnections' in server) server.closeAllConnections();
+          server.closeAllConnections();
           await store.close();
           stopSignals();
           resolve();
         })();
       });
     });
+    const base = `http://${host.includes(':') ? `[${host}]` : host}:${listening.value.port}`;
+    writeLines(io.stdout, [`Listening on ${base}`, ...tokenLines(prepared.value.users, base), `API reference: ${base}/api/docs`, 'Press Ctrl+C to stop.']);
+    await stopped;
     writeLines(io.stdout, ['Stopped.']);
     return ok(exitCodes.success);
   });
@@ -157,7 +167,38 @@ function portOf(option: string | undefined, environment: string | undefined): Re
   return okAsync(port);
 }
 
-function listen(server: ReturnType<typeof createAdaptorServer>, host: string, port: number): ResultAsync<AddressInfo, CliError> {
+/**
+ * The Dataplane `serve` runs operations with: the reference one, keeping no call history (it would
+ * grow with every batch for the server's lifetime; nothing in `serve` reads it).
+ */
+export function serveDataplane(): ReferenceDataplane {
+  return createReferenceDataplane({ keepCalls: 0 });
+}
+
+const timeoutOptions = [
+  ['requestMs', 'request-timeout', 'PROMOTE_REQUEST_TIMEOUT'],
+  ['headersMs', 'headers-timeout', 'PROMOTE_HEADERS_TIMEOUT'],
+  ['keepAliveMs', 'keep-alive-timeout', 'PROMOTE_KEEP_ALIVE_TIMEOUT'],
+] as const;
+
+/** The server's timeouts from the options, else the environment, else {@link defaultServerTimeouts}. */
+function timeoutsOf(values: Parameters<typeof stringOption>[0], env: CliIo['env']): ResultAsync<ServerTimeouts, CliError> {
+  const timeouts: Record<keyof ServerTimeouts, number> = { ...defaultServerTimeouts };
+  for (const [key, option, variable] of timeoutOptions) {
+    const given = stringOption(values, option);
+    const [text, source] = given !== undefined ? [given, `--${option}`] : env[variable] !== undefined && env[variable] !== '' ? [env[variable], variable] : [undefined, ''];
+    if (text === undefined) continue;
+    const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(seconds)) return errAsync({ kind: 'usage', command: 'serve', message: `${source} must be a number of seconds (0 for none), not '${text}'` });
+    timeouts[key] = Math.round(seconds * 1000);
+  }
+  if (timeouts.requestMs > 0 && timeouts.headersMs > timeouts.requestMs) {
+    return errAsync({ kind: 'usage', command: 'serve', message: `the headers timeout (${timeouts.headersMs / 1000} s) must not exceed the request timeout (${timeouts.requestMs / 1000} s)` });
+  }
+  return okAsync(timeouts);
+}
+
+function listen(server: Server, host: string, port: number): ResultAsync<AddressInfo, CliError> {
   return ResultAsync.fromPromise(
     new Promise<AddressInfo>((resolve, reject) => {
       server.once('error', reject);

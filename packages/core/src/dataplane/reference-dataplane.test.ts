@@ -180,6 +180,20 @@ describe('createReferenceDataplane', () => {
     ]);
   });
 
+  test('keepCalls bounds the history to the latest calls; indices and maxConcurrent still count every call', async () => {
+    const bounded = createReferenceDataplane({ keepCalls: 3 });
+    for (let call = 0; call < 50; call++) await bounded.validate(target, [good]);
+    await Promise.all([bounded.validate(target, [good]), bounded.validate(target, [missing])]);
+    expect(bounded.calls.map((call) => call.index)).toEqual([49, 50, 51]);
+    expect(bounded.calls.map((call) => call.sourceCheckIds)).toEqual([[1], [1], [2]]);
+    expect(bounded.maxConcurrent).toBe(2);
+
+    const none = createReferenceDataplane({ keepCalls: 0 });
+    for (let call = 0; call < 50; call++) await none.validate(target, [good, missing]);
+    expect(none.calls).toEqual([]);
+    await expect(none.validate(target, [missing])).resolves.toEqual([{ valid: false, reason: "field 'coupon_code' not found on destination container" }]);
+  });
+
   test('records each call', async () => {
     const dataplane = createReferenceDataplane();
     await dataplane.validate(target, [good, missing]);

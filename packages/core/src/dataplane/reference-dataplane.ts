@@ -56,11 +56,20 @@ export interface ReferenceDataplaneOptions {
    * string makes that check `{ valid: false, reason }`. Default: none.
    */
   readonly failCheck?: (item: ValidationItem) => string | undefined;
+  /**
+   * How many of the latest calls {@link ReferenceDataplane.calls} keeps. Default `Infinity`: every
+   * call, for tests that inspect them. A long-lived dataplane (`promote serve`) passes `0` or a
+   * small bound, or its history grows with every batch it is asked.
+   */
+  readonly keepCalls?: number;
 }
 
 /** The reference Dataplane: a {@link Dataplane} that also shows what it was asked. */
 export interface ReferenceDataplane extends Dataplane {
-  /** Every call so far, in start order; an entry's `end` and `batchFailure` fill in when it settles. */
+  /**
+   * Every call so far (the latest `keepCalls` of them), in start order; an entry's `end` and
+   * `batchFailure` fill in when it settles.
+   */
   readonly calls: readonly ValidationCall[];
   /** The highest number of calls that were in flight at the same time. */
   readonly maxConcurrent: number;
@@ -80,9 +89,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * dataplane.maxConcurrent; // 1
  */
 export function createReferenceDataplane(options: ReferenceDataplaneOptions = {}): ReferenceDataplane {
-  const { latencyMs = 0, sleep = defaultSleep, failBatch, failCheck } = options;
+  const { latencyMs = 0, sleep = defaultSleep, failBatch, failCheck, keepCalls = Infinity } = options;
   type MutableCall = { -readonly [K in keyof ValidationCall]: ValidationCall[K] };
   const calls: MutableCall[] = [];
+  let callCount = 0;
   let tick = 0;
   let inFlight = 0;
   let maxConcurrent = 0;
@@ -91,7 +101,7 @@ export function createReferenceDataplane(options: ReferenceDataplaneOptions = {}
 
   async function validate(target: ValidationTarget, items: readonly ValidationItem[], signal?: AbortSignal): Promise<readonly ValidationOutcome[]> {
     const call: MutableCall = {
-      index: calls.length,
+      index: callCount++,
       containerId: target.container.id,
       itemCount: items.length,
       sourceCheckIds: items.map((item) => item.sourceCheckId),
@@ -101,6 +111,8 @@ export function createReferenceDataplane(options: ReferenceDataplaneOptions = {}
       batchFailure: undefined,
     };
     calls.push(call);
+    // Trimmed in steps of `keepCalls`, so that keeping the latest n costs O(1) a call on average.
+    if (calls.length > 2 * keepCalls) calls.splice(0, calls.length - keepCalls);
     maxConcurrent = Math.max(maxConcurrent, inFlight);
     try {
       if (signal?.aborted) throw abortedError();
@@ -128,7 +140,7 @@ export function createReferenceDataplane(options: ReferenceDataplaneOptions = {}
   return {
     validate,
     get calls() {
-      return calls;
+      return calls.length > keepCalls ? calls.slice(calls.length - keepCalls) : calls;
     },
     get maxConcurrent() {
       return maxConcurrent;

@@ -1,14 +1,33 @@
 import { z } from 'zod';
+import { countedLists, defaultMaxListedIssues, omittedIssues } from './parse.js';
 
 /** A positive integer id (§1). */
 export const idSchema = z.number().int().positive();
 
+/** How many issues {@link idSchema} reports for `value`, without zod (see `countedLists`). */
+export function idIssueCount(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return 1;
+  if (value > Number.MAX_SAFE_INTEGER) return 1;
+  // Below the safe range zod reports both the range and the sign.
+  if (value < -Number.MAX_SAFE_INTEGER) return 2;
+  return value > 0 ? 0 : 1;
+}
+
 /** Tags are trimmed, non-empty and de-duplicated (§2); the first spelling wins. */
 export const tagSchema = z.string().trim().min(1, 'Tag must not be empty');
+
+/** How many issues {@link tagSchema} reports for `value`, without zod (see `countedLists`). */
+export function tagIssueCount(value: unknown): number {
+  if (typeof value === 'string') return value.trim() === '' ? 1 : 0;
+  // zod also runs the length check on anything else with a `length` (an array, `{"length": 0}`).
+  const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
+  return length !== undefined && !((length as number) >= 1) ? 2 : 1;
+}
 
 const tagList = z
   .array(tagSchema)
   .min(1, 'List must not be empty')
+  .register(countedLists, { issuesOf: tagIssueCount })
   .transform((tags) => [...new Set(tags)]);
 
 // "A list given explicitly must be non-empty" (§2) holds for additional tags too.
@@ -17,6 +36,7 @@ const additionalTags = tagList;
 const idList = z
   .array(idSchema)
   .min(1, 'List must not be empty')
+  .register(countedLists, { issuesOf: idIssueCount })
   .transform((ids) => [...new Set(ids)]);
 
 function exclusive<T extends object>(a: keyof T & string, b: keyof T & string) {
@@ -76,20 +96,36 @@ export const containerMappingSchema = z.strictObject({
   destination_container_id: idSchema,
 });
 
+/** How many issues {@link containerMappingSchema} reports for `value`, unknown keys one each, without zod (see `countedLists`). */
+export function containerMappingIssueCount(value: unknown): number {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 1;
+  const mapping = value as Record<string, unknown>;
+  let issues = idIssueCount(mapping['container_id']) + idIssueCount(mapping['destination_container_id']);
+  for (const key of Object.keys(mapping)) if (key !== 'container_id' && key !== 'destination_container_id') issues++;
+  return issues;
+}
+
 /** Body of a computed-file promotion (seed: "Promote Computed Files"). */
 export const promoteComputedFileSchema = z
   .strictObject({
     type: z.literal('promote_computed_file'),
     datastore_id: idSchema,
     destination_datastore_id: idSchema,
-    source_container_mappings: z.array(containerMappingSchema).min(1, 'List must not be empty'),
+    source_container_mappings: z
+      .array(containerMappingSchema)
+      .min(1, 'List must not be empty')
+      .register(countedLists, { issuesOf: containerMappingIssueCount }),
     container_additional_tags: additionalTags.optional(),
   })
   .superRefine((value, ctx) => {
     const seen = new Map<number, number>();
+    // One more than a 422 lists, so that it says there are more; the rest are only counted.
+    const listedDuplicates = defaultMaxListedIssues + 1;
+    let duplicates = 0;
     value.source_container_mappings.forEach((mapping, index) => {
       const first = seen.get(mapping.container_id);
       if (first !== undefined) {
+        if (++duplicates > listedDuplicates) return;
         ctx.addIssue({
           code: 'custom',
           path: ['source_container_mappings', index, 'container_id'],
@@ -100,6 +136,7 @@ export const promoteComputedFileSchema = z
         seen.set(mapping.container_id, index);
       }
     });
+    if (duplicates > listedDuplicates) ctx.addIssue(omittedIssues(duplicates - listedDuplicates));
   });
 
 /** The body of `POST /api/operations/run` and `/plan`: one of the four promote types (§2). */
