@@ -37,11 +37,15 @@ const mutants: Record<string, EngineUnderTest> = {
   },
 };
 
-/** The first property that catches the engine, or `undefined`. */
+/**
+ * The first property that catches the engine, or `undefined`. On a fixed seed: the question is
+ * whether the properties can catch each mutant, and with random seeds 40 runs sometimes missed the
+ * rarest one (a batch error, then a check that would fail validation) — a flaky test, not a finding.
+ */
 async function firstFailure(engine: EngineUnderTest): Promise<string | undefined> {
   for (const property of engineProperties) {
     try {
-      await property.check(engine, { numRuns: 40 });
+      await property.check(engine, { numRuns: 40, seed: 20261202 });
     } catch {
       return property.name;
     }
