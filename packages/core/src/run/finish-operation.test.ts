@@ -4,32 +4,12 @@ import { manualClock, type Clock } from '../ports/clock.js';
 import type { OperationPatch, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { finishOperation, recordEnd } from './finish-operation.js';
+import { testOperation } from './test-operation.js';
 
 const start = '2026-03-10T14:30:00.000Z';
 const endTime = '2026-03-10T14:30:00Z';
 
-function operation(overrides: Partial<OperationRecord> = {}): OperationRecord {
-  return {
-    id: 7,
-    promote_type: 'quality_check',
-    result: 'running',
-    start_time: '2026-03-10T14:00:00Z',
-    end_time: null,
-    triggered_by: 'mira@example.com',
-    aborted_by: null,
-    message: null,
-    datastore: { id: 1, name: 'staging' },
-    destination_datastore: { id: 2, name: 'production' },
-    container: { id: 10, name: 'orders' },
-    destination_container: { id: 20, name: 'orders' },
-    as_draft: true,
-    status: { total: 3, created: 0, updated: 0, skipped: 0, failed: 0 },
-    request: { type: 'promote_quality_check', datastore_id: 1, container_id: 10, destination_container_id: 20, as_draft: true },
-    selection: [1, 2, 3],
-    destination_scope: 'container:20',
-    ...overrides,
-  };
-}
+const operation = (overrides: Partial<OperationRecord> = {}): OperationRecord => testOperation(overrides);
 
 /**
  * One stored operation behind `getOperation` and `transitionOperation` (a compare-and-set on

@@ -7,6 +7,7 @@ import { manualClock } from '../ports/clock.js';
 import type { CommitOptions, CommitUnit, OperationPatch, ScopeLeases, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { runOperation, type RunnerOptions } from './operation-runner.js';
+import { testOperation } from './test-operation.js';
 
 const start = '2026-03-10T14:30:00.000Z';
 const endTime = '2026-03-10T14:30:00Z';
@@ -22,28 +23,13 @@ const sourceChecks: readonly QualityCheck[] = [
   check(2, { rule_type: 'between', fields: ['amount'], properties: { min: 10, max: 5 } }),
 ];
 
-function operation(overrides: Partial<OperationRecord> = {}): OperationRecord {
-  return {
-    id: 7,
-    promote_type: 'quality_check',
-    result: 'running',
-    start_time: '2026-03-10T14:00:00Z',
-    end_time: null,
-    triggered_by: 'mira@example.com',
-    aborted_by: null,
-    message: null,
-    datastore: { id: 1, name: 'staging' },
-    destination_datastore: { id: 2, name: 'production' },
-    container: { id: 10, name: 'orders' },
-    destination_container: { id: 20, name: 'orders' },
+const operation = (overrides: Partial<OperationRecord> = {}): OperationRecord =>
+  testOperation({
     as_draft: false,
-    status: { total: 3, created: 0, updated: 0, skipped: 0, failed: 0 },
     request: { type: 'promote_quality_check', datastore_id: 1, container_id: 10, destination_container_id: 20, check_ids: [1, 2, 3], as_draft: false },
-    selection: [1, 2, 3],
     destination_scope: scope,
     ...overrides,
-  };
-}
+  });
 
 /** Scope leases in a Map, as `ScopeLeases` documents them, recording every call. */
 function memoryLeases() {

@@ -4,6 +4,7 @@ import { manualClock } from '../ports/clock.js';
 import type { ScopeLeases, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { recoverOperations, type RecoverOptions } from './recover-operations.js';
+import { testOperation } from './test-operation.js';
 
 const start = '2026-03-10T14:30:00.000Z';
 const at = (offsetMs: number) => new Date(Date.parse(start) + offsetMs).toISOString();
@@ -11,28 +12,8 @@ const ttlMs = 600;
 const holderId = 'engine-a';
 const probe = `recovery:${holderId}`;
 
-function operation(id: number, scope: string, overrides: Partial<OperationRecord> = {}): OperationRecord {
-  return {
-    id,
-    promote_type: 'quality_check',
-    result: 'running',
-    start_time: '2026-03-10T14:00:00Z',
-    end_time: null,
-    triggered_by: 'mira@example.com',
-    aborted_by: null,
-    message: null,
-    datastore: { id: 1, name: 'staging' },
-    destination_datastore: { id: 2, name: 'production' },
-    container: { id: 10, name: 'orders' },
-    destination_container: { id: 20, name: 'orders' },
-    as_draft: true,
-    status: { total: 1, created: 0, updated: 0, skipped: 0, failed: 0 },
-    request: { type: 'promote_quality_check', datastore_id: 1, container_id: 10, destination_container_id: 20, as_draft: true },
-    selection: [1],
-    destination_scope: scope,
-    ...overrides,
-  };
-}
+const operation = (id: number, scope: string, overrides: Partial<OperationRecord> = {}): OperationRecord =>
+  testOperation({ id, destination_scope: scope, status: { total: 1, created: 0, updated: 0, skipped: 0, failed: 0 }, selection: [1], ...overrides });
 
 /** Scope leases in a Map, as `ScopeLeases` documents them, recording every call. */
 function memoryLeases() {
