@@ -121,7 +121,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
 
 interface PreparedStore {
   readonly notes: string[];
-  /** The users of the world in the database (for their tokens). */
+  /** The users whose tokens are printed: those of a world just loaded, none otherwise (secrets are shown once). */
   readonly users: readonly User[];
 }
 
@@ -138,19 +138,24 @@ function prepareStore(store: Store, dbPath: string, worldPath: string | undefine
         users: world.users,
       }));
     }
-    return ResultAsync.fromPromise(store.exportWorld(), engine).andThen((stored) =>
-      okAsync({
-        notes: [`Using the world already in ${dbPath}${worldPath === undefined ? '' : ` (${worldPath} not loaded: the database is not empty; delete it to start over)`}`],
-        users: stored.users,
-      }),
-    );
+    return ResultAsync.fromPromise(store.exportWorld(), engine).andThen((stored) => {
+      const withTokens = stored.users.filter((user) => user.token !== undefined).length;
+      return okAsync({
+        notes: [
+          `Using the world already in ${dbPath}${worldPath === undefined ? '' : ` (${worldPath} not loaded: the database is not empty; delete it to start over)`}`,
+          // Bearer tokens are secrets: printed once, when the database is created from a world file.
+          ...(withTokens === 0 ? [] : [`${withTokens} users have bearer tokens (not printed again: they are those of the world file the database was created from)`]),
+        ],
+        users: [],
+      });
+    });
   });
 }
 
 function tokenLines(users: readonly User[], base: string): string[] {
   const withTokens = users.filter((user): user is User & { token: string } => user.token !== undefined);
   if (withTokens.length === 0) return [];
-  const width = Math.max(...withTokens.map((user) => user.email.length));
+  const width = withTokens.reduce((widest, user) => Math.max(widest, user.email.length), 0);
   const example = withTokens[0];
   return [
     'Bearer tokens of the users:',
