@@ -103,6 +103,12 @@ describe('abort, resume, rerun (§9)', () => {
     expect(await inner.listChecks(20)).toHaveLength(25);
   });
 
+  test('a lease lifetime or poll interval that is not above 0 ms is refused when the engine is made', () => {
+    expect(() => engine(world, { leaseTtlMs: 0 })).toThrow(new RangeError('leaseTtlMs and leasePollMs must be above 0 ms, got 0 and 100'));
+    expect(() => engine(world, { leasePollMs: -1 })).toThrow(RangeError);
+    expect(() => engine(world, { leaseTtlMs: Number.NaN })).toThrow(RangeError);
+  });
+
   test('only an aborted or failed operation can be resumed; aborting a finished one changes nothing', async () => {
     const { promoter } = engine(world);
     const operation = await runToEnd(promoter, admin, qcRequest());

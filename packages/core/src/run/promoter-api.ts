@@ -44,9 +44,9 @@ export interface PromoterOptions {
    * units, and a unit waiting for validation flushes what is ready before it.
    */
   readonly commitBatchSize?: number | undefined;
-  /** Lifetime of a scope lease, extended by every commit and renewed on the clock every third of it (stores with `leases` only). Default 30 000 ms. */
+  /** Lifetime of a scope lease, extended by every commit and renewed on the clock every third of it (stores with `leases` only). Default 30 000 ms; must be above 0 (`createPromoter` throws a `RangeError` otherwise). */
   readonly leaseTtlMs?: number | undefined;
-  /** How often to retry a scope lease held by another process. Default 100 ms. */
+  /** How often to retry a scope lease held by another process. Default 100 ms; must be above 0. */
   readonly leasePollMs?: number | undefined;
   /** Identifies this engine instance as a lease holder. Default: a random UUID. */
   readonly holderId?: string | undefined;
