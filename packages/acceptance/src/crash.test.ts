@@ -60,6 +60,28 @@ function runChild(filename: string, args: readonly string[], killAfter?: number,
   });
 }
 
+/** The child running on `filename`, with a promise for its `committed n` line (n ≥ count) and one for its exit. */
+function startChild(filename: string) {
+  const child = spawn(globalThis.process.execPath, [builtChild, filename], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...globalThis.process.env, PROMOTE_CHILD_LATENCY_MS: '50' } });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    process: child,
+    exited,
+    committed: (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if ([...output.matchAll(/committed (\d+)/g)].some((match) => Number(match[1]) >= count)) resolve();
+        };
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+        child.on('exit', () => reject(new Error(`child exited before committing ${count}: ${output}`)));
+      }),
+  };
+}
+
 /** The destination as it matters: every check's definition, without timestamps. */
 async function destination(store: Store) {
   return (await store.listChecks(20)).map(({ created_at: _c, updated_at: _u, ...check }) => check);
@@ -127,9 +149,9 @@ describe('durability under SIGKILL (§8, §9)', () => {
     const operationId = await assertConsistent(store);
     expect((await store.getOperation(operationId))?.result).toBe('running');
 
-    // The dead child's lease is still valid for a minute: recovery from a clock past its expiry.
-    const later = { now: () => new Date(Date.now() + 3_600_000), sleep: async () => undefined, every: () => ({ cancel: () => undefined }) };
-    const promoter = createPromoter({ store, dataplane: createReferenceDataplane(), clock: later });
+    // The dead child's lease is still valid for a minute, but its holder id names a process of this
+    // host that is gone: recovery takes its scope at once, on the real clock (issue 17).
+    const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
     expect((await promoter.recover())._unsafeUnwrap()).toEqual([operationId]);
     expect(await store.getOperation(operationId)).toMatchObject({ result: 'aborted', aborted_by: null, message: 'Interrupted: the process stopped before the operation finished' });
     await store.close();
@@ -141,6 +163,31 @@ describe('durability under SIGKILL (§8, §9)', () => {
     expect(await reopened.getOperation(operationId)).toMatchObject({ result: 'success', status: { total: checkCount } });
     expect(await destination(reopened)).toEqual(expected);
     await reopened.close();
+  });
+
+  test('recovery right after a SIGKILL: a live holder is left alone; once it is killed, its operation is recovered at once and resumes', async () => {
+    const filename = join(directory, 'restart.sqlite');
+    copyFileSync(pristine, filename);
+    const child = startChild(filename);
+    await child.committed(1);
+    const store = await openSqliteStore({ filename });
+    const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+    expect((await promoter.recover())._unsafeUnwrap(), 'the child is alive: its operation is left running').toEqual([]);
+    child.process.kill('SIGKILL');
+    await child.exited;
+    const [operation] = (await store.listOperations({ page: 1, size: 1 })).items;
+    expect(operation?.result).toBe('running');
+    const started = performance.now();
+    expect((await promoter.recover())._unsafeUnwrap()).toEqual([operation?.id]);
+    const recoveredMs = performance.now() - started;
+    expect(await store.getOperation(operation!.id)).toMatchObject({ result: 'aborted', aborted_by: null });
+    // Resumable at once: no lease of the dead child to wait out.
+    const resumed = (await promoter.resume({ email: 'admin@example.com' }, operation!.id))._unsafeUnwrap();
+    await promoter.waitFor(resumed.id);
+    expect(await store.getOperation(operation!.id)).toMatchObject({ result: 'success', status: { total: checkCount } });
+    expect(await destination(store)).toEqual(expected);
+    await store.close();
+    console.info(`recovered ${recoveredMs.toFixed(1)} ms after the SIGKILL was reaped (the dead child's lease had ~60 s left)`);
   });
 
   test('two processes promoting into one scope of one file never interleave: no duplicate, the second skips', async () => {

@@ -61,6 +61,7 @@ export type { Authorization, ActorReference } from './ports/authorization.js';
 export { storeAuthorization } from './run/store-authorization.js';
 export type { Dataplane, ValidationItem, ValidationOutcome, ValidationTarget } from './ports/dataplane.js';
 export { systemClock, steppingClock, manualClock, isoTimestamp, type Clock, type ManualClock, type Repeating } from './ports/clock.js';
+export { localLeaseHolders, opaqueLeaseHolders, type LeaseHolders } from './ports/lease-holders.js';
 export type { Profiler, ProfileRequest } from './ports/profiler.js';
 export { emptyWorld, type World } from './world/world.js';
 export {

@@ -175,6 +175,21 @@ const mutants: Record<string, (store: Store) => Partial<Store>> = {
       release: (scope, holder) => store.leases!.release(scope, holder),
     },
   }),
+  'takeOver takes from any holder': (store) => ({
+    leases: {
+      ...store.leases!,
+      takeOver: async (scope, _previous, holder, now, expiresAt) => {
+        await store.leases!.release(scope, (await store.leases!.holderOf!(scope, now)) ?? holder);
+        return store.leases!.tryAcquire(scope, holder, now, expiresAt);
+      },
+    },
+  }),
+  'holderOf still names the holder of an expired lease': (store) => ({
+    leases: {
+      ...store.leases!,
+      holderOf: (scope) => store.leases!.holderOf!(scope, '1970-01-01T00:00:00Z'),
+    },
+  }),
 };
 
 describe('the conformance suite catches a broken store', () => {

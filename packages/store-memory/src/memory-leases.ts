@@ -44,6 +44,16 @@ export function createMemoryLeases(): MemoryLeases {
     async release(scope, holder) {
       if (leases.get(scope)?.holder === holder) leases.delete(scope);
     },
+    async holderOf(scope, now) {
+      const current = leases.get(scope);
+      return current !== undefined && current.expiresAt > instant(now) ? current.holder : undefined;
+    },
+    async takeOver(scope, previous, holder, now, expiresAt) {
+      const current = leases.get(scope);
+      if (current !== undefined && current.holder !== previous && current.holder !== holder && current.expiresAt > instant(now)) return false;
+      leases.set(scope, { holder, expiresAt: instant(expiresAt) });
+      return true;
+    },
   };
 }
 

@@ -145,6 +145,12 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       use(() => {
         statements.releaseLease.run({ scope, holder });
       }),
+    holderOf: (scope, now) => use(() => statements.leaseHolder.get({ scope, now_ms: epochMs(now) })?.holder),
+    takeOver: (scope, previous, holder, now, expiresAt) =>
+      use(() => {
+        const values = { scope, holder, previous, expires_at: expiresAt, expires_at_ms: epochMs(expiresAt), now_ms: epochMs(now) };
+        return statements.takeOverLease.run(values).changes > 0;
+      }),
   };
 
   return {

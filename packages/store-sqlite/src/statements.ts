@@ -208,6 +208,10 @@ export interface Statements {
   /** Takes the lease row and `now_ms`; changes a row when the lease is free, expired or the holder's own. */
   readonly tryAcquireLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
   readonly releaseLease: Statement<Pick<ScopeLeasesTable, 'scope' | 'holder'>>;
+  /** The holder of the scope's lease unless it expired at `now_ms`. */
+  readonly leaseHolder: Statement<{ readonly scope: string; readonly now_ms: number }, { readonly holder: string }>;
+  /** Takes a lease that is free, expired, held by `previous` or already by `holder`. */
+  readonly takeOverLease: Statement<ScopeLeasesTable & { readonly now_ms: number; readonly previous: string }>;
   /** Extends a lease its holder holds unexpired at `now_ms`; changes no row otherwise (a commit's fence). */
   readonly holdLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
 
@@ -312,6 +316,12 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
        where "scope_leases"."holder" = excluded."holder" or "scope_leases"."expires_at_ms" <= @now_ms`,
     ),
     releaseLease: prepare('delete from "scope_leases" where "scope" = @scope and "holder" = @holder'),
+    leaseHolder: prepare('select "holder" from "scope_leases" where "scope" = @scope and "expires_at_ms" > @now_ms'),
+    takeOverLease: prepare(
+      `insert into "scope_leases" ("scope", "holder", "expires_at", "expires_at_ms") values (@scope, @holder, @expires_at, @expires_at_ms)
+       on conflict ("scope") do update set "holder" = excluded."holder", "expires_at" = excluded."expires_at", "expires_at_ms" = excluded."expires_at_ms"
+       where "scope_leases"."holder" in (excluded."holder", @previous) or "scope_leases"."expires_at_ms" <= @now_ms`,
+    ),
     holdLease: prepare(
       `update "scope_leases" set "expires_at" = @expires_at, "expires_at_ms" = @expires_at_ms
        where "scope" = @scope and "holder" = @holder and "expires_at_ms" > @now_ms`,

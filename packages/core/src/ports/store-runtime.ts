@@ -100,6 +100,13 @@ export function guardStore(adapter: Store): Store {
           leases: {
             tryAcquire: (scope, holder, now, expiresAt) => call(() => leases.tryAcquire(scope, holder, now, expiresAt)),
             release: (scope, holder) => call(() => leases.release(scope, holder)),
+            ...(leases.holderOf === undefined || leases.takeOver === undefined
+              ? {}
+              : {
+                  holderOf: (scope: string, now: string) => call(() => leases.holderOf!(scope, now)),
+                  takeOver: (scope: string, previous: string, holder: string, now: string, expiresAt: string) =>
+                    call(() => leases.takeOver!(scope, previous, holder, now, expiresAt)),
+                }),
           },
         }),
     close() {
@@ -137,6 +144,13 @@ export type StoreRuntime = {
   tryAcquireLease(scope: string, holder: string, now: string, expiresAt: string): ResultAsync<boolean, StoreFailureError>;
   /** Releases a scope lease if `holder` holds it; without leases, nothing. */
   releaseLease(scope: string, holder: string): ResultAsync<void, StoreFailureError>;
+  /**
+   * The holder of the unexpired lease on `scope` (see `ScopeLeases.holderOf`); `undefined` also
+   * when the store cannot say (no leases, or no `holderOf`/`takeOver`).
+   */
+  leaseHolder(scope: string, now: string): ResultAsync<string | undefined, StoreFailureError>;
+  /** Takes a scope lease from `previous` (see `ScopeLeases.takeOver`); `false` when the store cannot. */
+  takeOverLease(scope: string, previous: string, holder: string, now: string, expiresAt: string): ResultAsync<boolean, StoreFailureError>;
   close(): Promise<void>;
 };
 
@@ -158,7 +172,7 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
     methods[key] = (...args: unknown[]) => fromStore(() => (method as (...a: unknown[]) => Promise<unknown>).apply(store, args));
   }
   return {
-    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'close'>),
+    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'leaseHolder' | 'takeOverLease' | 'close'>),
     store,
     hasLeases: leases !== undefined,
     commit: (units, options) =>
@@ -168,6 +182,9 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
     tryAcquireLease: (scope, holder, now, expiresAt) =>
       leases === undefined ? fromStore(async () => true) : fromStore(() => leases.tryAcquire(scope, holder, now, expiresAt)),
     releaseLease: (scope, holder) => (leases === undefined ? fromStore(async () => undefined) : fromStore(() => leases.release(scope, holder))),
+    leaseHolder: (scope, now) => fromStore(async () => (leases?.takeOver === undefined ? undefined : leases.holderOf?.(scope, now))),
+    takeOverLease: (scope, previous, holder, now, expiresAt) =>
+      fromStore(async () => (leases?.holderOf === undefined || leases.takeOver === undefined ? false : leases.takeOver(scope, previous, holder, now, expiresAt))),
     close: () => store.close(),
   };
 }

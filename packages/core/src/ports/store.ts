@@ -58,6 +58,19 @@ export interface ScopeLeases {
   tryAcquire(scope: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
   /** Releases the lease if `holder` holds it; otherwise does nothing. */
   release(scope: string, holder: string): Promise<void>;
+  /**
+   * Who holds the lease on `scope` at `now`: the holder of an unexpired lease, `undefined` when the
+   * scope is free or its lease expired. Optional, together with {@link takeOver}: with both, an
+   * engine that recognises a holder as gone (a process of its own host that ended) takes its scope
+   * at once instead of waiting out the lease.
+   */
+  holderOf?(scope: string, now: string): Promise<string | undefined>;
+  /**
+   * Takes the lease on `scope` for `holder` until `expiresAt` if `previous` holds it — expired or
+   * not — or if it is free or expired. MUST be atomic across processes: when another holder has
+   * taken it meanwhile, nothing changes. Returns whether `holder` holds the lease now.
+   */
+  takeOver?(scope: string, previous: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface RunnerOptions {
   readonly leaseTtlMs: number;
   readonly leasePollMs: number;
   readonly holderId: string;
+  /** Whether another lease holder is certainly gone (see `LeaseHolders.isGone`). */
+  readonly isGone?: ((holder: string) => boolean) | undefined;
 }
 
 /** Why an abort was asked: `signal.reason` of the controller a turn is given. */
@@ -46,6 +48,7 @@ export async function runOperation(initial: OperationRecord, signal: AbortSignal
       ttlMs: options.leaseTtlMs,
       pollMs: options.leasePollMs,
       holder: options.holderId,
+      isGone: options.isGone,
     });
     const acquired = await lease.acquire(signal);
     try {

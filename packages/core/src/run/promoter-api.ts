@@ -7,6 +7,7 @@ import type { PromoteError } from '../errors.js';
 import type { Authorization } from '../ports/authorization.js';
 import type { Clock } from '../ports/clock.js';
 import type { Dataplane } from '../ports/dataplane.js';
+import type { LeaseHolders } from '../ports/lease-holders.js';
 import type { Profiler } from '../ports/profiler.js';
 import type { Store } from '../ports/store.js';
 import type { Actor } from './access.js';
@@ -48,8 +49,18 @@ export interface PromoterOptions {
   readonly leaseTtlMs?: number | undefined;
   /** How often to retry a scope lease held by another process. Default 100 ms; must be above 0. */
   readonly leasePollMs?: number | undefined;
-  /** Identifies this engine instance as a lease holder. Default: a random UUID. */
+  /**
+   * Identifies this engine instance as a lease holder. Default: `leaseHolders.newHolderId()` — on
+   * Linux the process's boot id, pid namespace, pid and start time and a random UUID, so that an
+   * engine restarted on the same host recognises the scopes of a process that died at once.
+   */
   readonly holderId?: string | undefined;
+  /**
+   * Makes holder ids and tells which holders are certainly gone, whose scope leases are then taken
+   * at once rather than after they expire (recovery after a SIGKILL and an immediate restart).
+   * Default: `localLeaseHolders` (processes of this host; never gone when unsure).
+   */
+  readonly leaseHolders?: LeaseHolders | undefined;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { err, ok, ResultAsync, safeTry } from 'neverthrow';
 import type { User } from '../domain/entities.js';
 import type { OperationRecord, OperationView } from '../domain/operation.js';
@@ -7,6 +6,7 @@ import { operationListQuerySchema, resultListQuerySchema } from '../domain/queri
 import { promoteRequestSchema } from '../domain/requests.js';
 import { conflict, notFound, type PromoteError } from '../errors.js';
 import { isoTimestamp, systemClock } from '../ports/clock.js';
+import { localLeaseHolders } from '../ports/lease-holders.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { createAccess, type Actor } from './access.js';
 import { dryRun, preparedNames } from './dry-run.js';
@@ -45,7 +45,8 @@ export function createPromoter(options: PromoterOptions): Promoter {
     commitBatchSize: options.commitBatchSize ?? 2000,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     leasePollMs: options.leasePollMs ?? 100,
-    holderId: options.holderId ?? randomUUID(),
+    holderId: options.holderId ?? (options.leaseHolders ?? localLeaseHolders).newHolderId(),
+    isGone: (holder) => (options.leaseHolders ?? localLeaseHolders).isGone(holder),
   };
   if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0)) {
     throw new RangeError(`leaseTtlMs and leasePollMs must be above 0 ms, got ${runner.leaseTtlMs} and ${runner.leasePollMs}`);
@@ -211,7 +212,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
 
     waitFor: (id) => queue.done(id),
 
-    recover: () => recoverOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isLocal: (id) => queue.has(id) }),
+    recover: () => recoverOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isGone: runner.isGone, isLocal: (id) => queue.has(id) }),
 
     close: () => queue.idle(),
   };

@@ -4,6 +4,7 @@ import { manualClock } from '../ports/clock.js';
 import type { ScopeLeases, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { recoverOperations, type RecoverOptions } from './recover-operations.js';
+import { mapLeases, type HeldLease } from './test-leases.js';
 import { testOperation } from './test-operation.js';
 
 const start = '2026-03-10T14:30:00.000Z';
@@ -17,19 +18,27 @@ const operation = (id: number, scope: string, overrides: Partial<OperationRecord
 
 /** Scope leases in a Map, as `ScopeLeases` documents them, recording every call. */
 function memoryLeases() {
-  const held = new Map<string, { holder: string; expiresAt: string }>();
+  const held = new Map<string, HeldLease>();
+  const inner = mapLeases(held);
   const calls: string[] = [];
   const leases: ScopeLeases = {
     async tryAcquire(scope, holder, now, expiresAt) {
-      const current = held.get(scope);
-      const free = current === undefined || Date.parse(current.expiresAt) <= Date.parse(now) || current.holder === holder;
-      if (free) held.set(scope, { holder, expiresAt });
+      const free = await inner.tryAcquire(scope, holder, now, expiresAt);
       calls.push(`tryAcquire ${scope} ${holder} ${now} → ${expiresAt}: ${free}`);
       return free;
     },
     async release(scope, holder) {
       calls.push(`release ${scope} ${holder}`);
-      if (held.get(scope)?.holder === holder) held.delete(scope);
+      await inner.release(scope, holder);
+    },
+    async holderOf(scope, now) {
+      calls.push(`holderOf ${scope} ${now}`);
+      return inner.holderOf(scope, now);
+    },
+    async takeOver(scope, previous, holder, now, expiresAt) {
+      const taken = await inner.takeOver(scope, previous, holder, now, expiresAt);
+      calls.push(`takeOver ${scope} ${previous} → ${holder} ${now} → ${expiresAt}: ${taken}`);
+      return taken;
     },
   };
   return { leases, held, calls };
@@ -140,5 +149,26 @@ describe('recoverOperations with store leases', () => {
     const recovered = await recoverOperations(options(runtime));
     expect(recovered.isOk() && recovered.value).toEqual([]);
     expect(stored.get(6)?.result).toBe('running');
+  });
+
+  test('recovers at once an operation whose unexpired lease is held by a holder known to be gone, and only that one', async () => {
+    const memory = memoryLeases();
+    await memory.leases.tryAcquire('container:20', 'gone-process', at(-100), at(30_000));
+    await memory.leases.tryAcquire('container:21', 'live-process', at(-100), at(30_000));
+    memory.calls.length = 0;
+    const { runtime, stored } = operationsStore([operation(3, 'container:20'), operation(5, 'container:21')], memory.leases);
+    const recovered = await recoverOperations(options(runtime, { isGone: (holder) => holder === 'gone-process' }));
+    expect(recovered.isOk() && recovered.value).toEqual([3]);
+    expect(stored.get(3)).toMatchObject(interrupted);
+    expect(stored.get(5)?.result).toBe('running');
+    expect(memory.calls).toEqual([
+      `tryAcquire container:20 ${probe} ${at(0)} → ${at(ttlMs)}: false`,
+      `holderOf container:20 ${at(0)}`,
+      `takeOver container:20 gone-process → ${probe} ${at(0)} → ${at(ttlMs)}: true`,
+      `release container:20 ${probe}`,
+      `tryAcquire container:21 ${probe} ${at(0)} → ${at(ttlMs)}: false`,
+      `holderOf container:21 ${at(0)}`,
+    ]);
+    expect([...memory.held.entries()]).toEqual([['container:21', { holder: 'live-process', expiresAt: at(30_000) }]]);
   });
 });

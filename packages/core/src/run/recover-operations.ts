@@ -3,6 +3,7 @@ import { messages } from '../domain/operation.js';
 import type { PromoteError } from '../errors.js';
 import { isoTimestamp, type Clock } from '../ports/clock.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
+import { takeScope } from './scope-lease.js';
 
 /** Options of {@link recoverOperations}. */
 export interface RecoverOptions {
@@ -10,6 +11,8 @@ export interface RecoverOptions {
   readonly clock: Clock;
   readonly leaseTtlMs: number;
   readonly holderId: string;
+  /** Whether a lease holder is certainly gone (see `LeaseHolders.isGone`). */
+  readonly isGone?: ((holder: string) => boolean) | undefined;
   /** Whether this engine has a turn for the operation (queued or running): those are left alone. */
   readonly isLocal: (id: number) => boolean;
 }
@@ -17,7 +20,8 @@ export interface RecoverOptions {
 /**
  * Marks operations left `running` by a process that died as `aborted` with the message
  * `interrupted` (§9 recovery). With store leases, an operation whose scope is held by a live
- * process is left alone: its scope is probed with a lease of this engine's own, released at once.
+ * process is left alone: its scope is probed with a lease of this engine's own, released at once
+ * (a lease of a holder known to be gone — a process of this host that ended — counts as free).
  * Answers the ids it marked.
  */
 export function recoverOperations(options: RecoverOptions): ResultAsync<readonly number[], PromoteError> {
@@ -28,10 +32,10 @@ export function recoverOperations(options: RecoverOptions): ResultAsync<readonly
     for (const operation of running) {
       if (options.isLocal(operation.id)) continue;
       if (store.hasLeases) {
-        const at = clock.now();
         const probe = `recovery:${options.holderId}`;
         const scope = operation.destination_scope;
-        const free = await store.tryAcquireLease(scope, probe, at.toISOString(), new Date(at.getTime() + options.leaseTtlMs).toISOString());
+        // Free, expired, or held by a process known to be gone: nobody works on it.
+        const free = await takeScope({ runtime: store, ttlMs: options.leaseTtlMs, holder: probe, isGone: options.isGone }, scope, clock.now());
         if (free.isErr() || !free.value) continue;
         await store.releaseLease(scope, probe);
       }

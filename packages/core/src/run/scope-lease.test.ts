@@ -3,6 +3,7 @@ import { manualClock, type ManualClock } from '../ports/clock.js';
 import type { ScopeLeases, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { ScopeLease } from './scope-lease.js';
+import { mapLeases, type HeldLease } from './test-leases.js';
 
 const start = '2026-03-10T14:30:00.000Z';
 const at = (offsetMs: number) => new Date(Date.parse(start) + offsetMs).toISOString();
@@ -17,7 +18,8 @@ const lostMessage = `Lost the lease of ${scope}: it expired, or another process 
  * the next `tryAcquire` reject.
  */
 function memoryLeases() {
-  const held = new Map<string, { holder: string; expiresAt: string }>();
+  const held = new Map<string, HeldLease>();
+  const inner = mapLeases(held);
   const calls: { method: 'tryAcquire' | 'release'; holder: string; now?: string; expiresAt?: string; answer?: boolean }[] = [];
   let failNext = false;
   const leases: ScopeLeases = {
@@ -26,16 +28,16 @@ function memoryLeases() {
         failNext = false;
         throw new Error('database is locked');
       }
-      const current = held.get(leaseScope);
-      const free = current === undefined || Date.parse(current.expiresAt) <= Date.parse(now) || current.holder === holder;
-      if (free) held.set(leaseScope, { holder, expiresAt });
+      const free = await inner.tryAcquire(leaseScope, holder, now, expiresAt);
       calls.push({ method: 'tryAcquire', holder, now, expiresAt, answer: free });
       return free;
     },
     async release(leaseScope, holder) {
       calls.push({ method: 'release', holder });
-      if (held.get(leaseScope)?.holder === holder) held.delete(leaseScope);
+      await inner.release(leaseScope, holder);
     },
+    holderOf: inner.holderOf,
+    takeOver: inner.takeOver,
   };
   return {
     leases,
@@ -54,10 +56,10 @@ function leaseOnlyStore(leases: ScopeLeases | undefined): Store {
   return store as Store;
 }
 
-function setup(clock: ManualClock = manualClock(start)) {
+function setup(clock: ManualClock = manualClock(start), isGone?: (holder: string) => boolean) {
   const memory = memoryLeases();
   const runtime = createStoreRuntime(leaseOnlyStore(memory.leases));
-  const lease = new ScopeLease(scope, { runtime, clock, ttlMs, pollMs, holder: 'engine-a' });
+  const lease = new ScopeLease(scope, { runtime, clock, ttlMs, pollMs, holder: 'engine-a', isGone });
   return { clock, lease, ...memory };
 }
 
@@ -86,6 +88,25 @@ describe('ScopeLease.acquire', () => {
     expect(answer).toBe('acquired');
     expect(attemptsOf('engine-a')).toEqual([attempt(0, false), attempt(100, false), attempt(200, false), attempt(300, true)]);
     expect(held.get(scope)).toEqual({ holder: 'engine-a', expiresAt: at(300 + ttlMs) });
+  });
+
+  test('takes an unexpired lease of a holder known to be gone at once; waits for a live one', async () => {
+    const gone = setup(manualClock(start), (holder) => holder === 'engine-gone');
+    await gone.leases.tryAcquire(scope, 'engine-gone', at(0), at(60_000));
+    const acquired = await gone.lease.acquire(new AbortController().signal);
+    expect(acquired.isOk() && acquired.value).toBe('acquired');
+    expect(gone.held.get(scope)).toEqual({ holder: 'engine-a', expiresAt: at(ttlMs) });
+
+    const live = setup(manualClock(start), (holder) => holder === 'engine-gone');
+    await live.leases.tryAcquire(scope, 'engine-b', at(0), at(250));
+    let answer: string | undefined;
+    const acquiring = live.lease.acquire(new AbortController().signal).then((result) => (answer = result.isOk() ? result.value : result.error.kind));
+    await live.clock.advance(200);
+    expect(answer).toBeUndefined();
+    expect(live.held.get(scope)?.holder).toBe('engine-b');
+    await live.clock.advance(100);
+    await acquiring;
+    expect(answer).toBe('acquired');
   });
 
   test('answers aborted when the signal aborts while it waits, and tries no more', async () => {

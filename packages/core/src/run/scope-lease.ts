@@ -1,4 +1,4 @@
-import { err, ok, type Result } from 'neverthrow';
+import { err, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { lostLease, type LostLeaseError, type StoreFailureError } from '../errors.js';
 import type { Clock, Repeating } from '../ports/clock.js';
 import type { CommitLease } from '../ports/commit-unit.js';
@@ -14,6 +14,8 @@ export interface ScopeLeaseOptions {
   readonly pollMs: number;
   /** This engine instance. */
   readonly holder: string;
+  /** Whether another holder is certainly gone (its scope is then taken at once); default: never. */
+  readonly isGone?: ((holder: string) => boolean) | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export class ScopeLease {
   async acquire(signal: AbortSignal): Promise<Result<'acquired' | 'aborted', StoreFailureError>> {
     for (;;) {
       if (signal.aborted) return ok('aborted');
-      const taken = await this.take(this.options.clock.now());
+      const taken = await this.takeFree(this.options.clock.now());
       if (taken.isErr()) return err(taken.error);
       if (taken.value) {
         this.startRenewal();
@@ -77,7 +79,7 @@ export class ScopeLease {
    * operation ended (nobody else works on it then). Whether it did.
    */
   async retake(): Promise<boolean> {
-    const taken = await this.take(this.options.clock.now());
+    const taken = await this.takeFree(this.options.clock.now());
     return taken.isOk() && taken.value;
   }
 
@@ -105,6 +107,14 @@ export class ScopeLease {
     if (renewed.isOk() && !renewed.value) this.markLost(lostLease(this.scope));
   }
 
+  /** Takes the scope if it is free, expired, or held by a holder that is gone. */
+  private takeFree(at: Date): ResultAsync<boolean, StoreFailureError> {
+    return takeScope(this.options, this.scope, at).map((taken) => {
+      if (taken) this.until = at.getTime() + this.options.ttlMs;
+      return taken;
+    });
+  }
+
   private take(at: Date) {
     const until = at.getTime() + this.options.ttlMs;
     return this.options.runtime.tryAcquireLease(this.scope, this.options.holder, at.toISOString(), new Date(until).toISOString()).map((taken) => {
@@ -112,4 +122,26 @@ export class ScopeLease {
       return taken;
     });
   }
+}
+
+/**
+ * Takes `scope` for `options.holder` for a lease lifetime from `at` if it is free or expired — or
+ * held by a holder that `options.isGone` knows to be gone, whose lease is then taken over (only
+ * from that holder: a compare-and-set, so a live engine that took it meanwhile keeps it). Whether
+ * this holder holds it now.
+ */
+export function takeScope(
+  options: Pick<ScopeLeaseOptions, 'runtime' | 'ttlMs' | 'holder' | 'isGone'>,
+  scope: string,
+  at: Date,
+): ResultAsync<boolean, StoreFailureError> {
+  const { runtime, holder, isGone } = options;
+  const now = at.toISOString();
+  const until = new Date(at.getTime() + options.ttlMs).toISOString();
+  return runtime.tryAcquireLease(scope, holder, now, until).andThen((taken) => {
+    if (taken || isGone === undefined) return okAsync(taken);
+    return runtime
+      .leaseHolder(scope, now)
+      .andThen((current) => (current !== undefined && current !== holder && isGone(current) ? runtime.takeOverLease(scope, current, holder, now, until) : okAsync(false)));
+  });
 }

@@ -17,7 +17,7 @@ export interface StoreConformanceCase {
 }
 
 /** The optional parts of the Store port a conformance case may need. */
-export type OptionalStorePart = 'leases' | 'summarise';
+export type OptionalStorePart = 'leases' | 'lease-takeover' | 'summarise';
 
 /** Whether `store` offers an optional part of the port (a runner skips the cases that need one it lacks). */
 export function storeOffers(store: Store, part: OptionalStorePart | undefined): boolean {
@@ -26,6 +26,8 @@ export function storeOffers(store: Store, part: OptionalStorePart | undefined): 
       return true;
     case 'leases':
       return store.leases !== undefined;
+    case 'lease-takeover':
+      return store.leases?.holderOf !== undefined && store.leases.takeOver !== undefined;
     case 'summarise':
       return store.summarise !== undefined;
   }

@@ -105,4 +105,64 @@ export const leaseCases: readonly StoreConformanceCase[] = [
       assert.equal(await leases.tryAcquire('container:1', 'c', at(1), at(10)), false);
     },
   },
+  {
+    name: 'leases: holderOf names the holder of an unexpired lease, and nobody for a free, released or expired scope',
+    requires: 'lease-takeover',
+    async run(store) {
+      const leases = leasesOf(store);
+      const holderOf = takeoverOf(leases).holderOf;
+      assert.equal(await holderOf('container:1', at(0)), undefined, 'never taken');
+      assert.equal(await leases.tryAcquire('container:1', 'a', at(0), at(1)), true);
+      assert.equal(await holderOf('container:1', at(0, 59)), 'a');
+      assert.equal(await holderOf('container:2', at(0, 30)), undefined, 'scopes are independent');
+      assert.equal(await holderOf('container:1', at(1)), undefined, 'expired at its expiry time');
+      assert.equal(await holderOf('container:1', '2026-03-10T16:00:30+02:00'), 'a', 'compared as instants');
+      await leases.release('container:1', 'a');
+      assert.equal(await holderOf('container:1', at(0, 30)), undefined, 'released');
+    },
+  },
+  {
+    name: 'leases: takeOver takes an unexpired lease only from the holder named, and a free or expired one from anybody',
+    requires: 'lease-takeover',
+    async run(store) {
+      const leases = leasesOf(store);
+      const { takeOver, holderOf } = takeoverOf(leases);
+      assert.equal(await leases.tryAcquire('container:1', 'dead', at(0), at(10)), true);
+      assert.equal(await takeOver('container:1', 'somebody-else', 'b', at(1), at(2)), false, 'not from a holder it does not name');
+      assert.equal(await holderOf('container:1', at(1)), 'dead', 'a refused take-over changes nothing');
+      assert.equal(await takeOver('container:1', 'dead', 'b', at(1), at(3)), true, 'from the holder named, unexpired');
+      assert.equal(await holderOf('container:1', at(2)), 'b');
+      assert.equal(await leases.tryAcquire('container:1', 'dead', at(2), at(12)), false, 'the old holder is refused now');
+      assert.equal(await takeOver('container:1', 'dead', 'c', at(2), at(4)), false, 'a second take-over from the same holder loses');
+      assert.equal(await leases.tryAcquire('container:1', 'c', at(2, 59), at(4)), false, "b's lease runs to its new expiry");
+      assert.equal(await takeOver('container:1', 'dead', 'c', at(3), at(4)), true, 'an expired lease from anybody');
+      assert.equal(await takeOver('container:2', 'nobody', 'c', at(3), at(4)), true, 'a free scope');
+      assert.equal(await takeOver('container:2', 'nobody', 'c', at(3, 30), at(5)), true, 'its own lease: renewed');
+      assert.equal(await leases.tryAcquire('container:2', 'd', at(4, 30), at(6)), false, 'to the new expiry');
+    },
+  },
+  {
+    name: 'leases: a commit under a lease taken over is fenced for the holder it was taken from',
+    requires: 'lease-takeover',
+    async run(store) {
+      const leases = leasesOf(store);
+      await store.importWorld(sampleWorld());
+      const operation = await store.createOperation(operationInput());
+      assert.equal(await leases.tryAcquire('container:1', 'dead', at(0), at(10)), true);
+      assert.equal(await takeoverOf(leases).takeOver('container:1', 'dead', 'b', at(1), at(3)), true);
+      const unit = createdCheckUnit({ operationId: operation.id, seq: 0, sourceId: 1 });
+      const before = await captureStoreState(store, [operation.id]);
+      await assert.rejects(store.commit([unit], { lease: { scope: 'container:1', holder: 'dead', now: at(1, 30), expiresAt: at(20) } }), (error: unknown) => isLeaseLost(error));
+      assert.deepEqual(await captureStoreState(store, [operation.id]), before, 'nothing written');
+      const [row] = await store.commit([unit], { lease: { scope: 'container:1', holder: 'b', now: at(2), expiresAt: at(4) } });
+      assert.equal(row?.result, 'created');
+    },
+  },
 ];
+
+/** The two take-over calls of a store that offers them (`requires: 'lease-takeover'`). */
+function takeoverOf(leases: ScopeLeases): Required<Pick<ScopeLeases, 'holderOf' | 'takeOver'>> {
+  const { holderOf, takeOver } = leases;
+  assert.ok(holderOf !== undefined && takeOver !== undefined, 'the store offers holderOf and takeOver');
+  return { holderOf: holderOf.bind(leases), takeOver: takeOver.bind(leases) };
+}
