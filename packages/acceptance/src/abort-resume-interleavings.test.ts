@@ -40,7 +40,7 @@ testProp(
   async (scheduler, recoverToo, batchSize) => {
     const inner = createMemoryStore({ world });
     const store = scheduledStore(inner, scheduler);
-    const options = { store, clock: stillClock, concurrency: 1, batchSize, commitBatchSize: 2 };
+    const options = { store, clock: stillClock, concurrency: 1, batchSize, commitBatchSize: 2, commitBudgetMs: Number.POSITIVE_INFINITY };
     const a = createPromoter({ ...options, dataplane: createReferenceDataplane(), holderId: 'engine-a' });
     const b = createPromoter({ ...options, dataplane: createReferenceDataplane(), holderId: 'engine-b' });
 

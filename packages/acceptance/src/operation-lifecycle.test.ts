@@ -39,13 +39,13 @@ describe('abort, resume, rerun (§9)', () => {
     await until(async () => (await status(promoter, started.id)).status.created === 10);
 
     const aborted = (await promoter.abort(jane, started.id))._unsafeUnwrap();
-    expect(aborted).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', status: { total: 25, created: 10, failed: 0 } });
+    expect(aborted).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', stopped: true, status: { total: 25, created: 10, failed: 0 } });
     expect(aborted.end_time).not.toBeNull();
     expect(aborted.results.map((result) => result.source_entity_id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(await store.listChecks(20)).toHaveLength(10);
     hold.open();
 
-    expect((await promoter.abort(admin, started.id))._unsafeUnwrap()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com' });
+    expect((await promoter.abort(admin, started.id))._unsafeUnwrap()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', stopped: false });
 
     const resumed = (await promoter.resume(admin, started.id))._unsafeUnwrap();
     expect(resumed).toMatchObject({ id: started.id, result: 'running', aborted_by: null, end_time: null });
@@ -63,7 +63,7 @@ describe('abort, resume, rerun (§9)', () => {
     const other = engine(world, { store });
     const started = (await running.promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => (await store.getOperation(started.id))?.status.created === 10);
-    expect((await other.promoter.abort(jane, started.id))._unsafeUnwrap()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com' });
+    expect((await other.promoter.abort(jane, started.id))._unsafeUnwrap()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', stopped: true });
     hold.open();
     await running.promoter.waitFor(started.id);
     const finished = await status(running.promoter, started.id);
@@ -113,7 +113,7 @@ describe('abort, resume, rerun (§9)', () => {
     const { promoter } = engine(world);
     const operation = await runToEnd(promoter, admin, qcRequest());
     expect((await promoter.resume(admin, operation.id))._unsafeUnwrapErr().kind).toBe('conflict');
-    expect((await promoter.abort(admin, operation.id))._unsafeUnwrap()).toEqual(operation);
+    expect((await promoter.abort(admin, operation.id))._unsafeUnwrap()).toEqual({ ...operation, stopped: false });
   });
 
   test('abort and resume need editor on the destination; reading needs reporter on both', async () => {
@@ -279,7 +279,7 @@ describe('races between engines and calls (§9)', () => {
     const queued = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
     await until(async () => dataplane.calls.length === 2);
     const aborted = (await promoter.abort(jane, queued.id))._unsafeUnwrap();
-    expect(aborted).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', results: [] });
+    expect(aborted).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', stopped: true, results: [] });
     expect((await status(promoter, first.id)).result).toBe('running');
     hold.open();
     await promoter.waitFor(first.id);

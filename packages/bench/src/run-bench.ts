@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Figure } from './figure.js';
 import { collectGarbage } from './measure.js';
 import type { BenchScale } from './scale.js';
+import { abortLatency } from './scenarios/abort-latency.js';
 import { activePromotion } from './scenarios/active-promotion.js';
 import { draftPromotion } from './scenarios/draft-promotion.js';
 import { httpReads } from './scenarios/http-reads.js';
@@ -17,6 +18,7 @@ export const scenarios = {
   'active-promotion': (scale: BenchScale, seed: number, workDir: string) => activePromotion(scale, seed, workDir),
   'large-draft': (scale: BenchScale, seed: number, workDir: string) => largeDraft(scale, seed, workDir),
   http: (scale: BenchScale, seed: number, workDir: string) => httpReads(scale, seed, workDir),
+  'abort-latency': (scale: BenchScale, seed: number, workDir: string) => abortLatency(scale, seed, workDir),
 } as const;
 
 export type ScenarioName = keyof typeof scenarios;

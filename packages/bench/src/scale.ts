@@ -21,6 +21,9 @@ export interface BenchScale {
   /** Full `GET /api/operations/{id}` (every result in one answer): requests in flight, and in all. */
   readonly httpFullConcurrency: number;
   readonly httpFullRequests: number;
+  /** New checks of the draft promotion that the abort-latency scenario aborts, and when (ms after its first commit). */
+  readonly abortChecks: number;
+  readonly abortDelaysMs: readonly number[];
   /** Repetitions of the short scenarios (the median is reported). */
   readonly repetitions: number;
 }
@@ -40,6 +43,8 @@ export const fullScale: BenchScale = {
   httpRequests: 4_000,
   httpFullConcurrency: 4,
   httpFullRequests: 20,
+  abortChecks: 50_000,
+  abortDelaysMs: [20, 150, 400],
   // Nine: on this shared two-core machine a median of five still moved by a tenth between runs.
   repetitions: 9,
 };
@@ -59,6 +64,8 @@ export const tinyScale: BenchScale = {
   httpRequests: 16,
   httpFullConcurrency: 2,
   httpFullRequests: 4,
+  abortChecks: 5_000,
+  abortDelaysMs: [0],
   repetitions: 1,
 };
 

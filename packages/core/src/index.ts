@@ -36,6 +36,7 @@ export {
   type OperationRecord,
   type OperationStatus,
   type OperationView,
+  type AbortView,
   type Page,
   type PlanView,
   type PromoteResultRecord,

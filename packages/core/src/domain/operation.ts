@@ -110,6 +110,14 @@ export interface OperationView {
   readonly results: readonly PromoteResultView[];
 }
 
+/**
+ * The answer of an abort: the operation, and whether this abort stopped it (`true`: it was running
+ * or waiting for its turn, and is `aborted` now) or it had already ended (`false`: nothing changed).
+ */
+export interface AbortView extends OperationView {
+  readonly stopped: boolean;
+}
+
 /** The answer of a dry run (`plan`): the envelope of a run that would follow, with `id: null`. */
 export interface PlanView extends Omit<OperationView, 'id' | 'result' | 'end_time'> {
   readonly id: null;

@@ -54,18 +54,20 @@ withProc('localLeaseHolders (Linux /proc)', () => {
   });
 
   test('a process that ended but is not reaped yet (a zombie) is gone', async () => {
-    // The subshell exits at once; its parent execs into sleep, which never reaps it.
-    const parent = spawn('sh', ['-c', '(exit 0) & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The background sleep outlives its shell, which has exec'd into a sleep that never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 1.5 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(parent);
     const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
-    const zombie = Number(chunk.toString().trim());
-    let holder: string | undefined;
-    for (let tries = 0; tries < 200 && holder === undefined; tries++) {
-      const id = holderIdOf(zombie);
-      if (id !== undefined && localLeaseHolders.isGone(id)) holder = id;
-      else await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const holder = holderIdOf(Number(chunk.toString().trim()));
     expect(holder).toBeDefined();
+    expect(localLeaseHolders.isGone(holder!), 'still running').toBe(false);
+    let gone = false;
+    for (let tries = 0; tries < 500 && !gone; tries++) {
+      gone = localLeaseHolders.isGone(holder!);
+      if (!gone) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(gone).toBe(true);
+    expect(existsSync(`/proc/${holder!.split('/')[3]}/stat`), 'not reaped: only its state tells').toBe(true);
   });
 
   test('a holder of another boot or another pid namespace is never taken for gone, even with no such pid here', async () => {

@@ -14,6 +14,13 @@ export interface ExecuteOptions {
   readonly seqOf: (sourceId: number) => number;
   /** Units per store transaction at most (one unit is never split). */
   readonly commitBatchSize: number;
+  /**
+   * About how long one commit may take: the next commit's size follows the time the last ones took
+   * per unit (between 1 and `commitBatchSize`). A synchronous store blocks the event loop for a
+   * whole commit, and an abort takes effect between commits: this bounds both. `Infinity`: always
+   * `commitBatchSize`.
+   */
+  readonly commitBudgetMs: number;
   readonly signal: AbortSignal;
   /** Validation of the plans that need it, by plan index. */
   readonly validation: ReadonlyMap<number, PendingValidation>;
@@ -42,6 +49,7 @@ export type Execution = Result<'completed' | 'aborted' | 'aborted_elsewhere', St
  */
 export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<Execution> {
   let pending: CommitUnit[] = [];
+  const sizer = new CommitSizer(options.commitBatchSize, options.commitBudgetMs);
   const aborted = new Promise<'aborted'>((resolve) => {
     if (options.signal.aborted) resolve('aborted');
     else options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
@@ -58,8 +66,10 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     pending = [];
     const lease = options.lease?.();
     // A fenced commit (another engine holds the scope now) wrote nothing (decision 0008).
+    const started = performance.now();
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
     if (committed.isErr()) return err(committed.error);
+    sizer.record(units.length, performance.now() - started);
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -85,7 +95,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
       plan = outcome;
     }
     pending.push(toUnit(plan, options));
-    if (pending.length >= options.commitBatchSize) {
+    if (pending.length >= sizer.size) {
       const end = await flush();
       if (end !== undefined) return end;
     }
@@ -114,4 +124,31 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
 /** Resolves once the event loop has gone round: after the I/O and timers that are due now. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The size of the next commit: as many units as the time per unit of the commits so far fits in
+ * the budget, from 1 to `max`. The first commit is small (at most 100 units), so that the first
+ * results show early and a first time per unit is known.
+ */
+export class CommitSizer {
+  private perUnitMs: number | undefined;
+  size: number;
+
+  constructor(
+    private readonly max: number,
+    private readonly budgetMs: number,
+  ) {
+    this.size = budgetMs === Number.POSITIVE_INFINITY ? max : Math.min(max, 100);
+  }
+
+  /** Takes the time of a commit of `units` into account. */
+  record(units: number, ms: number): void {
+    if (this.budgetMs === Number.POSITIVE_INFINITY || units === 0) return;
+    const perUnit = ms / units;
+    // Smoothed, so that one slow commit (a garbage collection, a busy disk) does not shrink the next tenfold.
+    this.perUnitMs = this.perUnitMs === undefined ? perUnit : (this.perUnitMs + perUnit) / 2;
+    const fits = this.perUnitMs > 0 ? Math.floor(this.budgetMs / this.perUnitMs) : this.max;
+    this.size = Math.max(1, Math.min(this.max, fits));
+  }
 }

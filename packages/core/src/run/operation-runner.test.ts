@@ -140,6 +140,7 @@ function runnerOptions(runtime: RunnerOptions['store'], overrides: Partial<Runne
     batchSize: 10,
     concurrency: 2,
     commitBatchSize: 100,
+    commitBudgetMs: Number.POSITIVE_INFINITY,
     leaseTtlMs: 600,
     leasePollMs: 100,
     holderId: 'engine-a',

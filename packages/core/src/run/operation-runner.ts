@@ -22,6 +22,7 @@ export interface RunnerOptions {
   readonly batchSize: number;
   readonly concurrency: number;
   readonly commitBatchSize: number;
+  readonly commitBudgetMs: number;
   readonly leaseTtlMs: number;
   readonly leasePollMs: number;
   readonly holderId: string;
@@ -116,6 +117,7 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     destinationScopeId: destinationScopeId(operation),
     seqOf: (id) => seq.get(id) ?? 0,
     commitBatchSize: options.commitBatchSize,
+    commitBudgetMs: options.commitBudgetMs,
     signal,
     validation,
     stopRequested: async () => {

@@ -1,7 +1,7 @@
 import type { ResultAsync } from 'neverthrow';
 import type { ComputedField, Datastore, QualityCheck, User } from '../domain/entities.js';
 import type { EntityType } from '../domain/enums.js';
-import type { OperationView, Page, PlanView, PromoteResultView } from '../domain/operation.js';
+import type { AbortView, OperationView, Page, PlanView, PromoteResultView } from '../domain/operation.js';
 import type { OperationListQueryInput, ResultListQueryInput } from '../domain/queries.js';
 import type { PromoteError } from '../errors.js';
 import type { Authorization } from '../ports/authorization.js';
@@ -45,6 +45,15 @@ export interface PromoterOptions {
    * units, and a unit waiting for validation flushes what is ready before it.
    */
   readonly commitBatchSize?: number | undefined;
+  /**
+   * About how long one commit may take, in ms. Default 15. Each commit's size follows the time per
+   * unit of the commits before it (from 1 unit up to `commitBatchSize`; the first at most 100): a
+   * synchronous store such as SQLite blocks the event loop for a whole commit, and an abort takes
+   * effect between two commits, so this bounds how long a server stops answering and how much work
+   * an abort lets through (decision 0405). `Infinity` commits `commitBatchSize` units each time.
+   * Must be above 0 (`createPromoter` throws a `RangeError` otherwise).
+   */
+  readonly commitBudgetMs?: number | undefined;
   /** Lifetime of a scope lease, extended by every commit and renewed on the clock every third of it (stores with `leases` only). Default 30 000 ms; must be above 0 (`createPromoter` throws a `RangeError` otherwise). */
   readonly leaseTtlMs?: number | undefined;
   /** How often to retry a scope lease held by another process. Default 100 ms; must be above 0. */
@@ -78,8 +87,8 @@ export interface Promoter {
   listResults(actor: Actor, id: number, query?: ResultListQueryInput, entityType?: EntityType): ResultAsync<Page<PromoteResultView>, PromoteError>;
   /** Operations the actor may read, newest first, paginated in the store. */
   listOperations(actor: Actor, query?: OperationListQueryInput): ResultAsync<Page<Omit<OperationView, 'results'>>, PromoteError>;
-  /** Stops a running operation between units (§9). Aborting a finished one changes nothing. */
-  abort(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
+  /** Stops a running operation between units (§9); `stopped` says whether it did, or the operation had already ended (then nothing changes). */
+  abort(actor: Actor, id: number): ResultAsync<AbortView, PromoteError>;
   /** Puts an aborted or failed operation back to `running` and processes what has no result yet. */
   resume(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
   /** A new operation with the same request, triggered by the actor. */

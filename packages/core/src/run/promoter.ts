@@ -1,6 +1,6 @@
 import { err, ok, ResultAsync, safeTry } from 'neverthrow';
 import type { User } from '../domain/entities.js';
-import type { OperationRecord, OperationView } from '../domain/operation.js';
+import type { AbortView, OperationRecord, OperationView } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
 import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
 import { promoteRequestSchema } from '../domain/requests.js';
@@ -43,11 +43,13 @@ export function createPromoter(options: PromoterOptions): Promoter {
     batchSize: options.batchSize ?? 10,
     concurrency: options.concurrency ?? 4,
     commitBatchSize: options.commitBatchSize ?? 2000,
+    commitBudgetMs: options.commitBudgetMs ?? 15,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     leasePollMs: options.leasePollMs ?? 100,
     holderId: options.holderId ?? (options.leaseHolders ?? localLeaseHolders).newHolderId(),
     isGone: (holder) => (options.leaseHolders ?? localLeaseHolders).isGone(holder),
   };
+  if (!(runner.commitBudgetMs > 0)) throw new RangeError(`commitBudgetMs must be above 0 ms, got ${runner.commitBudgetMs}`);
   if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0)) {
     throw new RangeError(`leaseTtlMs and leasePollMs must be above 0 ms, got ${runner.leaseTtlMs} and ${runner.leasePollMs}`);
   }
@@ -167,20 +169,23 @@ export function createPromoter(options: PromoterOptions): Promoter {
     abort: (actor, id) =>
       safeTry(async function* () {
         const { user, operation } = yield* editable(actor, id);
-        if (operation.result !== 'running') return view(operation);
+        const answer = (stopped: boolean) => (current: OperationRecord) => view(current).map((shown): AbortView => ({ ...shown, stopped }));
+        if (operation.result !== 'running') return answer(false)(operation);
         if (queue.state(id) === 'started') {
           controllers.get(id)?.abort({ by: user.email } satisfies AbortReason);
           await queue.done(id);
-        } else {
-          // Queued behind another operation of its scope here, or running in another engine: recorded
-          // at once (that engine stops before its next commit), without waiting for the queue.
-          yield* store.transitionOperation(id, ['running'], { result: 'aborted', aborted_by: user.email, end_time: now() });
-          // Its turn may have come meanwhile: then it stops at once too (and records nothing, the
-          // abort being recorded); otherwise its turn is skipped.
-          if (queue.state(id) !== undefined) controllers.get(id)?.abort({ by: user.email } satisfies AbortReason);
-          if (queue.cancel(id)) controllers.delete(id);
+          // It may have ended on its own in the meantime (its last commit was under way).
+          const ended = yield* loadOperation(id);
+          return answer(ended.result === 'aborted')(ended);
         }
-        return loadOperation(id).andThen(view);
+        // Queued behind another operation of its scope here, or running in another engine: recorded
+        // at once (that engine stops before its next commit), without waiting for the queue.
+        const recorded = yield* store.transitionOperation(id, ['running'], { result: 'aborted', aborted_by: user.email, end_time: now() });
+        // Its turn may have come meanwhile: then it stops at once too (and records nothing, the
+        // abort being recorded); otherwise its turn is skipped.
+        if (queue.state(id) !== undefined) controllers.get(id)?.abort({ by: user.email } satisfies AbortReason);
+        if (queue.cancel(id)) controllers.delete(id);
+        return loadOperation(id).andThen(answer(recorded !== undefined));
       }),
 
     resume: (actor, id) =>

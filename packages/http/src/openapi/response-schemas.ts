@@ -98,6 +98,15 @@ export const operationSchema = z
   .object({ ...operationFields, results: z.array(promoteResultSchema).describe('In processing order') })
   .describe('A promote operation with its results (`GET /api/operations/{id}`).');
 
+/** The answer of `PUT /api/operations/abort/{id}`. */
+export const abortedOperationSchema = z
+  .object({
+    ...operationFields,
+    results: z.array(promoteResultSchema).describe('In processing order'),
+    stopped: z.boolean().describe('`true` when this abort stopped the operation (it was running or waiting for its turn); `false` when it had already ended and nothing changed'),
+  })
+  .describe('The operation after an abort, and whether the abort stopped it.');
+
 /** The answer of `POST /api/operations/plan`. */
 export const planSchema = z
   .object({
