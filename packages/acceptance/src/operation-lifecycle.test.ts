@@ -1,31 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { manualClock, steppingClock, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
-import { admin, engine, jane, runToEnd } from './support.js';
+import { admin, engine, gate, heldAfterFirstCall, jane, runToEnd, until } from './support.js';
 import { qcRequest, smallWorld } from './fixtures.js';
 
-/** A promise with its resolver, to hold a dataplane call until the test lets it go. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
-
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 10_000; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition never held');
-}
-
 const world = smallWorld(Array.from({ length: 25 }, (_, index) => ({ id: index + 1, rule_type: 'not_null', fields: ['email'], description: `check ${index + 1}` })));
-
-/** Calls after the first wait for `hold` to open. */
-function heldAfterFirstCall(hold: Promise<void>) {
-  let calls = 0;
-  return { latencyMs: 1, sleep: () => (calls++ === 0 ? Promise.resolve() : hold) };
-}
 
 async function status(promoter: Promoter, id: number) {
   return (await promoter.getOperation(admin, id))._unsafeUnwrap();

@@ -55,3 +55,25 @@ export async function runToEnd(promoter: Promoter, actor: Actor, body: unknown):
 
 export const admin: Actor = { email: 'admin@example.com' };
 export const jane: Actor = { email: 'jane@example.com' };
+
+/** A promise with its resolver, to hold a dataplane call until the test lets it go. */
+export function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Waits, a turn of the event loop at a time, until `condition` holds (throws after 10,000 turns). */
+export async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition never held');
+}
+
+/** Reference Dataplane options whose calls after the first wait for `hold` to open. */
+export function heldAfterFirstCall(hold: Promise<void>): ReferenceDataplaneOptions {
+  let calls = 0;
+  return { latencyMs: 1, sleep: () => (calls++ === 0 ? Promise.resolve() : hold) };
+}

@@ -49,7 +49,8 @@ try {
     [
       `duration ${(report.durationMs / 1000).toFixed(0)} s, ${report.samples.at(-1)?.requests ?? 0} requests (${Object.entries(report.requests).map(([kind, count]) => `${kind} ${count}`).join(', ')}), ${report.serverErrors} answers ≥ 500`,
       `RSS first fifth ${report.firstMiB.toFixed(1)} MiB, last fifth ${report.lastMiB.toFixed(1)} MiB (growth ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB), max ${report.maxMiB.toFixed(1)} MiB`,
-      `samples (s: MiB): ${report.samples.map((sample) => `${(sample.atMs / 1000).toFixed(0)}: ${sample.rssMiB.toFixed(0)}`).join(', ')}`,
+      `heap after GC: first fifth ${report.firstHeapMiB.toFixed(1)} MiB, last fifth ${report.lastHeapMiB.toFixed(1)} MiB`,
+      `samples (s: RSS/heap MiB): ${report.samples.map((sample) => `${(sample.atMs / 1000).toFixed(0)}: ${sample.rssMiB.toFixed(0)}/${sample.heapMiB?.toFixed(0) ?? '–'}`).join(', ')}`,
       ...(report.stderr.trim() === '' ? [] : [`server stderr:\n${report.stderr.trim()}`]),
     ].join('\n') + '\n',
   );

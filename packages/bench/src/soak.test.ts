@@ -14,5 +14,6 @@ test('a short soak: every kind of request is sent, none answers ≥ 500, the ser
   expect(Object.keys(report.requests).sort()).toEqual(['abort', 'operation', 'operation-list', 'plan', 'result-page', 'resume', 'run']);
   expect(report.samples.length).toBeGreaterThanOrEqual(3);
   for (const sample of report.samples) expect(sample.rssMiB).toBeGreaterThan(10);
+  expect(report.samples.at(-1)?.heapMiB).toBeGreaterThan(1);
   expect(report.maxMiB).toBeGreaterThanOrEqual(report.lastMiB);
 });

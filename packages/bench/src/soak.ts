@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchWorld } from './bench-world.js';
 import { median } from './measure.js';
@@ -27,6 +27,8 @@ export interface SoakSample {
   /** Milliseconds since the traffic started. */
   readonly atMs: number;
   readonly rssMiB: number;
+  /** The server's V8 heap in use right after a full garbage collection (the latest probe reading). */
+  readonly heapMiB: number | undefined;
   /** Requests answered so far. */
   readonly requests: number;
 }
@@ -42,6 +44,9 @@ export interface SoakReport {
   readonly firstMiB: number;
   readonly lastMiB: number;
   readonly maxMiB: number;
+  /** The same for the heap after garbage collection. */
+  readonly firstHeapMiB: number;
+  readonly lastHeapMiB: number;
   /** What the server printed on stderr (a defect when not empty). */
   readonly stderr: string;
 }
@@ -71,7 +76,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const bench = benchWorld({ seed: options.seed ?? 1, checks: options.checks, destination: 'mixed' });
   const { sqliteTemplate } = await import('./sqlite-files.js');
   await sqliteTemplate(options.database, bench.world);
-  const server = await startServer(options.database);
+  const probe = `${options.database}.probe.jsonl`;
+  const server = await startServer(options.database, probe, options.sampleMs);
   const counts: Record<string, number> = {};
   let requests = 0;
   let serverErrors = 0;
@@ -137,9 +143,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = performance.now();
   const deadline = started + options.durationMs;
   const sample = () => {
-    const reading = { atMs: Math.round(performance.now() - started), rssMiB: rssMiB(server.process.pid!), requests };
+    const reading = { atMs: Math.round(performance.now() - started), rssMiB: rssMiB(server.process.pid!), heapMiB: latestHeapMiB(probe), requests };
     samples.push(reading);
-    options.log?.(`${(reading.atMs / 1000).toFixed(0).padStart(5)} s  RSS ${reading.rssMiB.toFixed(1)} MiB  ${reading.requests} requests`);
+    options.log?.(`${(reading.atMs / 1000).toFixed(0).padStart(5)} s  RSS ${reading.rssMiB.toFixed(1)} MiB  heap after GC ${reading.heapMiB?.toFixed(1) ?? '–'} MiB  ${reading.requests} requests`);
   };
   sample();
   const sampler = setInterval(sample, options.sampleMs);
@@ -166,6 +172,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     firstMiB: median(steady.slice(0, fifth).map((reading) => reading.rssMiB)),
     lastMiB: median(steady.slice(-fifth).map((reading) => reading.rssMiB)),
     maxMiB: Math.max(...samples.map((reading) => reading.rssMiB)),
+    firstHeapMiB: median(steady.slice(0, fifth).map((reading) => reading.heapMiB ?? 0)),
+    lastHeapMiB: median(steady.slice(-fifth).map((reading) => reading.heapMiB ?? 0)),
     stderr,
   };
 }
@@ -178,12 +186,24 @@ function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
-/** `promote serve` on `database` in a child process (the CLI from its sources when the soak runs from its own), on a free port. */
-async function startServer(database: string): Promise<{ readonly process: ChildProcessWithoutNullStreams; readonly base: string; stop(): Promise<string> }> {
+/** The heap of the probe's last line, in MiB, or `undefined` before its first. */
+function latestHeapMiB(probe: string): number | undefined {
+  if (!existsSync(probe)) return undefined;
+  const last = readFileSync(probe, 'utf8').trim().split('\n').at(-1);
+  return last === undefined || last === '' ? undefined : (JSON.parse(last) as { heapUsed: number }).heapUsed / 2 ** 20;
+}
+
+/**
+ * `promote serve` on `database` in a child process (the CLI from its sources when the soak runs
+ * from its own), on a free port, with the memory probe loaded (`soak-probe`).
+ */
+async function startServer(database: string, probe: string, probeMs: number): Promise<{ readonly process: ChildProcessWithoutNullStreams; readonly base: string; stop(): Promise<string> }> {
   const fromSources = import.meta.url.endsWith('.ts');
   const main = fileURLToPath(new URL(`../../cli/${fromSources ? 'src/main.ts' : 'dist/main.js'}`, import.meta.url));
-  const args = [...(fromSources ? ['--conditions=source', '--import', 'tsx'] : []), main, 'serve', '--db', database, '--port', '0'];
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const probeScript = fileURLToPath(new URL(`./soak-probe.${fromSources ? 'ts' : 'js'}`, import.meta.url));
+  const args = [...(fromSources ? ['--conditions=source', '--import', 'tsx'] : []), '--expose-gc', '--import', probeScript, main, 'serve', '--db', database, '--port', '0'];
+  const env = { ...process.env, PROMOTE_SOAK_PROBE: probe, PROMOTE_SOAK_PROBE_MS: String(Math.max(200, Math.floor(probeMs / 2))) };
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

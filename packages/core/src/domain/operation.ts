@@ -121,6 +121,8 @@ export interface AbortView extends OperationView {
 /** The answer of a dry run (`plan`): the envelope of a run that would follow, with `id: null`. */
 export interface PlanView extends Omit<OperationView, 'id' | 'result' | 'end_time'> {
   readonly id: null;
+  /** Equal for two plans if and only if they would do the same thing (§15); a run's `expected_plan_fingerprint`. */
+  readonly plan_fingerprint: string;
   readonly result: Exclude<OperationResult, 'running' | 'aborted'>;
   readonly end_time: string;
 }
@@ -140,4 +142,5 @@ export const messages = {
   sameSourceAndDestination: 'Source and destination must be different',
   reactivatedContainer: 'Reactivated soft-deleted container on destination',
   reactivatedField: 'Reactivated non-active field on destination',
+  planChanged: 'The plan changed since it was reviewed',
 } as const;

@@ -52,10 +52,17 @@ function exclusive<T extends object>(a: keyof T & string, b: keyof T & string) {
   };
 }
 
+/**
+ * `expected_plan_fingerprint` (§15): the `plan_fingerprint` of the dry run that was reviewed. A run
+ * with it does exactly that plan or nothing. A dry run accepts it too (the same body) and ignores it.
+ */
+export const planFingerprintSchema = z.string().min(1, 'Fingerprint must not be empty').max(200, 'Fingerprint must be at most 200 characters');
+
 /** Body of a quality-check promotion (seed: "Promote Quality Checks"). */
 export const promoteQualityCheckSchema = z
   .strictObject({
     type: z.literal('promote_quality_check'),
+    expected_plan_fingerprint: planFingerprintSchema.optional(),
     datastore_id: idSchema,
     container_id: idSchema,
     destination_container_id: idSchema,
@@ -70,6 +77,7 @@ export const promoteQualityCheckSchema = z
 export const promoteComputedFieldSchema = z
   .strictObject({
     type: z.literal('promote_computed_field'),
+    expected_plan_fingerprint: planFingerprintSchema.optional(),
     datastore_id: idSchema,
     container_id: idSchema,
     destination_container_id: idSchema,
@@ -83,6 +91,7 @@ export const promoteComputedFieldSchema = z
 export const promoteComputedTableSchema = z
   .strictObject({
     type: z.literal('promote_computed_table'),
+    expected_plan_fingerprint: planFingerprintSchema.optional(),
     datastore_id: idSchema,
     destination_datastore_id: idSchema,
     container_ids: idList.optional(),
@@ -109,6 +118,7 @@ export function containerMappingIssueCount(value: unknown): number {
 export const promoteComputedFileSchema = z
   .strictObject({
     type: z.literal('promote_computed_file'),
+    expected_plan_fingerprint: planFingerprintSchema.optional(),
     datastore_id: idSchema,
     destination_datastore_id: idSchema,
     source_container_mappings: z

@@ -8,6 +8,7 @@ import { planContext, validationTarget, type OperationLike } from './plan-contex
 import { planEntities } from './plan-entities.js';
 import type { PreparedOperation } from './prepare.js';
 import { startValidation } from './validate-plans.js';
+import { planFingerprint } from '../plan/plan-fingerprint.js';
 import { resultViews } from './views.js';
 
 /** What a dry run needs: the ports and the validation settings. */
@@ -60,6 +61,7 @@ export function dryRun(prepared: PreparedOperation, options: DryRunOptions): Res
       ...(prepared.request.type === 'promote_quality_check' ? { as_draft: prepared.request.as_draft } : {}),
       status,
       results,
+      plan_fingerprint: planFingerprint(finals),
     });
   });
 }

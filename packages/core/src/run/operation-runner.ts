@@ -1,6 +1,8 @@
 import { err, ok, type Result } from 'neverthrow';
-import type { OperationRecord } from '../domain/operation.js';
-import { describeError, type LostLeaseError, type PromoteError } from '../errors.js';
+import { messages, type OperationRecord } from '../domain/operation.js';
+import { conflict, describeError, type LostLeaseError, type PromoteError } from '../errors.js';
+import type { EntityPlan } from '../plan/entity-plan.js';
+import { planFingerprint } from '../plan/plan-fingerprint.js';
 import { isoTimestamp, type Clock } from '../ports/clock.js';
 import type { Dataplane } from '../ports/dataplane.js';
 import type { Profiler } from '../ports/profiler.js';
@@ -11,7 +13,7 @@ import { destinationScopeId, planContext, validationTarget } from './plan-contex
 import { planEntities } from './plan-entities.js';
 import { requestProfiles } from './request-profiles.js';
 import { ScopeLease } from './scope-lease.js';
-import { startValidation } from './validate-plans.js';
+import { startValidation, type PendingValidation } from './validate-plans.js';
 
 /** What running operations needs: the engine's ports and settings (see `PromoterOptions`). */
 export interface RunnerOptions {
@@ -76,6 +78,16 @@ export async function runOperation(initial: OperationRecord, signal: AbortSignal
   }
 }
 
+/** The plans after their validation, or `aborted` when the signal aborts first. */
+async function settleAll(plans: readonly EntityPlan[], validation: ReadonlyMap<number, PendingValidation>, signal: AbortSignal): Promise<readonly EntityPlan[] | 'aborted'> {
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  const settled = Promise.all(plans.map((plan, index) => validation.get(index)?.outcome ?? plan));
+  return Promise.race([settled, aborted]);
+}
+
 /** How the work of a turn ended, before it is recorded. */
 type Executed = Result<'completed' | 'aborted' | 'aborted_elsewhere', PromoteError | LostLeaseError>;
 
@@ -104,13 +116,23 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   const remaining = operation.selection.filter((id) => !processed.has(id));
   const planned = await planEntities(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now())));
   if (planned.isErr()) return err(planned.error);
-  const plans = planned.value;
-  const validation = startValidation(plans, validationTarget(store, operation), {
+  let plans: readonly EntityPlan[] = planned.value;
+  let validation = startValidation(plans, validationTarget(store, operation), {
     dataplane: options.dataplane,
     batchSize: options.batchSize,
     concurrency: options.concurrency,
     signal,
   });
+  const expected = operation.request.expected_plan_fingerprint;
+  if (expected !== undefined && recorded.length === 0) {
+    // A reviewed plan (§15): this turn does exactly it or nothing. Everything is planned and
+    // validated under the scope's lease before the first write, then compared.
+    const finals = await settleAll(plans, validation, signal);
+    if (finals === 'aborted') return ok('aborted');
+    if (planFingerprint(finals) !== expected) return err(conflict(messages.planChanged));
+    plans = finals;
+    validation = new Map();
+  }
   return executePlans(plans, {
     store,
     operationId: operation.id,

@@ -1,9 +1,9 @@
 import { err, ok, ResultAsync, safeTry } from 'neverthrow';
 import type { User } from '../domain/entities.js';
-import type { AbortView, OperationRecord, OperationView } from '../domain/operation.js';
+import { messages, type AbortView, type OperationRecord, type OperationView } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
 import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
-import { promoteRequestSchema } from '../domain/requests.js';
+import { promoteRequestSchema, type PromoteRequest } from '../domain/requests.js';
 import { conflict, notFound, type PromoteError } from '../errors.js';
 import { isoTimestamp, systemClock } from '../ports/clock.js';
 import { localLeaseHolders } from '../ports/lease-holders.js';
@@ -132,7 +132,13 @@ export function createPromoter(options: PromoterOptions): Promoter {
   const withUser = <T>(actor: Actor, read: (user: User) => ResultAsync<T, PromoteError>) => access.identify(actor).andThen(read);
 
   return {
-    run: (actor, body) => prepare(actor, body).andThen(start),
+    run: (actor, body) =>
+      prepare(actor, body).andThen((prepared) => {
+        const expected = prepared.request.expected_plan_fingerprint;
+        if (expected === undefined) return start(prepared);
+        // Stale already: refused before anything is enqueued. Checked again at the operation's turn.
+        return dryRun(prepared, runner).andThen((plan) => (plan.plan_fingerprint === expected ? start(prepared) : err(conflict(messages.planChanged))));
+      }),
 
     plan: (actor, body) => prepare(actor, body).andThen((prepared) => dryRun(prepared, runner)),
 
@@ -204,7 +210,9 @@ export function createPromoter(options: PromoterOptions): Promoter {
       safeTry(async function* () {
         const user = yield* access.identify(actor);
         const operation = yield* loadOperation(id);
-        const prepared = yield* prepareOperation(store, access, user, operation.request);
+        // A new operation of the same request, not of the same reviewed plan: that plan was done.
+        const { expected_plan_fingerprint: _reviewed, ...request } = operation.request;
+        const prepared = yield* prepareOperation(store, access, user, request as PromoteRequest);
         return start(prepared);
       }),
 

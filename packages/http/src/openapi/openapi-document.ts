@@ -258,11 +258,11 @@ function paths(): OpenApiDocument['paths'] {
         operationId: 'runPromote',
         summary: 'Run a promote operation',
         description:
-          'Checks the request (shape, existence, permission: editor on both datastores, semantics), creates the operation in `running` and answers **at once** with it (200, `results` still empty). The work goes on in the background: poll `GET /api/operations/{id}`.',
+          'Checks the request (shape, existence, permission: editor on both datastores, semantics), creates the operation in `running` and answers **at once** with it (200, `results` still empty). The work goes on in the background: poll `GET /api/operations/{id}`. With `expected_plan_fingerprint` (the `plan_fingerprint` of a reviewed dry run) it runs exactly that plan: 409 when the plan is already different, and the operation ends `failure` without results or writes when it changed before the operation\'s turn.',
         tags: ['Operations'],
         parameters: [],
         requestBody: promoteBody,
-        responses: { 200: { description: 'The operation, running', content: jsonContent(ref('Operation')) }, ...errors(401, 403, 404, 413, 415, 422, 503) },
+        responses: { 200: { description: 'The operation, running', content: jsonContent(ref('Operation')) }, ...errors(401, 403, 404, 409, 413, 415, 422, 503) },
       }),
     },
     '/api/operations/plan': {

@@ -115,6 +115,9 @@ export const planSchema = z
     result: z.enum(['success', 'failure']),
     end_time: timestamp,
     results: z.array(promoteResultSchema),
+    plan_fingerprint: z
+      .string()
+      .describe('Equal for two plans if and only if they would do the same thing; send it as `expected_plan_fingerprint` to run exactly this plan'),
   })
   .describe('What a run of the same request would do now: nothing is written, no operation is stored.');
 

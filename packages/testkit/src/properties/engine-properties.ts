@@ -105,6 +105,49 @@ const planEqualsRun: EngineProperty = {
     ),
 };
 
+/** An edit of the world that no promotion of the scenario can see: a new plain container, with a check, in the source datastore. */
+function unrelatedEdits(world: World, datastoreId: number): WorldEdit[] {
+  const name = `zz_unrelated_${world.containers.length}`;
+  return [
+    {
+      kind: 'create_container',
+      value: { datastore_id: datastoreId, name, container_type: 'table', description: 'elsewhere', tags: [], additional_metadata: {}, deleted_at: null, profiled: false },
+    },
+  ];
+}
+
+const fingerprints: EngineProperty = {
+  name: "a plan's fingerprint is the same when made again, holds for the run that follows, changes with a selected entity's outcome and not with the rest of the world",
+  spec: '§15',
+  check: (engine, options) =>
+    assertProperty(
+      arbPromotionScenario(),
+      (scenario) =>
+        withEngine(engine, scenario.world, async ({ store, promoter }) => {
+          const actor = actorOf(scenario);
+          const plan = async () => {
+            const planned = await promoter.plan(actor, scenario.request);
+            return planned.isErr() ? fail('the plan was refused', planned.error) : planned.value;
+          };
+          const first = await plan();
+          if ((await plan()).plan_fingerprint !== first.plan_fingerprint) fail('the same plan made again has another fingerprint');
+          const datastoreId = scenario.request['datastore_id'] as number;
+          await store.applyEdits(unrelatedEdits(await store.exportWorld(), datastoreId));
+          if ((await plan()).plan_fingerprint !== first.plan_fingerprint) fail('a change elsewhere in the world changed the fingerprint');
+          const run = await runToEnd(promoter, actor, { ...scenario.request, expected_plan_fingerprint: first.plan_fingerprint });
+          if (run.result === 'failure' && run.results.length === 0) fail('the run of a fresh fingerprint was refused at its turn', run.message);
+          equalJson(comparable(run), comparable(first), 'the run of a reviewed plan differs from it');
+          const after = await plan();
+          // Whatever was created or updated is skipped now: another outcome, another fingerprint.
+          const outcomeChanged = JSON.stringify(comparable(after)) !== JSON.stringify(comparable(first));
+          if (outcomeChanged === (after.plan_fingerprint === first.plan_fingerprint)) {
+            fail(outcomeChanged ? 'a changed outcome kept the fingerprint' : 'an unchanged outcome changed the fingerprint', { first: comparable(first), after: comparable(after) });
+          }
+        }),
+      options,
+    ),
+};
+
 const countsAddUp: EngineProperty = {
   name: 'counts add up to total, total is the selection, and each count is its results',
   spec: '§9',
@@ -344,6 +387,7 @@ const anyJsonBody: EngineProperty = {
 export const engineProperties: readonly EngineProperty[] = [
   idempotence,
   planEqualsRun,
+  fingerprints,
   countsAddUp,
   noOrphans,
   lineageStability,
