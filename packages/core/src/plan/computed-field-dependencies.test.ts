@@ -38,4 +38,14 @@ describe('computed-field dependencies (§6)', () => {
     const fields = [computedField(1, 'a', { source_fields: ['c'] }), computedField(2, 'b', { source_fields: ['a'] }), computedField(3, 'c', { source_fields: ['b'] }), computedField(4, 'd', { source_fields: ['a'] })];
     expect(topologicalOrder(new Set([1, 2, 3, 4]), computedFieldParents(fields))._unsafeUnwrapErr()).toEqual([1, 2, 3, 1]);
   });
+
+  test('a cycle through 150,000 computed fields is reported, lowest id first, without overflowing the stack', () => {
+    const n = 150_000;
+    // Field i uses field i + 1; the last uses the first: one cycle through all of them.
+    const parents = new Map(Array.from({ length: n }, (_, index) => [index + 1, [index + 2 > n ? 1 : index + 2]] as const));
+    const cycle = topologicalOrder(new Set(parents.keys()), parents)._unsafeUnwrapErr();
+    expect(cycle).toHaveLength(n + 1);
+    expect(cycle[0]).toBe(1);
+    expect(cycle.at(-1)).toBe(1);
+  });
 });

@@ -89,7 +89,7 @@ export function topologicalOrder(ids: ReadonlySet<number>, parents: ReadonlyMap<
 
 function findCycle(stuck: ReadonlySet<number>, parents: ReadonlyMap<number, readonly number[]>): number[] {
   // Every stuck node has a stuck parent: walking parents from the smallest id must revisit a node.
-  const start = Math.min(...stuck);
+  const start = smallest(stuck);
   const path: number[] = [];
   const seen = new Map<number, number>();
   let current = start;
@@ -101,7 +101,14 @@ function findCycle(stuck: ReadonlySet<number>, parents: ReadonlyMap<number, read
   const cycle = path.slice(seen.get(current));
   // Parents first (the walk went child → parent), starting at the lowest id, loop closed.
   const ordered = cycle.reverse();
-  const first = ordered.indexOf(Math.min(...ordered));
+  const first = ordered.indexOf(smallest(ordered));
   const rotated = [...ordered.slice(first), ...ordered.slice(0, first)];
   return [...rotated, rotated[0] as number];
+}
+
+/** The smallest of non-empty `values`: a loop, since spreading 150,000 arguments into Math.min overflows the stack. */
+function smallest(values: Iterable<number>): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (const value of values) if (value < least) least = value;
+  return least;
 }
