@@ -53,6 +53,9 @@ export interface SoakReport {
 
 type Kind = 'result-page' | 'operation-list' | 'plan' | 'run' | 'abort' | 'resume' | 'operation';
 
+/** Operations running or queued at most: a run beyond that aborts the newest instead. */
+const maxRunning = 3;
+
 /** The mix of requests, as weights. */
 const mix: readonly (readonly [Kind, number])[] = [
   ['result-page', 35],
@@ -67,8 +70,9 @@ const mix: readonly (readonly [Kind, number])[] = [
 /**
  * A long-running `promote serve` on SQLite under mixed traffic (issue 17 point 3): `clients`
  * clients each send, one after another, result pages, operation lists and whole operations, dry
- * runs, runs (drafts and active checks, into a destination that already holds part of them),
- * aborts of the newest running operation and resumes of aborted ones, while the server's resident
+ * runs, runs (drafts and active checks, into a destination that already holds part of them; at
+ * most `maxRunning` running or queued, beyond that a run aborts the newest instead), aborts of the
+ * newest operation and resumes of aborted ones, while the server's resident
  * set size is read from `/proc/<pid>/status` every `sampleMs`. The server is the CLI itself, in a
  * child process; nothing else runs in it.
  */
@@ -112,6 +116,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const id = operations.length === 0 ? undefined : operations[Math.floor(random.next() * operations.length)];
     switch (kind) {
       case 'run': {
+        // A bounded backlog, as people would keep it: runs on one destination queue behind each
+        // other, and without this the queue (not a leak) would grow for as long as the soak lasts.
+        const running = (await call('operation-list', 'GET', '/api/operations?result=running&page=1&size=1')) as { total: number } | undefined;
+        if (running !== undefined && running.total >= maxRunning) {
+          if (newest() !== undefined) await call('abort', 'PUT', `/api/operations/abort/${newest()}`);
+          return;
+        }
         const started = (await call(kind, 'POST', '/api/operations/run', request(random.next() < 0.5))) as { id: number } | undefined;
         if (started !== undefined) operations.push(started.id);
         // Keep the list of known operations short: the traffic stays the same over the whole soak.

@@ -23,7 +23,7 @@ export type CliError =
   | { readonly kind: 'invalid_world'; readonly path: string; readonly problems: readonly WorldProblem[] }
   | { readonly kind: 'unknown_user'; readonly email: string; readonly known: readonly string[] }
   | { readonly kind: 'database'; readonly path: string; readonly reason: string }
-  | { readonly kind: 'empty_database'; readonly path: string }
+  | { readonly kind: 'empty_database'; readonly path: string; readonly missing?: boolean | undefined }
   | { readonly kind: 'listen'; readonly address: string; readonly reason: string }
   | { readonly kind: 'engine'; readonly error: PromoteError };
 
@@ -75,7 +75,9 @@ export function describeCliError(error: CliError): string[] {
     case 'database':
       return [`cannot open database ${error.path}: ${error.reason}`];
     case 'empty_database':
-      return [`the database ${error.path} holds no world yet: give --world FILE to load one`];
+      return error.missing === true
+        ? [`the database ${error.path} does not exist: give --world FILE to create it from a world`]
+        : [`the database ${error.path} holds no world yet: give --world FILE to load one`];
     case 'listen':
       return [`cannot listen on ${error.address}: ${error.reason}`];
     case 'engine':

@@ -1,8 +1,8 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildCli, removeTempDirectories, root, startPromote, tempDirectory } from './testing/built-cli.js';
 import { promoteInProcess } from './testing/in-process-cli.js';
@@ -179,6 +179,13 @@ describe('promote serve', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr.trimEnd()).toBe('promote serve: the database :memory: holds no world yet: give --world FILE to load one');
 
+    // A file that does not exist is not created without a world to load into it.
+    const fresh = join(tempDirectory(), 'new.sqlite');
+    const missing = await promoteInProcess(['serve', '--db', fresh, '--port', '0']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trimEnd()).toBe(`promote serve: the database ${fresh} does not exist: give --world FILE to create it from a world`);
+    expect(existsSync(fresh)).toBe(false);
+
     const directory = tempDirectory({ 'world.json': { users: [{ id: 1, email: 'x', role: 'member' }] } });
     const invalid = await promoteInProcess(['serve', '--world', join(directory, 'world.json'), '--db', ':memory:', '--port', '0']);
     expect(invalid.code).toBe(2);
@@ -191,6 +198,11 @@ describe('promote serve', () => {
       const busy = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', String(port)]);
       expect(busy.code).toBe(1);
       expect(busy.stderr.trimEnd()).toBe(`promote serve: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
+      // A database this start created from the world is removed again when it cannot listen.
+      const loaded = join(tempDirectory(), 'loaded.sqlite');
+      const busyFile = await promoteInProcess(['serve', '--world', exampleWorld, '--db', loaded, '--port', String(port)]);
+      expect(busyFile.code).toBe(1);
+      expect(readdirSync(dirname(loaded))).toEqual([]);
     } finally {
       blocker.close();
     }

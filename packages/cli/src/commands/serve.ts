@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPromoter, createReferenceDataplane, storeFailure, type ReferenceDataplane, type Store, type User, type World } from '@promote/core';
@@ -54,10 +55,18 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     const timeouts = yield* timeoutsOf(values, io.env);
     const world = worldPath === undefined ? undefined : yield* readWorldFile(worldPath);
 
+    const created = dbPath !== ':memory:' && !existsSync(dbPath);
+    // Nothing to load into a new file: refused before it is created (no empty database left behind).
+    if (created && world === undefined) return err<never, CliError>({ kind: 'empty_database', path: dbPath, missing: true });
     const store = yield* openDatabase(dbPath, { create: true });
+    /** Closes the store and, when this start created the file, removes it again: a refused start leaves nothing. */
+    const abandon = async () => {
+      await store.close();
+      if (created) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${dbPath}${suffix}`, { force: true });
+    };
     const prepared = await prepareStore(store, dbPath, worldPath, world);
     if (prepared.isErr()) {
-      await store.close();
+      await abandon();
       return err(prepared.error);
     }
     writeLines(io.stdout, prepared.value.notes);
@@ -65,7 +74,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     const promoter = createPromoter({ store, dataplane: serveDataplane() });
     const recovered = await promoter.recover();
     if (recovered.isErr()) {
-      await store.close();
+      await abandon();
       return err<never, CliError>({ kind: 'engine', error: recovered.error });
     }
     if (recovered.value.length > 0) {
@@ -77,7 +86,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     const listening = await listen(server, host, port);
     if (listening.isErr()) {
       await promoter.close();
-      await store.close();
+      await abandon();
       return err(listening.error);
     }
     // A process that crashed just before this one started still held its scope leases, so recovery
