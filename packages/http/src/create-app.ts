@@ -30,6 +30,12 @@ export interface CreateAppOptions {
    * `{"detail":"Internal server error"}`. Default: `console.error`.
    */
   readonly onDefect?: ((error: unknown, request: Request) => void) | undefined;
+  /**
+   * The prefix the app is served under when it is mounted in a larger app or behind a proxy path,
+   * e.g. `/promote`: every route is `/promote/api/…`, and the OpenAPI document's `servers` says so.
+   * Starts with `/`, no trailing `/`. Default: none.
+   */
+  readonly basePath?: string | undefined;
 }
 
 /** The variables a request carries through the app: the authenticated user. */
@@ -52,7 +58,11 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const authenticate = options.authenticate ?? serviceAuthenticator(promoter);
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const onDefect = options.onDefect ?? ((error: unknown) => console.error(error));
-  const app = new Hono<AppEnv>();
+  const basePath = options.basePath ?? '';
+  if (basePath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) {
+    throw new RangeError(`basePath must start with / and have no trailing /, like /promote; got '${basePath}'`);
+  }
+  const app = basePath === '' ? new Hono<AppEnv>() : new Hono<AppEnv>().basePath(basePath);
   const methodsByPath = new Map<string, string[]>();
   const allow = (method: string, path: string) => {
     methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
@@ -136,9 +146,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.get(allow('GET', '/api/computed-fields'), requireUser, (c) => answer(promoter.listComputedFields(actor(c), queryObject(c))));
 
   // The reference, public.
-  app.get(allow('GET', '/api/openapi.json'), () => json(200, openApiDocument()));
+  app.get(allow('GET', '/api/openapi.json'), () => json(200, openApiDocument(basePath)));
   let docsPage: string | undefined;
-  app.get(allow('GET', '/api/docs'), (c) => c.html((docsPage ??= renderDocsPage(openApiDocument()))));
+  app.get(allow('GET', '/api/docs'), (c) => c.html((docsPage ??= renderDocsPage(openApiDocument(basePath)))));
 
   for (const [path, methods] of methodsByPath) {
     const allowHeader = [...new Set(methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))].join(', ');

@@ -78,4 +78,40 @@ describe('GET /api/docs', () => {
     expect(answer.text).toContain('id="schema-PromoteQualityCheckRequest"');
     expect(answer.text).not.toMatch(/<script|https?:\/\/(?!json-schema)/);
   });
+
+  test('nullable values read as "string or null", not "any"; no spec section numbers anywhere', async () => {
+    const api = testApi();
+    const page = (await api.call('GET', '/api/docs', { token: null })).text;
+    const document = (await api.call('GET', '/api/openapi.json', { token: null })).text;
+    // `end_time` of an operation is a timestamp or null.
+    expect(document).toContain('"type":["string","null"]');
+    expect(page).toMatch(/<code>end_time<\/code>(?:(?!<\/tr>).)*string or null/);
+    expect(page).not.toMatch(/<td>any<\/td>/);
+    expect(page).not.toContain('§');
+    expect(document).not.toContain('§');
+  });
+});
+
+describe('mounted under a prefix (createApp({ basePath }))', () => {
+  test('every route, the document and the page work under the prefix, and the document names it in servers', async () => {
+    const api = testApi({ app: { basePath: '/promote' } });
+    const document = await api.call('GET', '/promote/api/openapi.json', { token: null });
+    expect(document.status).toBe(200);
+    expect(document.body.servers).toEqual([{ url: '/promote', description: 'This server' }]);
+    const page = await api.call('GET', '/promote/api/docs', { token: null });
+    expect(page.status).toBe(200);
+    // Relative: from /promote/api/docs it resolves to /promote/api/openapi.json.
+    expect(page.text).toContain('<a href="openapi.json">');
+    expect(page.text).not.toContain('href="/api/');
+    expect((await api.call('GET', '/promote/api/datastores')).status).toBe(200);
+    expect((await api.call('GET', '/api/datastores')).status).toBe(404);
+    expect((await api.call('DELETE', '/promote/api/datastores')).status).toBe(405);
+    expect((await testApi().call('GET', '/api/openapi.json', { token: null })).body.servers).toEqual([{ url: '/', description: 'This server' }]);
+  });
+
+  test('a base path that is not /segment[/segment…] is refused when the app is made', () => {
+    for (const basePath of ['promote', '/promote/', '/', '/a b', '/x?y']) {
+      expect(() => testApi({ app: { basePath } })).toThrow(RangeError);
+    }
+  });
 });

@@ -43,12 +43,12 @@ export function renderDocsPage(document: OpenApiDocument): string {
 <style>${style}</style>
 </head>
 <body>
-<nav><strong>${escape(document.info.title)}</strong><ul>${navigation}<li><a href="#schemas">Schemas</a></li></ul><p><a href="/api/openapi.json">openapi.json</a></p></nav>
+<nav><strong>${escape(document.info.title)}</strong><ul>${navigation}<li><a href="#schemas">Schemas</a></li></ul><p><a href="openapi.json">openapi.json</a></p></nav>
 <main>
 <h1>${escape(document.info.title)} <small>${escape(document.info.version)}</small></h1>
 <p>${inline(document.info.description)}</p>
 <h2>Authentication and errors</h2>
-<p>Every endpoint except this page and <code>/api/openapi.json</code> needs <code>Authorization: Bearer &lt;token&gt;</code>; without one, or with a token nobody has, the answer is <code>401</code>. Request bodies are JSON (<code>Content-Type: application/json</code>, at most 1 MiB).</p>
+<p>Every endpoint except this page and <code>openapi.json</code> needs <code>Authorization: Bearer &lt;token&gt;</code>; without one, or with a token nobody has, the answer is <code>401</code>. Request bodies are JSON (<code>Content-Type: application/json</code>, at most 1 MiB).</p>
 <table><tr><th>status</th><th>when</th><th><code>detail</code></th></tr>
 <tr><td>401</td><td>no or unknown bearer token</td><td>message</td></tr>
 <tr><td>403</td><td>the user lacks the team permission (editor on both datastores to promote, reporter to read)</td><td>message</td></tr>
@@ -134,7 +134,8 @@ function typeLabel(schema: JsonObject): string {
   if ('const' in schema) return `<code>${escape(JSON.stringify(schema['const']))}</code>`;
   if (Array.isArray(schema['enum'])) return (schema['enum'] as unknown[]).map((value) => `<code>${escape(String(value))}</code>`).join(' | ');
   if (schema['type'] === 'array') return `list of ${typeLabel((schema['items'] ?? {}) as JsonObject)}`;
-  const type = typeof schema['type'] === 'string' ? schema['type'] : 'any';
+  // A nullable value is `type: ["string", "null"]` in JSON Schema 2020-12.
+  const type = Array.isArray(schema['type']) ? (schema['type'] as unknown[]).map(String).join(' or ') : typeof schema['type'] === 'string' ? schema['type'] : 'any';
   return 'default' in schema ? `${escape(type)} (default ${escape(JSON.stringify(schema['default']))})` : escape(type);
 }
 

@@ -35,6 +35,8 @@ export interface OpenApiDocument extends JsonObject {
   readonly info: { readonly title: string; readonly version: string; readonly description: string };
   readonly paths: Record<string, Record<string, OpenApiOperation>>;
   readonly components: { readonly schemas: Record<string, JsonObject>; readonly securitySchemes: JsonObject };
+  /** Where the paths are served: the app's base path (`/` when it is not mounted under one). */
+  readonly servers: readonly { readonly url: string; readonly description: string }[];
 }
 
 /** One operation (method + path) of the {@link OpenApiDocument}. */
@@ -177,7 +179,7 @@ const jsonContent = (schema: JsonObject, extra: JsonObject = {}) => ({ 'applicat
 
 const errorResponses = {
   401: { description: 'No bearer token, or a token nobody has', content: jsonContent(ref('MessageError')) },
-  403: { description: 'The user lacks the team permission the call needs (§11); nothing was written', content: jsonContent(ref('MessageError')) },
+  403: { description: 'The user lacks the team permission the call needs; nothing was written', content: jsonContent(ref('MessageError')) },
   404: { description: 'An id names nothing: `"<Entity> <id> not found"`', content: jsonContent(ref('MessageError')) },
   409: { description: 'The call does not fit the operation\'s state', content: jsonContent(ref('MessageError')) },
   413: { description: 'The body is larger than the limit (1 MiB by default)', content: jsonContent(ref('MessageError')) },
@@ -412,14 +414,15 @@ function paths(): OpenApiDocument['paths'] {
   };
 }
 
-let cached: OpenApiDocument | undefined;
+let cached: Pick<OpenApiDocument, 'openapi' | 'info' | 'paths' | 'components'> | undefined;
 
 /**
  * The OpenAPI 3.1 document of the API. Request bodies and query parameters are generated from the
  * core's zod schemas (`promoteRequestSchema`, `resultListQuerySchema` …), responses from this
- * package's response schemas. Built once, then shared (treat it as read-only).
+ * package's response schemas. Built once, then shared (treat it as read-only); `servers` names
+ * `basePath`, the prefix the app is mounted under (`createApp({ basePath })`).
  */
-export function openApiDocument(): OpenApiDocument {
+export function openApiDocument(basePath = ''): OpenApiDocument {
   cached ??= {
     openapi: '3.1.0',
     info: {
@@ -434,5 +437,5 @@ export function openApiDocument(): OpenApiDocument {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: "A user's token, as the world snapshot gives it (`jane-token` in the example world)" } },
     },
   };
-  return cached;
+  return { ...cached, servers: [{ url: basePath === '' ? '/' : basePath, description: 'This server' }] };
 }
