@@ -16,6 +16,8 @@ export interface CliIo {
    * `main.ts`): the process's signals.
    */
   readonly onSignal: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+  /** Reads standard input to its end (`--request -`). Default (in `main.ts`): the process's stdin. */
+  readonly readStdin?: (() => Promise<string>) | undefined;
 }
 
 /**
@@ -34,6 +36,11 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    async readStdin() {
+      let text = '';
+      for await (const chunk of process.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+      return text;
+    },
     onSignal(handler) {
       const listener = (signal: NodeJS.Signals) => handler(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
       process.on('SIGINT', listener);

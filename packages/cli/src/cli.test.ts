@@ -73,6 +73,22 @@ describe.concurrent('promote simulate', () => {
     expect(code).toBe(0);
   });
 
+  test('--request - reads the request from standard input (once)', async () => {
+    const child = startPromote(['simulate', '--world', exampleWorld, '--as', 'jane@example.com', '--request', '-', '--json']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.end(readFileSync(request('qc-seed')));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)[0]).toMatchObject({ result: 'success', status: { total: 5, created: 3, updated: 1, skipped: 1, failed: 0 } });
+    const twice = await promote(['simulate', '--world', exampleWorld, '--as', 'jane@example.com', '--request', '-', '--request', '-']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('standard input (--request -) can be read once');
+  });
+
   test('the readable report: a table per operation with messages and counts', async () => {
     const { code, stdout } = await promote(['simulate', '--world', exampleWorld, '--as', 'jane@example.com', '--request', request('qc-seed')]);
     expect(code).toBe(0);

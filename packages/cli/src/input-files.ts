@@ -4,12 +4,14 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { CliError } from './cli-error.js';
 
 /** Reads a JSON file. `what` names it in messages ("World file", "Request file"). */
-export function readJsonFile(path: string, what: string): ResultAsync<unknown, CliError> {
-  return ResultAsync.fromPromise(readFile(path, 'utf8'), (cause): CliError => fileError(path, what, cause)).andThen((text) => {
+export function readJsonFile(path: string, what: string, readStdin?: () => Promise<string>): ResultAsync<unknown, CliError> {
+  // `-` is standard input, as for cat and curl's --data @-.
+  const source = path === '-' && readStdin !== undefined ? readStdin() : readFile(path, 'utf8');
+  return ResultAsync.fromPromise(source, (cause): CliError => fileError(path === '-' ? 'standard input' : path, what, cause)).andThen((text) => {
     try {
       return okAsync(JSON.parse(text) as unknown);
     } catch (cause) {
-      return errAsync<unknown, CliError>({ kind: 'invalid_json', path, reason: cause instanceof Error ? cause.message : String(cause) });
+      return errAsync<unknown, CliError>({ kind: 'invalid_json', path: path === '-' ? 'standard input' : path, reason: cause instanceof Error ? cause.message : String(cause) });
     }
   });
 }

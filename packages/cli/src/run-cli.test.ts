@@ -83,3 +83,18 @@ describe('runCli in process', () => {
     expect(stderr()).toBe('promote export: internal error: EPIPE: broken pipe\n');
   });
 });
+
+describe('help texts', () => {
+  test('speak for themselves: no spec section numbers, no paths into a repository an installed package does not have', async () => {
+    const texts: string[] = [];
+    for (const args of [['--help'], ['run', '--help'], ['serve', '--help'], ['simulate', '--help'], ['plan', '--help'], ['export', '--help']]) {
+      const { io, stdout, stderr } = recordingIo();
+      expect(await runCli(args, io)).toBe(0);
+      texts.push(stdout() + stderr());
+    }
+    for (const text of texts) {
+      expect(text).toMatch(/^Usage: promote/m);
+      expect(text).not.toMatch(/§|docs\//);
+    }
+  });
+});

@@ -27,7 +27,7 @@ const overview = [
   'Commands:',
   ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}`),
   '',
-  "Run 'promote <command> --help' for a command's options. Documentation: docs/cli.md",
+  "Run 'promote <command> --help' for a command's options and examples.",
 ];
 
 /**

@@ -8,7 +8,7 @@ import { openDatabase } from '../open-database.js';
 const options: OptionSpec = { db: { type: 'string' } };
 
 /** Usage of `promote export`. */
-export const exportUsage = ['Usage: promote export --db FILE', '', 'Prints the world snapshot (JSON, §14, with lineage) of a database.'];
+export const exportUsage = ['Usage: promote export --db FILE', '', 'Prints the world snapshot of a database as JSON, with its lineage: the format --world takes.'];
 
 /** `promote export`: the world snapshot of a database on stdout. */
 export function exportWorld(args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {

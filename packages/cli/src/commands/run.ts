@@ -24,7 +24,7 @@ export const runUsage = [
   '',
   '  --db FILE        the database (must exist)',
   '  --as EMAIL       the acting user',
-  '  --request FILE   the request body (JSON, as for POST /api/operations/run)',
+  '  --request FILE   the request body (JSON, as for POST /api/operations/run); - reads it from standard input',
   '  --json           print the finished operation (or {"status", "detail"}) as JSON',
   '',
   'Exit code: 0 success, 1 the operation ended in failure or was aborted, 2 the request was refused.',
@@ -35,7 +35,7 @@ export function runRequest(args: readonly string[], io: CliIo): ResultAsync<Exit
   return safeTry(async function* () {
     const values = yield* parseOptions('run', args, options, ['db', 'as', 'request']);
     const requestPath = stringOption(values, 'request') ?? '';
-    const body = yield* readJsonFile(requestPath, 'Request file');
+    const body = yield* readJsonFile(requestPath, 'Request file', io.readStdin);
     const store = yield* openDatabase(stringOption(values, 'db') ?? '', { create: false });
     const outcome = await runOn(store, stringOption(values, 'as') ?? '', body, `Request (${requestPath})`, io);
     await store.close();

@@ -26,9 +26,9 @@ export function simulateUsage(command: 'simulate' | 'plan'): string[] {
     '',
     what,
     '',
-    '  --world FILE       world snapshot (JSON, see docs/examples/world.json)',
+    '  --world FILE       world snapshot (JSON: users, teams, datastores, containers, checks…; promote export writes one)',
     '  --as EMAIL         the acting user, a user of the world',
-    '  --request FILE     a request body (JSON, as for POST /api/operations/run); repeat for several',
+    '  --request FILE     a request body (JSON, as for POST /api/operations/run); repeat for several; - reads one from standard input',
     '  --json             print a JSON array: per request, the operation or {"status", "detail"}',
     '  --world-out FILE   write the final world snapshot (with lineage) to FILE',
     '',
@@ -47,7 +47,8 @@ export function simulate(command: 'simulate' | 'plan', args: readonly string[], 
 
     const world = yield* readWorldFile(worldPath);
     const requests: { readonly path: string; readonly body: unknown }[] = [];
-    for (const path of requestPaths) requests.push({ path, body: yield* readJsonFile(path, 'Request file') });
+    if (requestPaths.filter((path) => path === '-').length > 1) return err<never, CliError>({ kind: 'usage', command, message: 'standard input (--request -) can be read once' });
+    for (const path of requestPaths) requests.push({ path, body: yield* readJsonFile(path, 'Request file', io.readStdin) });
 
     const store = createMemoryStore({ world });
     const user = await store.findUser({ email });
