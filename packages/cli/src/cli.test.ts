@@ -260,6 +260,11 @@ describe.concurrent('promote run and promote export (SQLite)', () => {
     // those same links, which stay the newest, so they are not recorded again (decision 0302).
     expect(snapshot.lineage).toHaveLength(2);
     expect(snapshot.users.map((user: { email: string }) => user.email)).toEqual(['jane@example.com', 'victor@example.com']);
+    // Bearer tokens are secrets: only with --with-tokens.
+    expect(exported.stdout).not.toContain('token');
+    const withTokens = JSON.parse((await promote(['export', '--db', db, '--with-tokens'])).stdout);
+    expect(withTokens.users.map((user: { token?: string }) => user.token)).toEqual(smallWorld.users.map((user: { token?: string }) => user.token));
+    expect(withTokens.users.every((user: { token?: string }) => typeof user.token === 'string')).toBe(true);
   });
 
   test('run: exit 1 on failure, 2 on refusal or an unknown user', async () => {
