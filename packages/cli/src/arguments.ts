@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { err, ok, type Result } from 'neverthrow';
 import type { CliError } from './cli-error.js';
+import { closestName } from './did-you-mean.js';
 
 /** The options of a command, as `node:util` `parseArgs` takes them. */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -25,7 +26,7 @@ export function parseOptions(command: string, args: readonly string[], options: 
       seen.add(token.name);
     }
   } catch (cause) {
-    return err({ kind: 'usage', command, message: usageMessage(cause) });
+    return err({ kind: 'usage', command, message: usageMessage(cause, Object.keys(options)) });
   }
   const missing = required.filter((name) => values[name] === undefined);
   if (missing.length > 0) {
@@ -48,13 +49,16 @@ export function stringOptions(values: OptionValues, name: string): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-function usageMessage(cause: unknown): string {
+function usageMessage(cause: unknown, known: readonly string[]): string {
   const code = (cause as { code?: unknown } | undefined)?.code;
   const message = cause instanceof Error ? cause.message : String(cause);
   const quoted = /'([^']+)'/.exec(message)?.[1];
   switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${quoted ?? message}`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const typed = (quoted ?? '').replace(/^-+/, '').split('=')[0] ?? '';
+      const meant = typed === '' ? undefined : closestName(typed, known);
+      return `unknown option ${quoted ?? message}${meant === undefined ? '' : `; did you mean --${meant}?`}`;
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /argument missing/.test(message) && quoted !== undefined ? `option ${quoted.split(' ')[0]} needs a value` : (message.split('\n')[0] ?? message);
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':

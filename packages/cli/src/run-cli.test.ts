@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadWorld } from '@promote/core';
@@ -96,5 +97,38 @@ describe('help texts', () => {
       expect(text).toMatch(/^Usage: promote/m);
       expect(text).not.toMatch(/§|docs\//);
     }
+  });
+});
+
+describe('did you mean, and shell completion', () => {
+  test('a mistyped command or option is answered with the name that was probably meant', async () => {
+    const command = recordingIo();
+    expect(await runCli(['simulat', '--world', 'w.json'], command.io)).toBe(2);
+    expect(command.stderr()).toMatch(/^promote: unknown command 'simulat' — did you mean 'simulate'\?/);
+    const option = recordingIo();
+    expect(await runCli(['simulate', '--wrold', 'w.json'], option.io)).toBe(2);
+    expect(option.stderr()).toMatch(/^promote simulate: unknown option --wrold; did you mean --world\?/);
+    const far = recordingIo();
+    expect(await runCli(['deploy'], far.io)).toBe(2);
+    expect(far.stderr()).not.toContain('did you mean');
+  });
+
+  test('promote completion bash completes commands and each command\'s options in a real bash', async () => {
+    const { io, stdout } = recordingIo();
+    expect(await runCli(['completion', 'bash'], io)).toBe(0);
+    const script = stdout();
+    const complete = (words: readonly string[]) =>
+      execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _promote; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+    expect(complete(['promote', 'si'])).toEqual(['simulate']);
+    expect(complete(['promote', 'serve', '--w'])).toEqual(['--world']);
+    expect(complete(['promote', 'run', '--'])).toEqual(expect.arrayContaining(['--db', '--as', '--request', '--json', '--help']));
+    const zsh = recordingIo();
+    expect(await runCli(['completion', 'zsh'], zsh.io)).toBe(0);
+    expect(zsh.stdout()).toContain('bashcompinit');
+    const wrong = recordingIo();
+    expect(await runCli(['completion', 'fish'], wrong.io)).toBe(2);
+    expect(wrong.stderr()).toContain("no completion for 'fish'");
   });
 });

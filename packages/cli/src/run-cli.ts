@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { ResultAsync } from 'neverthrow';
 import { describeCliError, exitCodes, toExitCode, type CliError, type ExitCode } from './cli-error.js';
 import { writeLines, type CliIo } from './cli-io.js';
+import { closestName } from './did-you-mean.js';
+import { completion, completionUsage } from './commands/completion.js';
 import { exportUsage, exportWorld } from './commands/export.js';
 import { runRequest, runUsage } from './commands/run.js';
 import { serve, serveUsage } from './commands/serve.js';
@@ -19,13 +21,18 @@ const commands: Readonly<Record<string, Command>> = {
   plan: { summary: 'dry-run promote requests offline on a world file', usage: simulateUsage('plan'), run: (args, io) => simulate('plan', args, io) },
   run: { summary: 'run one promote request against a SQLite database', usage: runUsage, run: runRequest },
   export: { summary: 'print the world snapshot of a SQLite database', usage: exportUsage, run: exportWorld },
+  completion: {
+    summary: 'print a shell completion script (bash, zsh)',
+    usage: completionUsage,
+    run: (args, io) => completion(args, io, Object.entries(commands).map(([name, command]) => ({ name, usage: command.usage }))),
+  },
 };
 
 const overview = [
   'Usage: promote <command> [options]',
   '',
   'Commands:',
-  ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}`),
+  ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(11)} ${command.summary}`),
   '',
   "Run 'promote <command> --help' for a command's options and examples.",
 ];
@@ -52,7 +59,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<ExitCo
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (command === undefined) {
-    writeLines(io.stderr, [`promote: unknown command '${name}' (commands: ${Object.keys(commands).join(', ')}; see: promote --help)`]);
+    const meant = closestName(name, Object.keys(commands));
+    writeLines(io.stderr, [`promote: unknown command '${name}'${meant === undefined ? '' : ` — did you mean '${meant}'?`} (commands: ${Object.keys(commands).join(', ')}; see: promote --help)`]);
     return exitCodes.refused;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
