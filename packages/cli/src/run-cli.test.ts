@@ -88,7 +88,7 @@ describe('runCli in process', () => {
 describe('help texts', () => {
   test('speak for themselves: no spec section numbers, no paths into a repository an installed package does not have', async () => {
     const texts: string[] = [];
-    for (const args of [['--help'], ['run', '--help'], ['serve', '--help'], ['simulate', '--help'], ['plan', '--help'], ['export', '--help']]) {
+    for (const args of [['--help'], ['run', '--help'], ['serve', '--help'], ['simulate', '--help'], ['plan', '--help'], ['export', '--help'], ['init', '--help'], ['list', '--help'], ['abort', '--help'], ['completion', '--help']]) {
       const { io, stdout, stderr } = recordingIo();
       expect(await runCli(args, io)).toBe(0);
       texts.push(stdout() + stderr());

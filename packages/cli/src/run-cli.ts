@@ -5,6 +5,8 @@ import { writeLines, type CliIo } from './cli-io.js';
 import { closestName } from './did-you-mean.js';
 import { completion, completionUsage } from './commands/completion.js';
 import { exportUsage, exportWorld } from './commands/export.js';
+import { init, initUsage } from './commands/init.js';
+import { lifecycle, lifecycleUsage } from './commands/operations.js';
 import { runRequest, runUsage } from './commands/run.js';
 import { serve, serveUsage } from './commands/serve.js';
 import { simulate, simulateUsage } from './commands/simulate.js';
@@ -21,6 +23,12 @@ const commands: Readonly<Record<string, Command>> = {
   plan: { summary: 'dry-run promote requests offline on a world file', usage: simulateUsage('plan'), run: (args, io) => simulate('plan', args, io) },
   run: { summary: 'run one promote request against a SQLite database', usage: runUsage, run: runRequest },
   export: { summary: 'print the world snapshot of a SQLite database', usage: exportUsage, run: exportWorld },
+  init: { summary: 'create a SQLite database from a world file, without serving it', usage: initUsage, run: init },
+  list: { summary: 'list operations (on a database, or on a server with --url)', usage: lifecycleUsage('list'), run: (args, io) => lifecycle('list', args, io) },
+  status: { summary: 'show one operation', usage: lifecycleUsage('status'), run: (args, io) => lifecycle('status', args, io) },
+  abort: { summary: 'abort a running operation', usage: lifecycleUsage('abort'), run: (args, io) => lifecycle('abort', args, io) },
+  resume: { summary: 'resume an aborted or failed operation', usage: lifecycleUsage('resume'), run: (args, io) => lifecycle('resume', args, io) },
+  rerun: { summary: 'run an operation\'s request again, as a new operation', usage: lifecycleUsage('rerun'), run: (args, io) => lifecycle('rerun', args, io) },
   completion: {
     summary: 'print a shell completion script (bash, zsh)',
     usage: completionUsage,
