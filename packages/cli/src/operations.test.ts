@@ -133,3 +133,40 @@ describe('list, status, abort, rerun on a server (--url, --token or PROMOTE_TOKE
     expect(gone.stderr.trimEnd()).toBe(`promote status: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
   });
 });
+
+describe('reviewed plans: promote plan --out, promote run --plan', () => {
+  test('the plan of the database runs exactly as reviewed; once the database changed, the same plan file is refused (409) and writes nothing', async () => {
+    const directory = tempDirectory();
+    const db = join(directory, 'promote.sqlite');
+    const planFile = join(directory, 'plan.json');
+    expect((await promote(['init', '--world', exampleWorld, '--db', db])).code).toBe(0);
+    const planned = await promote(['plan', '--db', db, ...jane, '--request', qcSeed, '--out', planFile]);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/plan fingerprint sha256:[0-9a-f]{64} \(run exactly this plan/);
+    const saved = JSON.parse(readFileSync(planFile, 'utf8'));
+    expect(saved.request).toEqual(JSON.parse(readFileSync(qcSeed, 'utf8')));
+    expect(saved.plan_fingerprint).toBe(saved.plan.plan_fingerprint);
+
+    const run = await promote(['run', '--db', db, ...jane, '--plan', planFile, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ id: 1, result: 'success', status: saved.plan.status });
+
+    const again = await promote(['run', '--db', db, ...jane, '--plan', planFile]);
+    expect(again.code).toBe(2);
+    expect(again.stdout).toContain('refused (409): The plan changed since it was reviewed');
+    expect(JSON.parse((await promote(['list', '--db', db, ...jane, '--json'])).stdout).total).toBe(1);
+  });
+
+  test('a file that is not a plan, both --request and --plan, --out with several requests, --db for simulate: each refused', async () => {
+    const directory = tempDirectory({ 'not-a-plan.json': { type: 'promote_quality_check' } });
+    const db = join(directory, 'promote.sqlite');
+    expect((await promote(['init', '--world', exampleWorld, '--db', db])).code).toBe(0);
+    const notPlan = await promote(['run', '--db', db, ...jane, '--plan', join(directory, 'not-a-plan.json')]);
+    expect(notPlan.code).toBe(2);
+    expect(notPlan.stderr).toContain('not a plan file of promote plan --out');
+    expect((await promote(['run', '--db', db, ...jane, '--plan', join(directory, 'not-a-plan.json'), '--request', qcSeed])).stderr).toContain('give --request FILE or --plan FILE');
+    expect((await promote(['plan', '--db', db, ...jane, '--request', qcSeed, '--request', qcSeed, '--out', join(directory, 'p.json')])).stderr).toContain('--out writes the plan of one request');
+    expect((await promote(['simulate', '--db', db, ...jane, '--request', qcSeed])).stderr).toContain('--db is for promote plan');
+    expect((await promote(['plan', ...jane, '--request', qcSeed])).stderr).toContain('give --world FILE or --db FILE');
+  });
+});

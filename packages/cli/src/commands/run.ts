@@ -12,12 +12,13 @@ const options: OptionSpec = {
   db: { type: 'string' },
   as: { type: 'string' },
   request: { type: 'string' },
+  plan: { type: 'string' },
   json: { type: 'boolean' },
 };
 
 /** Usage of `promote run`. */
 export const runUsage = [
-  'Usage: promote run --db FILE --as EMAIL --request FILE [--json]',
+  'Usage: promote run --db FILE --as EMAIL (--request FILE | --plan FILE) [--json]',
   '',
   'Runs one promote request against a SQLite database (as `promote serve` keeps it), showing progress on a',
   'terminal and the results at the end. Ctrl+C aborts the operation between units.',
@@ -25,6 +26,9 @@ export const runUsage = [
   '  --db FILE        the database (must exist)',
   '  --as EMAIL       the acting user',
   '  --request FILE   the request body (JSON, as for POST /api/operations/run); - reads it from standard input',
+  '  --plan FILE      a plan written by promote plan --out: runs exactly that plan, or refuses (409)',
+  '                   when the database changed since; the operation fails without writing when it',
+  '                   changes before its turn',
   '  --json           print the finished operation (or {"status", "detail"}) as JSON',
   '',
   'Exit code: 0 success, 1 the operation ended in failure or was aborted, 2 the request was refused.',
@@ -33,9 +37,13 @@ export const runUsage = [
 /** `promote run`: one request against a database, with a progress bar on a terminal. */
 export function runRequest(args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {
   return safeTry(async function* () {
-    const values = yield* parseOptions('run', args, options, ['db', 'as', 'request']);
-    const requestPath = stringOption(values, 'request') ?? '';
-    const body = yield* readJsonFile(requestPath, 'Request file', io.readStdin);
+    const values = yield* parseOptions('run', args, options, ['db', 'as']);
+    const planPath = stringOption(values, 'plan');
+    if ((stringOption(values, 'request') === undefined) === (planPath === undefined)) {
+      return err<never, CliError>({ kind: 'usage', command: 'run', message: 'give --request FILE or --plan FILE' });
+    }
+    const requestPath = planPath ?? stringOption(values, 'request') ?? '';
+    const body = planPath === undefined ? yield* readJsonFile(requestPath, 'Request file', io.readStdin) : yield* readPlanFile(planPath, io);
     const store = yield* openDatabase(stringOption(values, 'db') ?? '', { create: false });
     const outcome = await runOn(store, stringOption(values, 'as') ?? '', body, `Request (${requestPath})`, io);
     await store.close();
@@ -103,4 +111,16 @@ function watch(promoter: Promoter, actor: Actor, operation: OperationView, io: C
     stopSignals();
     if (tty) io.stderr.write(processed === undefined ? '\r\x1b[K' : `\r${progressBar(processed, total)}\x1b[K\n`);
   };
+}
+
+/** The request of a `promote plan --out` file, with its fingerprint as `expected_plan_fingerprint`. */
+function readPlanFile(path: string, io: CliIo): ResultAsync<unknown, CliError> {
+  return readJsonFile(path, 'Plan file', io.readStdin).andThen((document) => {
+    const plan = document as { request?: unknown; plan_fingerprint?: unknown } | null;
+    const request = plan?.request;
+    if (typeof plan !== 'object' || plan === null || typeof request !== 'object' || request === null || Array.isArray(request) || typeof plan.plan_fingerprint !== 'string') {
+      return err<never, CliError>({ kind: 'invalid_json', path, reason: 'not a plan file of promote plan --out (it needs "request" and "plan_fingerprint")' });
+    }
+    return ok({ ...(request as Record<string, unknown>), expected_plan_fingerprint: plan.plan_fingerprint });
+  });
 }

@@ -5,10 +5,13 @@ import { parseOptions, stringOption, stringOptions, type OptionSpec } from '../a
 import type { CliError, ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
 import { readJsonFile, readWorldFile, writeJsonFile } from '../input-files.js';
+import { openDatabase } from '../open-database.js';
 import { outcomeJson, outcomeReport, outcomesExitCode, type RequestOutcome } from './engine-outcome.js';
 
 const options: OptionSpec = {
   world: { type: 'string' },
+  db: { type: 'string' },
+  out: { type: 'string' },
   as: { type: 'string' },
   request: { type: 'string', multiple: true },
   json: { type: 'boolean' },
@@ -22,11 +25,20 @@ export function simulateUsage(command: 'simulate' | 'plan'): string[] {
       ? 'Runs promote requests offline, in memory, with the reference Dataplane, in order and each to completion, on one copy of the world.'
       : 'Plans promote requests offline (dry run): what each would do on the world as it is. Nothing is written.';
   return [
-    `Usage: promote ${command} --world FILE --as EMAIL --request FILE [--request FILE …] [--json] [--world-out FILE]`,
+    command === 'plan'
+      ? 'Usage: promote plan (--world FILE | --db FILE) --as EMAIL --request FILE [--request FILE …] [--json] [--out FILE] [--world-out FILE]'
+      : `Usage: promote ${command} --world FILE --as EMAIL --request FILE [--request FILE …] [--json] [--world-out FILE]`,
     '',
     what,
     '',
     '  --world FILE       world snapshot (JSON: users, teams, datastores, containers, checks…; promote export writes one)',
+    ...(command === 'plan'
+      ? [
+          '  --db FILE          or plan on a SQLite database as it is now (read only)',
+          '  --out FILE         write the plan of the one request, with the request and its plan_fingerprint,',
+          '                     for promote run --plan FILE: that runs exactly this plan, or nothing',
+        ]
+      : []),
     '  --as EMAIL         the acting user, a user of the world',
     '  --request FILE     a request body (JSON, as for POST /api/operations/run); repeat for several; - reads one from standard input',
     '  --json             print a JSON array: per request, the operation or {"status", "detail"}',
@@ -39,7 +51,19 @@ export function simulateUsage(command: 'simulate' | 'plan'): string[] {
 /** `promote simulate` (or, with `dryRun`, `promote plan`). */
 export function simulate(command: 'simulate' | 'plan', args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {
   return safeTry(async function* () {
-    const values = yield* parseOptions(command, args, options, ['world', 'as', 'request']);
+    const values = yield* parseOptions(command, args, options, ['as', 'request']);
+    const dbPath = stringOption(values, 'db');
+    const outPath = stringOption(values, 'out');
+    if (command === 'simulate' && (dbPath !== undefined || outPath !== undefined)) {
+      return err<never, CliError>({ kind: 'usage', command, message: `${dbPath !== undefined ? '--db' : '--out'} is for promote plan (simulate runs on a copy of a world file; promote run writes a database)` });
+    }
+    if ((stringOption(values, 'world') === undefined) === (dbPath === undefined)) {
+      return err<never, CliError>({ kind: 'usage', command, message: command === 'plan' ? 'give --world FILE or --db FILE' : 'missing --world' });
+    }
+    if (outPath !== undefined && stringOptions(values, 'request').length !== 1) {
+      return err<never, CliError>({ kind: 'usage', command, message: '--out writes the plan of one request: give one --request' });
+    }
+    if (dbPath !== undefined) return planOnDatabase(dbPath, stringOption(values, 'as') ?? '', stringOptions(values, 'request')[0] ?? '', values['json'] === true, outPath, io);
     const worldPath = stringOption(values, 'world') ?? '';
     const email = stringOption(values, 'as') ?? '';
     const requestPaths = stringOptions(values, 'request');
@@ -69,6 +93,7 @@ export function simulate(command: 'simulate' | 'plan', args: readonly string[], 
       const snapshot = yield* exportWorldSnapshot(store).mapErr((error): CliError => ({ kind: 'engine', error }));
       yield* writeJsonFile(worldOut, snapshot);
     }
+    if (outPath !== undefined && outcomes[0] !== undefined) yield* writePlanFile(outPath, requests[0]?.body, outcomes[0]);
     if (values['json'] === true) {
       io.stdout.write(`${JSON.stringify(outcomes.map(outcomeJson), null, 2)}\n`);
     } else {
@@ -90,4 +115,31 @@ async function planOne(promoter: Promoter, actor: Actor, body: unknown, label: s
   const planned = await promoter.plan(actor, body);
   if (planned.isErr()) return planned.error.kind === 'store_failure' ? err(planned.error) : ok<RequestOutcome>({ kind: 'refused', label, error: planned.error });
   return ok<RequestOutcome>({ kind: 'done', view: planned.value });
+}
+
+/** `promote plan --db FILE`: one request planned on the database as it is (nothing is written). */
+function planOnDatabase(dbPath: string, email: string, requestPath: string, json: boolean, outPath: string | undefined, io: CliIo): ResultAsync<ExitCode, CliError> {
+  return safeTry(async function* () {
+    const body = yield* readJsonFile(requestPath, 'Request file', io.readStdin);
+    const store = yield* openDatabase(dbPath, { create: false });
+    try {
+      const user = await store.findUser({ email });
+      if (user === undefined) return err<never, CliError>({ kind: 'unknown_user', email, known: (await store.exportWorld()).users.map((known) => known.email) });
+      const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+      const outcome = yield* ResultAsync.fromSafePromise(planOne(promoter, { id: user.id }, body, `Request (${requestPath})`)).andThen((planned) => planned).mapErr((error): CliError => ({ kind: 'engine', error }));
+      await promoter.close();
+      if (outPath !== undefined) yield* writePlanFile(outPath, body, outcome);
+      if (json) io.stdout.write(`${JSON.stringify([outcomeJson(outcome)], null, 2)}\n`);
+      else writeLines(io.stdout, outcomeReport(outcome));
+      return ok(outcomesExitCode([outcome]));
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/** The file of `promote plan --out`: the request, its plan's fingerprint and the plan; nothing for a refused request. */
+function writePlanFile(path: string, request: unknown, outcome: RequestOutcome): ResultAsync<void, CliError> {
+  if (outcome.kind !== 'done' || !('plan_fingerprint' in outcome.view)) return ResultAsync.fromSafePromise(Promise.resolve());
+  return writeJsonFile(path, { request, plan_fingerprint: outcome.view.plan_fingerprint, plan: outcome.view });
 }

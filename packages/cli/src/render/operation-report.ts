@@ -19,6 +19,7 @@ export function operationReport(operation: OperationView | PlanView): string[] {
     header,
     ...(rows.length === 0 ? [] : table(['id', 'source', 'result', 'destination', 'message'], rows).map((line) => `  ${line}`)),
     `  ${counts}${operation.message === null ? '' : ` — ${operation.message}`}`,
+    ...('plan_fingerprint' in operation ? [`  plan fingerprint ${operation.plan_fingerprint} (run exactly this plan: promote plan --out FILE, then promote run --plan FILE)`] : []),
   ];
 }
 
