@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { manualClock, steppingClock, type Promoter, type Store } from '@promote/core';
+import { manualClock, steppingClock, type OperationProgress, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { admin, engine, gate, heldAfterFirstCall, jane, runToEnd, until } from './support.js';
 import { qcRequest, smallWorld } from './fixtures.js';
@@ -379,5 +379,28 @@ describe('races between engines and calls (§9)', () => {
     expect((await store.getOperation(a.id))?.status).toMatchObject({ created: 25 });
     expect((await store.getOperation(b.id))?.status).toMatchObject({ skipped: 25 });
     expect(await store.listChecks(20)).toHaveLength(25);
+  });
+});
+
+describe('progress (PromoterOptions.onProgress)', () => {
+  test('waiting, planning, validating when checks need it, then writing with the count after every commit, up to the total', async () => {
+    const events: OperationProgress[] = [];
+    const { promoter } = engine(world, { commitBatchSize: 10, commitBudgetMs: Number.POSITIVE_INFINITY, onProgress: (event) => events.push(event) });
+    const run = await runToEnd(promoter, admin, qcRequest({ as_draft: false }));
+    expect(events.filter((event) => event.operationId !== run.id)).toEqual([]);
+    expect(events.slice(0, 4).map((event) => event.phase)).toEqual(['waiting', 'planning', 'validating', 'writing']);
+    const counts = events.flatMap((event) => (event.phase === 'writing' ? [[event.processed, event.total]] : []));
+    // From 0 to the total, rising with every commit (at most 10 units each, when validation answers).
+    expect(counts[0]).toEqual([0, 25]);
+    expect(counts.at(-1)).toEqual([25, 25]);
+    for (let index = 1; index < counts.length; index++) {
+      const step = (counts[index]?.[0] ?? 0) - (counts[index - 1]?.[0] ?? 0);
+      expect(step).toBeGreaterThan(0);
+      expect(step).toBeLessThanOrEqual(10);
+    }
+    const drafts: OperationProgress[] = [];
+    const second = engine(world, { onProgress: (event) => drafts.push(event) });
+    await runToEnd(second.promoter, admin, qcRequest());
+    expect(drafts.map((event) => event.phase)).toEqual(['waiting', 'planning', 'writing', 'writing']);
   });
 });

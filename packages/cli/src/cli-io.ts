@@ -3,6 +3,8 @@ export interface OutputStream {
   write(text: string): unknown;
   /** Whether it is a terminal (progress bars are drawn on terminals only). */
   readonly isTTY?: boolean | undefined;
+  /** Its height in lines, when it is a terminal (a report longer than that shows its failures only). */
+  readonly rows?: number | undefined;
 }
 
 /** What the CLI reads and writes besides files: injectable, so that it can run inside another program. */

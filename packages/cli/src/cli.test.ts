@@ -244,7 +244,8 @@ describe.concurrent('promote run and promote export (SQLite)', () => {
   test('run: the operation to its end, the table, lineage kept in the database; export prints the world', async () => {
     const { directory, db } = await databaseWith(smallWorld);
     const first = await promote(['run', '--db', db, '--as', 'jane@example.com', '--request', join(directory, 'all.json')]);
-    expect(first.stderr).toBe('');
+    // Not a terminal: the phases as plain lines on stderr, no bar.
+    expect(first.stderr.split('\n')).toEqual([`Opening ${db} …`, 'Recovering interrupted operations …', 'Selecting …', 'Waiting for the destination (another operation holds it) …', 'Planning …', 'Writing 2 of 2 entities …', '']);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Operation 1: promote quality_check, Staging · orders \(10\) → Production · orders \(20\): success/);
     expect(first.stdout).toContain('2 total: 2 created, 0 updated, 0 skipped, 0 failed');
@@ -277,7 +278,7 @@ describe.concurrent('promote run and promote export (SQLite)', () => {
     expect(JSON.parse(refused.stdout)).toEqual({ status: 403, detail: expect.any(String) });
     const unknown = await promote(['run', '--db', db, '--as', 'nobody@example.com', '--request', join(directory, 'all.json')]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trimEnd()).toMatch(/^promote run: unknown user nobody@example\.com/);
+    expect(unknown.stderr.trimEnd().split('\n').at(-1)).toMatch(/^promote run: unknown user nobody@example\.com/);
   });
 
   test('a database that does not exist is never created by run or export; a file that is no database is refused', async () => {
@@ -285,7 +286,7 @@ describe.concurrent('promote run and promote export (SQLite)', () => {
     const missing = join(directory, 'missing.sqlite');
     const run = await promoteBuilt(['run', '--db', missing, '--as', 'jane@example.com', '--request', join(directory, 'all.json')]);
     expect(run.code).toBe(2);
-    expect(run.stderr.trimEnd()).toBe(`promote run: Database file not found: ${missing}`);
+    expect(run.stderr.trimEnd()).toBe(`Opening ${missing} …\npromote run: Database file not found: ${missing}`);
     const exported = await promoteBuilt(['export', '--db', missing]);
     expect(exported.code).toBe(2);
     expect(existsSync(missing)).toBe(false);

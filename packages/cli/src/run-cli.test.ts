@@ -45,20 +45,74 @@ describe('progressBar', () => {
 });
 
 describe('promote run: the progress bar', () => {
-  test('is drawn on a terminal, on stderr, and ends at processed / total', async () => {
+  test('on a terminal: the phases from the first moment, then a bar with percentage, count, rate, elapsed and estimate, ending at the total', async () => {
     const db = await exampleDatabase();
     const { io, stdout, stderr } = recordingIo({ tty: true });
     expect(await runCli(['run', '--db', db, '--as', 'jane@example.com', '--request', qcAllActive], io)).toBe(0);
-    expect(stderr()).toMatch(/\r\[█{30}\] 25\/25\x1b\[K\n$/);
+    // Colours on (a terminal); the checks below read the text without them.
+    expect(stderr()).toContain('\x1b[36mOpening');
+    const drawn = stderr().replace(/\x1b\[\d+m/g, '');
+    expect(drawn.startsWith(`\r\x1b[KOpening ${db} …`)).toBe(true);
+    for (const phase of ['Recovering interrupted operations', 'Selecting', 'Planning', 'Validating and writing']) expect(drawn).toContain(`${phase} …`);
+    // The last frame cli-progress draws: full, 100 %, 25/25, a rate, the elapsed time and the estimate.
+    const frames = drawn.split(/\r|\x1b\[\d*G/).filter((frame) => frame.includes('Writing'));
+    expect(frames.at(-1)).toMatch(/Writing █{24} 100% \| 25\/25 entities \| [\d,–]+\/s \| \d+s \| ETA 0s/);
     expect(stdout()).toContain('25 total: 19 created, 2 updated, 1 skipped, 3 failed');
     expect(stdout()).not.toContain('█');
   });
 
-  test('is not drawn when stderr is not a terminal', async () => {
+  test('Ctrl+C aborts; the summary says how many entities were never processed and how to resume them', async () => {
+    const db = await exampleDatabase();
+    const out: string[] = [];
+    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    const io: CliIo = {
+      stdout: { write: (text: string) => out.push(text) },
+      // Ctrl+C as soon as the engine starts planning.
+      stderr: { write: (text: string) => (text.startsWith('Planning') ? interrupt?.('SIGINT') : undefined) },
+      env: {},
+      onSignal: (handler) => {
+        interrupt = handler;
+        return () => (interrupt = undefined);
+      },
+    };
+    expect(await runCli(['run', '--db', db, '--as', 'jane@example.com', '--request', qcAllActive], io)).toBe(1);
+    const report = out.join('');
+    const summary = /Aborted: (\d+) of 25 entities processed, (\d+) never processed\.\nResume them with: promote resume 1 --db (\S+) --as jane@example\.com\n$/.exec(report);
+    expect(summary).not.toBeNull();
+    expect(Number(summary![1]) + Number(summary![2])).toBe(25);
+    expect(Number(summary![2])).toBeGreaterThan(0);
+    expect(summary![3]).toBe(db);
+  });
+
+  test('elsewhere: one plain line per phase on stderr, no bar, no escape codes', async () => {
     const db = await exampleDatabase();
     const { io, stderr } = recordingIo({ tty: false });
     expect(await runCli(['run', '--db', db, '--as', 'jane@example.com', '--request', qcAllActive], io)).toBe(0);
-    expect(stderr()).toBe('');
+    expect(stderr()).not.toMatch(/\x1b|█/);
+    expect(stderr().split('\n').filter((line) => line !== '')).toEqual([
+      `Opening ${db} …`,
+      'Recovering interrupted operations …',
+      'Selecting …',
+      'Waiting for the destination (another operation holds it) …',
+      'Planning …',
+      'Validating and writing …',
+      'Writing 25 of 25 entities …',
+    ]);
+  });
+
+  test('colours: on a terminal, never with NO_COLOR, always with FORCE_COLOR; --results failed shows the failures and how many others', async () => {
+    const db = await exampleDatabase();
+    const coloured = recordingIo({ tty: false, env: { FORCE_COLOR: '1' } });
+    expect(await runCli(['run', '--db', db, '--as', 'jane@example.com', '--request', qcAllActive, '--results', 'failed'], coloured.io)).toBe(0);
+    expect(coloured.stdout()).toContain('\x1b[32msuccess\x1b[39m');
+    expect(coloured.stdout()).toContain('(22 results that did not fail not shown: --results all shows every one)');
+    expect(coloured.stdout().split('\n').filter((line) => /\s(created|updated|skipped)\s/.test(line))).toEqual([]);
+    const plain = recordingIo({ tty: true, env: { NO_COLOR: '1' } });
+    expect(await runCli(['run', '--db', await exampleDatabase(), '--as', 'jane@example.com', '--request', qcAllActive, '--summary'], plain.io)).toBe(0);
+    expect(plain.stdout()).not.toContain('\x1b[');
+    const bad = recordingIo();
+    expect(await runCli(['run', '--db', db, '--as', 'jane@example.com', '--request', qcAllActive, '--results', 'some'], bad.io)).toBe(2);
+    expect(bad.stderr()).toContain("--results takes all, failed or none, not 'some'");
   });
 });
 

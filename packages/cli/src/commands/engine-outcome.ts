@@ -1,7 +1,7 @@
 import { describeError, type OperationView, type PlanView, type PromoteError } from '@promote/core';
 import { toHttpError, type ErrorBody } from '@promote/http';
 import { exitCodes, type ExitCode } from '../cli-error.js';
-import { operationReport, refusalReport } from '../render/operation-report.js';
+import { operationReport, refusalReport, type ReportOptions } from '../render/operation-report.js';
 
 /** What became of one request: its finished operation or plan, or its refusal as the HTTP API would answer it. */
 export type RequestOutcome =
@@ -16,8 +16,8 @@ export function outcomeJson(outcome: RequestOutcome): OperationView | PlanView |
 }
 
 /** The readable lines of an outcome. */
-export function outcomeReport(outcome: RequestOutcome): string[] {
-  return outcome.kind === 'done' ? operationReport(outcome.view) : refusalReport(outcome.label, toHttpError(outcome.error).status, describeError(outcome.error));
+export function outcomeReport(outcome: RequestOutcome, options: ReportOptions = {}): string[] {
+  return outcome.kind === 'done' ? operationReport(outcome.view, options) : refusalReport(outcome.label, toHttpError(outcome.error).status, describeError(outcome.error));
 }
 
 /**

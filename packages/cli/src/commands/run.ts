@@ -5,7 +5,8 @@ import type { CliError, ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
 import { readJsonFile } from '../input-files.js';
 import { openDatabase } from '../open-database.js';
-import { progressBar } from '../render/progress-bar.js';
+import { progressDisplay, useColour, type ProgressDisplay } from '../render/progress-display.js';
+import { resultsMode } from '../render/results-mode.js';
 import { outcomeJson, outcomeReport, outcomesExitCode, type RequestOutcome } from './engine-outcome.js';
 
 const options: OptionSpec = {
@@ -14,6 +15,8 @@ const options: OptionSpec = {
   request: { type: 'string' },
   plan: { type: 'string' },
   json: { type: 'boolean' },
+  results: { type: 'string' },
+  summary: { type: 'boolean' },
 };
 
 /** Usage of `promote run`. */
@@ -30,6 +33,8 @@ export const runUsage = [
   '                   when the database changed since; the operation fails without writing when it',
   '                   changes before its turn',
   '  --json           print the finished operation (or {"status", "detail"}) as JSON',
+  '  --results WHICH  all, failed or none: the result rows shown (default: all when they fit on the',
+  '                   screen, else failed); --summary is --results failed',
   '',
   'Exit code: 0 success, 1 the operation ended in failure or was aborted, 2 the request was refused.',
 ];
@@ -44,17 +49,39 @@ export function runRequest(args: readonly string[], io: CliIo): ResultAsync<Exit
     }
     const requestPath = planPath ?? stringOption(values, 'request') ?? '';
     const body = planPath === undefined ? yield* readJsonFile(requestPath, 'Request file', io.readStdin) : yield* readPlanFile(planPath, io);
-    const store = yield* openDatabase(stringOption(values, 'db') ?? '', { create: false });
-    const outcome = await runOn(store, stringOption(values, 'as') ?? '', body, `Request (${requestPath})`, io);
+    const results = yield* resultsMode(values, 'run');
+    const dbPath = stringOption(values, 'db') ?? '';
+    const email = stringOption(values, 'as') ?? '';
+    const display = progressDisplay(io.stderr, { colour: useColour(io.stderr, io.env), label: 'entities' });
+    display.phase(`Opening ${dbPath}`);
+    const store = yield* openDatabase(dbPath, { create: false }).mapErr((error) => {
+      display.stop();
+      return error;
+    });
+    const outcome = await runOn(store, email, body, `Request (${requestPath})`, io, display);
+    display.stop();
     await store.close();
     const finished = yield* outcome;
     if (values['json'] === true) io.stdout.write(`${JSON.stringify(outcomeJson(finished), null, 2)}\n`);
-    else writeLines(io.stdout, outcomeReport(finished));
+    else {
+      writeLines(io.stdout, outcomeReport(finished, { results, colour: useColour(io.stdout, io.env), screenRows: io.stdout.rows }));
+      if (finished.kind === 'done' && finished.view.result === 'aborted' && finished.view.id !== null) writeLines(io.stdout, abortedSummary(finished.view, dbPath, email));
+    }
     return ok(outcomesExitCode([finished]));
   });
 }
 
-function runOn(store: Store, email: string, body: unknown, label: string, io: CliIo): ResultAsync<RequestOutcome, CliError> {
+/** After an abort: how much was never processed, and how to go on. */
+function abortedSummary(view: OperationView, dbPath: string, email: string): string[] {
+  const { total, created, updated, skipped, failed } = view.status;
+  const processed = created + updated + skipped + failed;
+  return [
+    `Aborted: ${processed} of ${total} entities processed, ${total - processed} never processed.`,
+    `Resume them with: promote resume ${view.id} --db ${dbPath} --as ${email}`,
+  ];
+}
+
+function runOn(store: Store, email: string, body: unknown, label: string, io: CliIo, display: ProgressDisplay): ResultAsync<RequestOutcome, CliError> {
   return safeTry(async function* () {
     const user = yield* ResultAsync.fromPromise(store.findUser({ email }), (cause) => engineError(storeFailure(cause)));
     if (user === undefined) {
@@ -62,18 +89,21 @@ function runOn(store: Store, email: string, body: unknown, label: string, io: Cl
       return err<never, CliError>({ kind: 'unknown_user', email, known: world.users.map((known) => known.email) });
     }
     const actor: Actor = { id: user.id };
-    const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+    const promoter = createPromoter({ store, dataplane: createReferenceDataplane(), onProgress: (event) => display.progress(event) });
+    display.phase('Recovering interrupted operations');
     yield* promoter.recover().mapErr(engineError);
+    display.phase('Selecting');
     const started = await promoter.run(actor, body);
     if (started.isErr()) {
       if (started.error.kind === 'store_failure') return err<never, CliError>(engineError(started.error));
       return ok<RequestOutcome, CliError>({ kind: 'refused', label, error: started.error });
     }
-    const stopWatching = watch(promoter, actor, started.value, io);
+    const stopListening = abortOnSignal(promoter, actor, started.value, io, display);
     await promoter.waitFor(started.value.id);
     await promoter.close();
+    stopListening();
+    display.stop();
     const finished = await promoter.getOperation(actor, started.value.id);
-    stopWatching(finished.isOk() ? finished.value.results.length : undefined);
     const view = yield* finished.mapErr(engineError);
     return ok<RequestOutcome, CliError>({ kind: 'done', view });
   });
@@ -84,33 +114,17 @@ function engineError(error: PromoteError): CliError {
 }
 
 /**
- * While the operation runs: a progress bar (processed / total) on stderr when it is a terminal, and
- * Ctrl+C (or SIGTERM) aborting the operation. Returns the function that stops both, leaving the
- * final bar on the terminal.
+ * While the operation runs: Ctrl+C (or SIGTERM) aborts it, once. Returns the function that stops
+ * listening.
  */
-function watch(promoter: Promoter, actor: Actor, operation: OperationView, io: CliIo): (processed: number | undefined) => void {
-  const total = operation.status.total;
-  const tty = io.stderr.isTTY === true;
-  let stopped = false;
+function abortOnSignal(promoter: Promoter, actor: Actor, operation: OperationView, io: CliIo, display: ProgressDisplay): () => void {
   let aborting = false;
-  const draw = async () => {
-    const page = await promoter.listResults(actor, operation.id, { page: 1, size: 1 });
-    if (!stopped && page.isOk()) io.stderr.write(`\r${progressBar(page.value.total, total)}\x1b[K`);
-  };
-  const timer = tty ? setInterval(() => void draw(), 100) : undefined;
-  if (tty) void draw();
-  const stopSignals = io.onSignal(() => {
+  return io.onSignal(() => {
     if (aborting) return;
     aborting = true;
-    io.stderr.write(`${tty ? '\r\x1b[K' : ''}Aborting operation ${operation.id} …\n`);
+    display.phase(`Aborting operation ${operation.id}`);
     void promoter.abort(actor, operation.id);
   });
-  return (processed) => {
-    stopped = true;
-    if (timer !== undefined) clearInterval(timer);
-    stopSignals();
-    if (tty) io.stderr.write(processed === undefined ? '\r\x1b[K' : `\r${progressBar(processed, total)}\x1b[K\n`);
-  };
 }
 
 /** The request of a `promote plan --out` file, with its fingerprint as `expected_plan_fingerprint`. */

@@ -6,12 +6,17 @@ import type { CliError, ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
 import { readJsonFile, readWorldFile, writeJsonFile } from '../input-files.js';
 import { openDatabase } from '../open-database.js';
+import type { ReportOptions } from '../render/operation-report.js';
+import { useColour } from '../render/progress-display.js';
+import { resultsMode } from '../render/results-mode.js';
 import { outcomeJson, outcomeReport, outcomesExitCode, type RequestOutcome } from './engine-outcome.js';
 
 const options: OptionSpec = {
   world: { type: 'string' },
   db: { type: 'string' },
   out: { type: 'string' },
+  results: { type: 'string' },
+  summary: { type: 'boolean' },
   as: { type: 'string' },
   request: { type: 'string', multiple: true },
   json: { type: 'boolean' },
@@ -43,6 +48,8 @@ export function simulateUsage(command: 'simulate' | 'plan'): string[] {
     '  --request FILE     a request body (JSON, as for POST /api/operations/run); repeat for several; - reads one from standard input',
     '  --json             print a JSON array: per request, the operation or {"status", "detail"}',
     '  --world-out FILE   write the final world snapshot (with lineage) to FILE',
+    '  --results WHICH    all, failed or none: the result rows shown (default: all when they fit on the',
+    '                     screen, else failed); --summary is --results failed',
     '',
     'Exit code: 0 all accepted and none failed, 1 an operation ended in failure, 2 a request was refused.',
   ];
@@ -52,6 +59,7 @@ export function simulateUsage(command: 'simulate' | 'plan'): string[] {
 export function simulate(command: 'simulate' | 'plan', args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {
   return safeTry(async function* () {
     const values = yield* parseOptions(command, args, options, ['as', 'request']);
+    const report = { results: yield* resultsMode(values, command), colour: useColour(io.stdout, io.env), screenRows: io.stdout.rows };
     const dbPath = stringOption(values, 'db');
     const outPath = stringOption(values, 'out');
     if (command === 'simulate' && (dbPath !== undefined || outPath !== undefined)) {
@@ -63,7 +71,7 @@ export function simulate(command: 'simulate' | 'plan', args: readonly string[], 
     if (outPath !== undefined && stringOptions(values, 'request').length !== 1) {
       return err<never, CliError>({ kind: 'usage', command, message: '--out writes the plan of one request: give one --request' });
     }
-    if (dbPath !== undefined) return planOnDatabase(dbPath, stringOption(values, 'as') ?? '', stringOptions(values, 'request')[0] ?? '', values['json'] === true, outPath, io);
+    if (dbPath !== undefined) return planOnDatabase(dbPath, stringOption(values, 'as') ?? '', stringOptions(values, 'request')[0] ?? '', values['json'] === true, outPath, io, report);
     const worldPath = stringOption(values, 'world') ?? '';
     const email = stringOption(values, 'as') ?? '';
     const requestPaths = stringOptions(values, 'request');
@@ -97,7 +105,7 @@ export function simulate(command: 'simulate' | 'plan', args: readonly string[], 
     if (values['json'] === true) {
       io.stdout.write(`${JSON.stringify(outcomes.map(outcomeJson), null, 2)}\n`);
     } else {
-      writeLines(io.stdout, outcomes.flatMap((outcome, index) => [...(index === 0 ? [] : ['']), ...outcomeReport(outcome)]));
+      writeLines(io.stdout, outcomes.flatMap((outcome, index) => [...(index === 0 ? [] : ['']), ...outcomeReport(outcome, report)]));
     }
     return ok(outcomesExitCode(outcomes));
   });
@@ -118,7 +126,7 @@ async function planOne(promoter: Promoter, actor: Actor, body: unknown, label: s
 }
 
 /** `promote plan --db FILE`: one request planned on the database as it is (nothing is written). */
-function planOnDatabase(dbPath: string, email: string, requestPath: string, json: boolean, outPath: string | undefined, io: CliIo): ResultAsync<ExitCode, CliError> {
+function planOnDatabase(dbPath: string, email: string, requestPath: string, json: boolean, outPath: string | undefined, io: CliIo, report: ReportOptions): ResultAsync<ExitCode, CliError> {
   return safeTry(async function* () {
     const body = yield* readJsonFile(requestPath, 'Request file', io.readStdin);
     const store = yield* openDatabase(dbPath, { create: false });
@@ -130,7 +138,7 @@ function planOnDatabase(dbPath: string, email: string, requestPath: string, json
       await promoter.close();
       if (outPath !== undefined) yield* writePlanFile(outPath, body, outcome);
       if (json) io.stdout.write(`${JSON.stringify([outcomeJson(outcome)], null, 2)}\n`);
-      else writeLines(io.stdout, outcomeReport(outcome));
+      else writeLines(io.stdout, outcomeReport(outcome, report));
       return ok(outcomesExitCode([outcome]));
     } finally {
       await store.close();

@@ -1,24 +1,45 @@
+import pc from 'picocolors';
 import type { EntitySummary, OperationView, PlanView, PromoteResultView } from '@promote/core';
+import type { ResultsMode } from './results-mode.js';
+
+/** How a report is shown. */
+export interface ReportOptions {
+  /** Which result rows (default `all`); `auto`: all when they fit in `screenRows`, else the failed ones. */
+  readonly results?: ResultsMode | undefined;
+  /** ANSI colours for the result and the counts (see `useColour`). */
+  readonly colour?: boolean | undefined;
+  /** The terminal's height, for `auto` (default 40). */
+  readonly screenRows?: number | undefined;
+}
+
+const resultColours = { success: 'green', failure: 'red', aborted: 'yellow', running: 'cyan' } as const;
+/** Colours on, whatever picocolors would decide from the environment: the caller decided (`useColour`). */
+const colours = pc.createColors(true);
 
 /**
  * The readable report of a finished operation or a plan: a header line, one row per entity
  * (source, result, destination, message), and the counts.
  */
-export function operationReport(operation: OperationView | PlanView): string[] {
+export function operationReport(operation: OperationView | PlanView, options: ReportOptions = {}): string[] {
   const source = operation.container === null ? operation.datastore.name : `${operation.datastore.name} · ${operation.container.name} (${operation.container.id})`;
   const destination =
     operation.destination_container === null
       ? operation.destination_datastore.name
       : `${operation.destination_datastore.name} · ${operation.destination_container.name} (${operation.destination_container.id})`;
   const title = operation.id === null ? 'Plan (dry run, nothing written)' : `Operation ${operation.id}`;
-  const header = `${title}: promote ${operation.promote_type}, ${source} → ${destination}: ${operation.result}`;
-  const rows = operation.results.map((result) => [String(result.source_entity_id), entityLabel(result.source_entity), result.result, destinationLabel(result), result.message ?? '']);
+  const result = options.colour === true ? colours[resultColours[operation.result]](operation.result) : operation.result;
+  const header = `${title}: promote ${operation.promote_type}, ${source} → ${destination}: ${result}`;
+  const mode = options.results === 'auto' ? (operation.results.length + 3 <= (options.screenRows ?? 40) ? 'all' : 'failed') : (options.results ?? 'all');
+  const shown = mode === 'all' ? operation.results : mode === 'failed' ? operation.results.filter((entry) => entry.result === 'failed') : [];
+  const rows = shown.map((entry) => [String(entry.source_entity_id), entityLabel(entry.source_entity), entry.result, destinationLabel(entry), entry.message ?? '']);
+  const hidden = operation.results.length - shown.length;
   const { total, created, updated, skipped, failed } = operation.status;
   const counts = `${total} total: ${created} created, ${updated} updated, ${skipped} skipped, ${failed} failed`;
   return [
     header,
     ...(rows.length === 0 ? [] : table(['id', 'source', 'result', 'destination', 'message'], rows).map((line) => `  ${line}`)),
-    `  ${counts}${operation.message === null ? '' : ` — ${operation.message}`}`,
+    ...(hidden === 0 ? [] : [`  (${hidden} ${mode === 'failed' ? 'results that did not fail' : 'results'} not shown: --results all shows every one)`]),
+    `  ${options.colour === true ? colours.bold(counts) : counts}${operation.message === null ? '' : ` — ${operation.message}`}`,
     ...('plan_fingerprint' in operation ? [`  plan fingerprint ${operation.plan_fingerprint} (run exactly this plan: promote plan --out FILE, then promote run --plan FILE)`] : []),
   ];
 }

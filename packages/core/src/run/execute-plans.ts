@@ -32,6 +32,8 @@ export interface ExecuteOptions {
    * any more, `undefined` to go on.
    */
   readonly stopRequested?: (() => Promise<'aborted_elsewhere' | LostLeaseError | undefined>) | undefined;
+  /** Told after each commit how many units it recorded. */
+  readonly onCommitted?: ((units: number) => void) | undefined;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
     if (committed.isErr()) return err(committed.error);
     sizer.record(units.length, performance.now() - started);
+    options.onCommitted?.(units.length);
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
     await new Promise<void>((resolve) => setImmediate(resolve));

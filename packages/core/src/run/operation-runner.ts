@@ -3,6 +3,7 @@ import { messages, type OperationRecord } from '../domain/operation.js';
 import { conflict, describeError, type LostLeaseError, type PromoteError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
 import { planFingerprint } from '../plan/plan-fingerprint.js';
+import type { OperationProgress } from './promoter-api.js';
 import { isoTimestamp, type Clock } from '../ports/clock.js';
 import type { Dataplane } from '../ports/dataplane.js';
 import type { Profiler } from '../ports/profiler.js';
@@ -28,6 +29,8 @@ export interface RunnerOptions {
   readonly leaseTtlMs: number;
   readonly leasePollMs: number;
   readonly holderId: string;
+  /** Told what the operation does (see `PromoterOptions.onProgress`). */
+  readonly onProgress?: ((progress: OperationProgress) => void) | undefined;
   /** Whether another lease holder is certainly gone (see `LeaseHolders.isGone`). */
   readonly isGone?: ((holder: string) => boolean) | undefined;
 }
@@ -53,6 +56,7 @@ export async function runOperation(initial: OperationRecord, signal: AbortSignal
       holder: options.holderId,
       isGone: options.isGone,
     });
+    options.onProgress?.({ operationId: initial.id, phase: 'waiting' });
     const acquired = await lease.acquire(signal);
     try {
       const executed: Executed = acquired.isErr() ? err(acquired.error) : acquired.value === 'aborted' ? ok('aborted') : await execute(initial, signal, lease, options);
@@ -114,6 +118,7 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   const seq = new Map<number, number>();
   for (let index = 0; index < operation.selection.length; index++) seq.set(operation.selection[index] as number, index);
   const remaining = operation.selection.filter((id) => !processed.has(id));
+  options.onProgress?.({ operationId: operation.id, phase: 'planning' });
   const planned = await planEntities(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now())));
   if (planned.isErr()) return err(planned.error);
   let plans: readonly EntityPlan[] = planned.value;
@@ -123,6 +128,7 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     concurrency: options.concurrency,
     signal,
   });
+  if (validation.size > 0) options.onProgress?.({ operationId: operation.id, phase: 'validating' });
   const expected = operation.request.expected_plan_fingerprint;
   if (expected !== undefined && recorded.length === 0) {
     // A reviewed plan (§15): this turn does exactly it or nothing. Everything is planned and
@@ -133,7 +139,12 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     plans = finals;
     validation = new Map();
   }
+  const total = operation.selection.length;
+  let done = recorded.length;
+  const progress = options.onProgress;
+  progress?.({ operationId: operation.id, phase: 'writing', processed: done, total });
   return executePlans(plans, {
+    onCommitted: progress === undefined ? undefined : (units) => progress({ operationId: operation.id, phase: 'writing', processed: (done += units), total }),
     store,
     operationId: operation.id,
     destinationScopeId: destinationScopeId(operation),

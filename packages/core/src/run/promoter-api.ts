@@ -21,6 +21,11 @@ import type { storeAuthorization } from './store-authorization.js';
  * promoter.ts builds it.
  */
 
+/** What a running operation does (see `PromoterOptions.onProgress`). */
+export type OperationProgress =
+  | { readonly operationId: number; readonly phase: 'waiting' | 'planning' | 'validating' }
+  | { readonly operationId: number; readonly phase: 'writing'; readonly processed: number; readonly total: number };
+
 /** Options of {@link createPromoter}. */
 export interface PromoterOptions {
   /** Where the world, operations and results live. The engine reaches it through the store runtime (`guardStore`). */
@@ -70,6 +75,13 @@ export interface PromoterOptions {
    * Default: `localLeaseHolders` (processes of this host; never gone when unsure).
    */
   readonly leaseHolders?: LeaseHolders | undefined;
+  /**
+   * Told what each running operation does, for a progress display: `waiting` for its scope,
+   * `planning` what has no result yet, `validating` (when some of it needs the Dataplane) and
+   * `writing`, then after every commit how many entities have a result. Called synchronously; keep
+   * it cheap and never throw from it.
+   */
+  readonly onProgress?: ((progress: OperationProgress) => void) | undefined;
 }
 
 /**

@@ -20,7 +20,7 @@ import type { Promoter, PromoterOptions } from './promoter-api.js';
 import { createWorldReads } from './world-reads.js';
 
 export type { Actor } from './access.js';
-export type { Promoter, PromoterOptions } from './promoter-api.js';
+export type { OperationProgress, Promoter, PromoterOptions } from './promoter-api.js';
 
 /**
  * Creates the engine's service over a store and a dataplane: a thin layer that parses, identifies,
@@ -48,6 +48,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     leasePollMs: options.leasePollMs ?? 100,
     holderId: options.holderId ?? (options.leaseHolders ?? localLeaseHolders).newHolderId(),
     isGone: (holder) => (options.leaseHolders ?? localLeaseHolders).isGone(holder),
+    onProgress: options.onProgress,
   };
   if (!(runner.commitBudgetMs > 0)) throw new RangeError(`commitBudgetMs must be above 0 ms, got ${runner.commitBudgetMs}`);
   if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0)) {
