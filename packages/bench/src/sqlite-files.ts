@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
-import { checkSearchText, type QualityCheck, type World } from '@promote/core';
+import type { QualityCheck, World } from '@promote/core';
+import { checkSearchText } from '@promote/core/internals';
 import { openSqliteStore } from '@promote/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 

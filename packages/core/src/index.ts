@@ -86,14 +86,7 @@ export {
 export { createPromoter, type Actor, type OperationProgress, type Promoter, type PromoterOptions } from './run/promoter.js';
 export type { ContainerWithFields } from './run/world-reads.js';
 export { hasPermission, effectivePermission } from './run/permissions.js';
-export { planQualityChecks, overlapKey, checkSearchText, type QualityCheckPlanInput } from './plan/plan-quality-checks.js';
 export { checkSummary, computedFieldSummary, containerSummary } from './run/views.js';
-export { selectChecks, type CheckSelection } from './plan/select-checks.js';
-export { resolveCheck, unresolvedMessage, containerReferenceContext, type ResolvedCheck, type ContainerReferenceContext } from './plan/resolve-check.js';
-export { fieldNamespace, type FieldNamespace } from './plan/field-namespace.js';
-export { matchEntities, type MatchStrategy } from './plan/match-entities.js';
-export { jsonEqual, canonicalJson, normaliseFilter, pythonList, pythonString } from './plan/compare.js';
-export type { EntityPlan } from './plan/entity-plan.js';
 export {
   createReferenceDataplane,
   referenceValidationOutcome,
@@ -102,9 +95,5 @@ export {
   type ValidationCall,
 } from './dataplane/reference-dataplane.js';
 export { loadWorld, exportWorldSnapshot } from './world/load-world.js';
-export { computedFieldParents, closeOverParents, topologicalOrder, expressionIdentifiers, namesUsedBy } from './plan/computed-field-dependencies.js';
-export { planComputedFields, type ComputedFieldPlanInput } from './plan/plan-computed-fields.js';
-export { planComputedContainers, type ComputedContainerPlanInput } from './plan/plan-containers.js';
-export { selectComputedFields, selectComputedTables, selectComputedFiles } from './plan/select-computed.js';
-export { queryIntegerSchema } from './domain/queries.js';
-export { checkCommitUnitShape } from './ports/commit-unit-shape.js';
+export { planFingerprint } from './plan/plan-fingerprint.js';
+// The planner's building blocks are not part of the public API: `@promote/core/internals`.

@@ -15,12 +15,12 @@ const lockDirectory = join(tmpdir(), 'promote-test-build.lock');
  * Builds the CLI and what it depends on with `tsc -b packages/cli`, once at a time across test
  * workers (a lock directory), so that the tests run the real `dist/main.js`.
  */
-export async function buildCli(): Promise<void> {
+export async function buildCli(projects: readonly string[] = ['packages/cli']): Promise<void> {
   await acquireLock();
   try {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root });
-    if (result.code !== 0) throw new Error(`tsc -b packages/cli failed:\n${result.stdout}${result.stderr}`);
+    const result = await run(process.execPath, [tsc, '-b', ...projects], { cwd: root });
+    if (result.code !== 0) throw new Error(`tsc -b ${projects.join(' ')} failed:\n${result.stdout}${result.stderr}`);
   } finally {
     rmSync(lockDirectory, { recursive: true, force: true });
   }
