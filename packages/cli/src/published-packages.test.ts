@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { buildCli, removeTempDirectories, root, tempDirectory } from './testing/built-cli.js';
+import { buildPackages, removeTempDirectories, root, tempDirectory } from './testing/built-cli.js';
 
 const exec = promisify(execFile);
 const published = ['core', 'store-memory', 'store-sqlite', 'http', 'cli', 'testkit'];
@@ -17,7 +17,7 @@ const published = ['core', 'store-memory', 'store-sqlite', 'http', 'cli', 'testk
  */
 let project: string;
 beforeAll(async () => {
-  await buildCli(['packages/cli', 'packages/testkit']);
+  await buildPackages(['packages/cli', 'packages/testkit']);
   const tarballs = tempDirectory();
   for (const name of published) {
     await exec('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', name) });

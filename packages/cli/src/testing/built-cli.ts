@@ -15,7 +15,12 @@ const lockDirectory = join(tmpdir(), 'promote-test-build.lock');
  * Builds the CLI and what it depends on with `tsc -b packages/cli`, once at a time across test
  * workers (a lock directory), so that the tests run the real `dist/main.js`.
  */
-export async function buildCli(projects: readonly string[] = ['packages/cli']): Promise<void> {
+export function buildCli(): Promise<void> {
+  return buildPackages(['packages/cli']);
+}
+
+/** Builds `projects` with `tsc -b`, one build at a time across test workers (see {@link buildCli}). */
+export async function buildPackages(projects: readonly string[]): Promise<void> {
   await acquireLock();
   try {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
