@@ -43,6 +43,14 @@ describe('result views (§10): Store.summarise answers what whole entities would
       const plainlyPlanned = (await plain.plan(admin, qcRequest()))._unsafeUnwrap();
       expect({ ...plainlyPlanned, start_time: null, end_time: null }).toEqual({ ...planned, start_time: null, end_time: null });
       expect(finished.results.every((result) => result.source_entity !== null)).toBe(true);
+      // Streamed a page at a time, whatever the page size, it is the same operation.
+      for (const size of [4, 1, 100]) {
+        const stream = (await promoter.streamOperation(admin, finished.id, size))._unsafeUnwrap();
+        const pages: unknown[][] = [];
+        for await (const page of stream.results) pages.push([...page._unsafeUnwrap()]);
+        expect(pages.map((page) => page.length)).toEqual(size === 4 ? [4, 2] : size === 1 ? [1, 1, 1, 1, 1, 1] : [6]);
+        expect({ ...stream.envelope, results: pages.flat() }).toEqual(finished);
+      }
       await promoter.close();
       await store.close();
     });

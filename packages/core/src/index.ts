@@ -83,7 +83,7 @@ export {
   type OperationListQuery,
   type OperationListQueryInput,
 } from './domain/queries.js';
-export { createPromoter, type Actor, type OperationProgress, type Promoter, type PromoterOptions } from './run/promoter.js';
+export { createPromoter, type Actor, type OperationProgress, type OperationStream, type Promoter, type PromoterOptions } from './run/promoter.js';
 export type { ContainerWithFields } from './run/world-reads.js';
 export { hasPermission, effectivePermission } from './run/permissions.js';
 export { checkSummary, computedFieldSummary, containerSummary } from './run/views.js';

@@ -1,4 +1,4 @@
-import { invalidRequest, type Actor, type EntityType, type Page, type Promoter, type PromoteError, type PromoteResultView, type User } from '@promote/core';
+import { describeError, invalidRequest, type Actor, type EntityType, type OperationStream, type Page, type Promoter, type PromoteError, type PromoteResultView, type User } from '@promote/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -131,7 +131,12 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.post(allow('POST', '/api/operations/run'), requireUser, noQuery, (c) => withBody(c, (body) => promoter.run(actor(c), body)));
   app.post(allow('POST', '/api/operations/plan'), requireUser, noQuery, (c) => withBody(c, (body) => promoter.plan(actor(c), body)));
   app.get(allow('GET', '/api/operations'), requireUser, (c) => answer(promoter.listOperations(actor(c), queryObject(c))));
-  app.get(allow('GET', `/api/operations/${id}`), requireUser, noQuery, (c) => answer(promoter.getOperation(actor(c), operationId(c))));
+  // Streamed: the envelope, then the results a page at a time from the store (memory flat in their number).
+  app.get(allow('GET', `/api/operations/${id}`), requireUser, noQuery, async (c) => {
+    const opened = await promoter.streamOperation(actor(c), operationId(c));
+    if (opened.isErr()) return sendError(toHttpError(opened.error));
+    return streamedOperation(opened.value, (error) => onDefect(error, c.req.raw));
+  });
   app.get(allow('GET', `/api/operations/${id}/quality-checks`), requireUser, (c) => listResults(c, ['quality_check']));
   app.get(allow('GET', `/api/operations/${id}/fields`), requireUser, (c) => listResults(c, ['computed_field']));
   app.get(allow('GET', `/api/operations/${id}/containers`), requireUser, (c) => listResults(c, ['computed_table', 'computed_file']));
@@ -172,6 +177,51 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 
 function json(status: 200 | ErrorStatus | HTTPException['status'], value: unknown, headers: Readonly<Record<string, string>> = {}): Response {
   return new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+/**
+ * `{…envelope, "results": [ … ]}` as the JSON of the whole operation would be, written as the
+ * client reads it (a pull stream: one page is read from the store per chunk the client takes). A
+ * store failure after the status line was sent cannot become a 503 any more: it is told to
+ * `onFailure` and the body is cut off, so the client sees an incomplete answer, never a wrong one.
+ */
+function streamedOperation(operation: OperationStream, onFailure: (error: unknown) => void): Response {
+  const head = JSON.stringify({ ...operation.envelope, results: [] });
+  const encoder = new TextEncoder();
+  const pages = operation.results[Symbol.asyncIterator]();
+  let started = false;
+  let first = true;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        // The envelope without the closing `]}` of its empty results.
+        controller.enqueue(encoder.encode(head.slice(0, -2)));
+        return;
+      }
+      const next = await pages.next();
+      if (next.done === true) {
+        controller.enqueue(encoder.encode(']}'));
+        controller.close();
+        return;
+      }
+      if (next.value.isErr()) {
+        onFailure(new Error(describeError(next.value.error)));
+        controller.error(new Error('the store failed while the operation was streamed'));
+        return;
+      }
+      let chunk = '';
+      for (const result of next.value.value) {
+        chunk += `${first ? '' : ','}${JSON.stringify(result)}`;
+        first = false;
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    async cancel() {
+      await pages.return?.(undefined);
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 function sendError(error: HttpError): Response {

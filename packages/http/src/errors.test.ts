@@ -185,7 +185,7 @@ describe('errors of the service', () => {
     const onDefect = vi.fn();
     const store = createMemoryStore({ world: exampleWorld() });
     const promoter = {
-      getOperation: () => {
+      streamOperation: () => {
         throw new TypeError('Cannot read properties of undefined (reading "id")');
       },
       listOperations: () => errAsync({ kind: 'conflict', message: 'unused' }),

@@ -1,6 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import type { Store } from '@promote/core';
+import { createMemoryStore } from '@promote/store-memory';
+import { describe, expect, test, vi } from 'vitest';
 import { operationSchema, operationSummarySchema, pageSchema, planSchema, promoteResultSchema } from './openapi/response-schemas.js';
-import { exampleJson, expectShape, gate, pollUntilFinished, testApi, tokens, type TestApi } from './testing/fixtures.js';
+import { exampleJson, exampleWorld, expectShape, gate, pollUntilFinished, testApi, tokens, type TestApi } from './testing/fixtures.js';
 
 const qcSeed = exampleJson('requests/qc-seed.json');
 const qcAllActive = exampleJson('requests/qc-all-active.json');
@@ -138,6 +140,35 @@ describe('GET /api/operations/{id}', () => {
     expect(await api.call('GET', '/api/operations/999')).toMatchObject({ status: 404, body: { detail: 'Operation 999 not found' } });
     expect((await api.call('GET', '/api/operations/0')).status).toBe(404);
     expect(await api.call('GET', '/api/operations/abc')).toMatchObject({ status: 404, body: { detail: expect.stringContaining('Not Found') } });
+  });
+});
+
+describe('GET /api/operations/{id} streamed from the store', () => {
+  test('the streamed body is byte for byte the JSON of the whole operation', async () => {
+    const api = testApi();
+    const operation = await runToEnd(api, qcAllActive);
+    const answer = await api.call('GET', `/api/operations/${operation.id}`);
+    expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(answer.text).toBe(JSON.stringify((await api.promoter.getOperation({ email: 'jane@example.com' }, operation.id))._unsafeUnwrap()));
+    expect(answer.body.results).toHaveLength(operation.status.total);
+  });
+
+  test('a store that fails after the envelope went out: the body is cut off, never completed wrongly, and the defect is reported', async () => {
+    const inner = createMemoryStore({ world: exampleWorld() });
+    let failReads = false;
+    const store: Store = {
+      ...inner,
+      listResults: (id, query) => (failReads ? Promise.reject(new Error('disk I/O error')) : inner.listResults(id, query)),
+    };
+    const onDefect = vi.fn();
+    const api = testApi({ store, app: { onDefect } });
+    const operation = await runToEnd(api, qcSeed);
+    failReads = true;
+    const response = await api.app.request(`/api/operations/${operation.id}`, { headers: { authorization: `Bearer ${tokens.jane}` } });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    expect(onDefect).toHaveBeenCalledOnce();
+    expect(String(onDefect.mock.calls[0]?.[0])).toContain('disk I/O error');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ResultAsync } from 'neverthrow';
+import type { Result, ResultAsync } from 'neverthrow';
 import type { ComputedField, Datastore, QualityCheck, User } from '../domain/entities.js';
 import type { EntityType } from '../domain/enums.js';
 import type { AbortView, OperationView, Page, PlanView, PromoteResultView } from '../domain/operation.js';
@@ -25,6 +25,13 @@ import type { storeAuthorization } from './store-authorization.js';
 export type OperationProgress =
   | { readonly operationId: number; readonly phase: 'waiting' | 'planning' | 'validating' }
   | { readonly operationId: number; readonly phase: 'writing'; readonly processed: number; readonly total: number };
+
+/** What {@link Promoter.streamOperation} answers. */
+export interface OperationStream {
+  readonly envelope: Omit<OperationView, 'results'>;
+  /** The results in processing order, a page at a time. */
+  readonly results: AsyncIterable<Result<readonly PromoteResultView[], PromoteError>>;
+}
 
 /** Options of {@link createPromoter}. */
 export interface PromoterOptions {
@@ -95,6 +102,14 @@ export interface Promoter {
   plan(actor: Actor, body: unknown): ResultAsync<PlanView, PromoteError>;
   /** An operation with all its results (`GET /api/operations/{id}`). */
   getOperation(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
+  /**
+   * The same operation as {@link getOperation}, for answers that stream: the envelope at once, then
+   * its results read from the store a page at a time (`pageSize`, default 1000) as the iterable is
+   * consumed — memory does not grow with the number of results. The results are those the counts
+   * of the envelope count (a running operation's later results are left to the next read). A page
+   * the store fails to read is an `err`, and the last item.
+   */
+  streamOperation(actor: Actor, id: number, pageSize?: number): ResultAsync<OperationStream, PromoteError>;
   /** A page of an operation's results, filtered (§10). `entityType` restricts to one kind (the sub-endpoints). */
   listResults(actor: Actor, id: number, query?: ResultListQueryInput, entityType?: EntityType): ResultAsync<Page<PromoteResultView>, PromoteError>;
   /** Operations the actor may read, newest first, paginated in the store. */

@@ -1,6 +1,6 @@
-import { err, ok, ResultAsync, safeTry } from 'neverthrow';
+import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
 import type { User } from '../domain/entities.js';
-import { messages, type AbortView, type OperationRecord, type OperationView } from '../domain/operation.js';
+import { messages, type AbortView, type OperationRecord, type OperationView, type PromoteResultView } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
 import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
 import { promoteRequestSchema, type PromoteRequest } from '../domain/requests.js';
@@ -20,7 +20,7 @@ import type { Promoter, PromoterOptions } from './promoter-api.js';
 import { createWorldReads } from './world-reads.js';
 
 export type { Actor } from './access.js';
-export type { OperationProgress, Promoter, PromoterOptions } from './promoter-api.js';
+export type { OperationProgress, OperationStream, Promoter, PromoterOptions } from './promoter-api.js';
 
 /**
  * Creates the engine's service over a store and a dataplane: a thin layer that parses, identifies,
@@ -89,6 +89,15 @@ export function createPromoter(options: PromoterOptions): Promoter {
       .andThen((page) => resultViews(store, page.items))
       .map((results) => ({ ...operationEnvelope(operation), results }));
 
+  /** The first `count` results of an operation, `size` at a time, each page with its summaries. */
+  async function* resultPages(operationId: number, count: number, size: number): AsyncGenerator<Result<readonly PromoteResultView[], PromoteError>> {
+    for (let page = 1; (page - 1) * size < count; page++) {
+      const read = await store.listResults(operationId, { page, size }).andThen((found) => resultViews(store, found.items.slice(0, count - (page - 1) * size)));
+      yield read;
+      if (read.isErr()) return;
+    }
+  }
+
   const prepare = (actor: Actor, body: unknown) =>
     safeTry(async function* () {
       const request = yield* parseWith(promoteRequestSchema, body);
@@ -144,6 +153,12 @@ export function createPromoter(options: PromoterOptions): Promoter {
     plan: (actor, body) => prepare(actor, body).andThen((prepared) => dryRun(prepared, runner)),
 
     getOperation: (actor, id) => readable(actor, id).andThen(({ operation }) => view(operation)),
+
+    streamOperation: (actor, id, pageSize = 1000) =>
+      readable(actor, id).map(({ operation }) => {
+        const { created, updated, skipped, failed } = operation.status;
+        return { envelope: operationEnvelope(operation), results: resultPages(operation.id, created + updated + skipped + failed, pageSize) };
+      }),
 
     listResults: (actor, id, query = {}, entityType) =>
       safeTry(async function* () {
