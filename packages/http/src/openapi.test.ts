@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { promoteRequestSchema } from '@promote/core';
+import { operationRequestSchema } from '@promote/core';
 import { exampleJson, testApi } from './testing/fixtures.js';
 
 /** `/api/operations/{id}` → a concrete path for the app. */
@@ -13,7 +13,7 @@ describe('GET /api/openapi.json', () => {
     const document = answer.body;
     expect(document.openapi).toBe('3.1.0');
     const request = document.components.schemas.PromoteRequest;
-    expect(request.oneOf).toHaveLength(4);
+    expect(request.oneOf).toHaveLength(5);
     expect(request.discriminator.propertyName).toBe('type');
     const qualityCheck = document.components.schemas.PromoteQualityCheckRequest;
     expect(qualityCheck.required).toEqual(['type', 'datastore_id', 'container_id', 'destination_container_id']);
@@ -43,8 +43,8 @@ describe('GET /api/openapi.json', () => {
     const api = testApi();
     const document = (await api.call('GET', '/api/openapi.json')).body;
     const examples = document.paths['/api/operations/run'].post.requestBody.content['application/json'].examples;
-    expect(Object.keys(examples)).toHaveLength(4);
-    for (const example of Object.values(examples) as { value: unknown }[]) expect(promoteRequestSchema.safeParse(example.value).success).toBe(true);
+    expect(Object.keys(examples)).toHaveLength(5);
+    for (const example of Object.values(examples) as { value: unknown }[]) expect(operationRequestSchema.safeParse(example.value).success).toBe(true);
     expect(examples.quality_checks.value).toEqual(exampleJson('requests/qc-seed.json'));
   });
 

@@ -172,6 +172,55 @@ describe('GET /api/operations/{id} streamed from the store', () => {
   });
 });
 
+describe('revert through run and plan (§16)', () => {
+  test('a revert is an operation of its own: type revert, the promote type and datastores of what it reverts, its results in reverse order', async () => {
+    const api = testApi();
+    const promotion = await runToEnd(api, qcSeed);
+    const plan = await api.call('POST', '/api/operations/plan', { json: { type: 'revert', operation_id: promotion.id } });
+    expect(plan.status).toBe(200);
+    expectShape(planSchema, plan.body);
+    const revert = await runToEnd(api, { type: 'revert', operation_id: promotion.id, expected_plan_fingerprint: plan.body.plan_fingerprint });
+    expectShape(operationSchema, revert);
+    expect(revert).toMatchObject({ type: 'revert', reverted_operation_id: promotion.id, promote_type: 'quality_check', result: 'success', datastore: promotion.datastore, destination_container: promotion.destination_container });
+    expect(revert).not.toHaveProperty('as_draft');
+    const written = promotion.results.filter((result: { result: string }) => result.result === 'created' || result.result === 'updated');
+    expect(revert.results.map((result: { source_entity_id: number }) => result.source_entity_id)).toEqual(written.map((result: { source_entity_id: number }) => result.source_entity_id).reverse());
+    expect(revert.results.map((result: { result: string }) => result.result)).toEqual(written.map(() => 'updated'));
+    expect(plan.body.results.map((result: { result: string }) => result.result)).toEqual(revert.results.map((result: { result: string }) => result.result));
+    const listed = await api.call('GET', '/api/operations');
+    expect(listed.body.items[0]).toMatchObject({ id: revert.id, type: 'revert', reverted_operation_id: promotion.id });
+  });
+
+  test('bad reverts are clear 4xx answers and write nothing: unknown, running, unreadable, a fingerprint that is no string, extra properties', async () => {
+    const hold = gate();
+    let holding = false;
+    const api = testApi({ dataplane: { latencyMs: 1, sleep: () => (holding ? hold.opened : Promise.resolve()) } });
+    const promotion = await runToEnd(api, qcSeed);
+    holding = true;
+    const running = await api.call('POST', '/api/operations/run', { json: qcAllActive });
+    expect(running.body.result).toBe('running');
+    const before = { world: await api.store.exportWorld(), operations: (await api.call('GET', '/api/operations')).body.total };
+    const revert = (body: Record<string, unknown>, token?: string) => api.call('POST', '/api/operations/run', { json: { type: 'revert', ...body }, ...(token === undefined ? {} : { token }) });
+    expect(await revert({ operation_id: 999 })).toMatchObject({ status: 404, body: { detail: 'Operation 999 not found' } });
+    expect(await revert({ operation_id: running.body.id })).toMatchObject({ status: 409, body: { detail: `Operation ${running.body.id} is running; only an ended operation can be reverted` } });
+    expect((await revert({ operation_id: promotion.id }, tokens.noTeam)).status).toBe(403);
+    expect((await revert({ operation_id: promotion.id }, tokens.viewer)).status).toBe(403);
+    const notString = await revert({ operation_id: promotion.id, expected_plan_fingerprint: 42 });
+    expect(notString.status).toBe(422);
+    expect(notString.body.detail).toContainEqual(expect.objectContaining({ loc: ['body', 'expected_plan_fingerprint'] }));
+    const extra = await revert({ operation_id: promotion.id, check_ids: [1] });
+    expect(extra.status).toBe(422);
+    expect(extra.body.detail).toContainEqual(expect.objectContaining({ loc: ['body', 'check_ids'], type: 'extra_forbidden' }));
+    expect((await revert({ operation_id: 'one' })).status).toBe(422);
+    expect((await api.call('POST', '/api/operations/plan', { json: { type: 'revert', operation_id: 999 } })).status).toBe(404);
+    hold.open();
+    await pollUntilFinished(api, running.body.id);
+    // Stale at arrival (it restores an active check: validated, so asked once the Dataplane answers again).
+    expect((await revert({ operation_id: promotion.id, expected_plan_fingerprint: 'sha256:stale' })).status).toBe(409);
+    expect((await api.call('GET', '/api/operations')).body.total).toBe(before.operations);
+  });
+});
+
 describe('result listings: /quality-checks, /fields, /containers', () => {
   const page = pageSchema(promoteResultSchema);
 

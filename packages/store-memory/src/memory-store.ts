@@ -271,11 +271,13 @@ function commit(state: MemoryState, units: readonly CommitUnit[]): readonly Prom
         message: unit.message,
         changes: unit.changes,
         before: unit.before === undefined ? null : unit.before,
+        after: unit.write === undefined ? null : { ...unit.write.value, id: writtenId },
         search_text: unit.search_text,
       }),
     );
-    // A link the engine says is the newest already would change nothing: not recorded again.
-    if (unit.link_current !== true && unit.result !== 'failed' && destinationEntityId !== null) {
+    // A link the engine says is the newest already would change nothing: not recorded again; a
+    // revert's units record none.
+    if (unit.link_current !== true && unit.record_link !== false && unit.result !== 'failed' && destinationEntityId !== null) {
       links.push(
         frozenCopy<LineageLink>({
           entity_type: unit.entity_type,

@@ -270,12 +270,24 @@ const withoutAutoincrement: Migration = {
 };
 
 /**
+ * `results.after`: what a unit wrote (§16, decision 0500), so that a revert can tell whether the
+ * destination changed since. A nullable column added in place: results written before it read
+ * `null` ("written before this store recorded what promotions wrote").
+ */
+const resultsAfter: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema.alterTable('results').addColumn('after', 'text').execute();
+  },
+};
+
+/**
  * The store's migrations, by name; kysely runs the pending ones in name order. Append new ones
  * (`0002_…`); never edit one that has shipped.
  */
 export const sqliteStoreMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_results_and_lineage_without_autoincrement': withoutAutoincrement,
+  '0003_results_after': resultsAfter,
 });
 
 /** A kysely `MigrationProvider` serving {@link sqliteStoreMigrations} from the code itself. */

@@ -212,7 +212,7 @@ describe('round trip of JSON columns and timestamps', () => {
       search_text: 'ünïcode',
     }));
     const rows = await store.commit(units);
-    const expected = units.map(({ write: _write, destination_scope_id: _scope, ...unit }, index) => ({ ...unit, id: index + 1 }));
+    const expected = units.map(({ write: _write, destination_scope_id: _scope, ...unit }, index) => ({ ...unit, id: index + 1, after: null }));
     assert.deepEqual(rows, expected);
     assert.deepEqual((await store.listResults(operationId)).items, expected);
     assert.ok(Object.is((rows[0]!.before as { a: { deep: number[] } }).a.deep[0], -0));

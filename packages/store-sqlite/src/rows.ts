@@ -14,7 +14,7 @@ import type {
   OperationRecord,
   OperationResult,
   PermissionLevel,
-  PromoteRequest,
+  OperationRequest,
   PromoteResultRecord,
   PromoteResultValue,
   PromoteType,
@@ -421,18 +421,18 @@ export function toOperationValues(operation: Omit<OperationRecord, 'id'>): Value
 
 /** The parts of an operation that never change once it is created: its request and selection. */
 export interface OperationParts {
-  readonly request: PromoteRequest;
+  readonly request: OperationRequest;
   readonly selection: readonly number[];
 }
 
 /** The request and selection of an operation row, decoded and deep-frozen (so they can be shared). */
 export function operationParts(row: Pick<Row<OperationsTable>, 'request' | 'selection'>): OperationParts {
-  return { request: deepFreeze(decodeJson<PromoteRequest>(row.request)), selection: Object.freeze(decodeJson<number[]>(row.selection)) };
+  return { request: deepFreeze(decodeJson<OperationRequest>(row.request)), selection: Object.freeze(decodeJson<number[]>(row.selection)) };
 }
 
 /** An operation from its row; `as_draft` is absent when it was not given. */
 export function fromOperationRow(row: Row<OperationsTable>): OperationRecord {
-  return fromOperationHead(row, { request: decodeJson<PromoteRequest>(row.request), selection: decodeJson<number[]>(row.selection) });
+  return fromOperationHead(row, { request: decodeJson<OperationRequest>(row.request), selection: decodeJson<number[]>(row.selection) });
 }
 
 /** An operation from its row without `request` and `selection`, and those two decoded already. */
@@ -482,6 +482,7 @@ export const resultInsertColumns = [
   'changes',
   'before',
   'search_text',
+  'after',
 ] as const satisfies readonly (keyof Values<ResultsTable>)[];
 
 /** A result row's values, in the order of {@link resultInsertColumns}. */
@@ -489,6 +490,7 @@ export type ResultTuple = TupleOf<Values<ResultsTable>, typeof resultInsertColum
 
 /** The values of a result row, with the destination entity the unit ended on. */
 export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id'>, destinationEntityId: number | null): ResultTuple {
+  // `after` last: added by migration 0003, after the other columns.
   return [
     result.operation_id,
     result.seq,
@@ -500,6 +502,7 @@ export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destinat
     encodeNullableJson(result.changes),
     encodeNullableJson(result.before),
     result.search_text,
+    encodeNullableJson(result.after),
   ];
 }
 
@@ -525,6 +528,7 @@ export function fromStoredResultTuple(row: StoredResultTuple): PromoteResultReco
     message: row[7],
     changes: decodeNullableJson(row[8]),
     before: decodeNullableJson(row[9]),
+    after: decodeNullableJson(row[11]),
     search_text: row[10],
   };
 }

@@ -195,6 +195,8 @@ export interface ResultsTable {
   /** JSON of the destination's definition before the write, or `NULL`. */
   before: string | null;
   search_text: string;
+  /** JSON of what the unit wrote, its id included, or `NULL` (no write, or written before migration 0003). */
+  after: string | null;
 }
 
 /** `scope_leases`: one row per leased destination scope. */

@@ -368,10 +368,12 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         for (const unit of units) {
           const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
           const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
-          const values = toResultTuple(unit, destinationId);
+          const after = unit.write === undefined ? null : { ...unit.write.value, id: writtenId };
+          const values = toResultTuple({ ...unit, after }, destinationId);
           const id = Number(statements.insertResult.run(values).lastInsertRowid);
-          // A link the engine says is the newest already would change nothing: not recorded again.
-          if (unit.result !== 'failed' && destinationId !== null && unit.link_current !== true) {
+          // A link the engine says is the newest already would change nothing: not recorded again;
+          // a revert's units record none.
+          if (unit.result !== 'failed' && destinationId !== null && unit.link_current !== true && unit.record_link !== false) {
             statements.insertLineage.run({
               entity_type: unit.entity_type,
               source_entity_id: unit.source_entity_id,

@@ -1,5 +1,5 @@
 import type { EntityType, OperationResult, PromoteResultValue, PromoteType } from './enums.js';
-import type { PromoteRequest } from './requests.js';
+import type { OperationRequest } from './requests.js';
 
 /** `{ id, name }` of a datastore or container, as the operation envelope shows it (§9). */
 export interface NamedRef {
@@ -37,8 +37,8 @@ export interface OperationRecord {
   /** Quality-check promotions only; `undefined` otherwise. */
   readonly as_draft?: boolean | undefined;
   readonly status: OperationStatus;
-  /** The parsed request, for rerun. */
-  readonly request: PromoteRequest;
+  /** The parsed request, for rerun. A revert's (`type: "revert"`) names the operation it reverts (§16). */
+  readonly request: OperationRequest;
   /** Source entity ids in processing order, fixed at start (§3). `status.total` is its length. */
   readonly selection: readonly number[];
   /** `container:<id>` or `datastore:<id>`: operations with the same scope never interleave (§9). */
@@ -67,6 +67,12 @@ export interface PromoteResultRecord {
   readonly changes: readonly Change[] | null;
   /** The destination's definition before the write; `null` for created, skipped and failed. */
   readonly before: unknown;
+  /**
+   * The destination's definition the unit wrote, as the store holds it right after the commit (its
+   * id included); `null` when it wrote nothing. What a revert compares the destination with to tell
+   * whether it changed since (§16). Results recorded before stores kept it read `null`.
+   */
+  readonly after: unknown;
   /** Lower-cased text that `search` matches: description and rule type, or name (§10). */
   readonly search_text: string;
 }
@@ -93,7 +99,10 @@ export interface PromoteResultView {
 /** The response of `GET /api/operations/{id}` (§9; the seed's example is normative). */
 export interface OperationView {
   readonly id: number;
-  readonly type: 'promote';
+  /** `revert` for an operation that undoes another (§16). */
+  readonly type: 'promote' | 'revert';
+  /** A revert's: the operation it reverts. Absent on promotions. */
+  readonly reverted_operation_id?: number | undefined;
   readonly promote_type: PromoteType;
   readonly result: OperationResult;
   readonly start_time: string;
@@ -143,4 +152,6 @@ export const messages = {
   reactivatedContainer: 'Reactivated soft-deleted container on destination',
   reactivatedField: 'Reactivated non-active field on destination',
   planChanged: 'The plan changed since it was reviewed',
+  noLongerExists: 'No longer exists on the destination',
+  writtenBeforeAfterImages: 'Written before this store recorded what promotions wrote: cannot tell whether it changed since',
 } as const;

@@ -157,6 +157,25 @@ export const promoteRequestSchema = z.discriminatedUnion('type', [
   promoteComputedFileSchema,
 ]);
 
+/**
+ * Body of a revert (§16): undo what operation `operation_id` wrote, from what it recorded. Strict
+ * like every body; through the same entry points as a promotion (`run`, `plan`).
+ */
+export const revertRequestSchema = z.strictObject({
+  type: z.literal('revert'),
+  expected_plan_fingerprint: planFingerprintSchema.optional(),
+  operation_id: idSchema,
+});
+
+/** Every body `POST /api/operations/run` and `/plan` accept: a promotion of one of the four types (§2), or a revert (§16). */
+export const operationRequestSchema = z.discriminatedUnion('type', [
+  promoteQualityCheckSchema,
+  promoteComputedFieldSchema,
+  promoteComputedTableSchema,
+  promoteComputedFileSchema,
+  revertRequestSchema,
+]);
+
 export type PromoteQualityCheckRequest = z.output<typeof promoteQualityCheckSchema>;
 export type PromoteComputedFieldRequest = z.output<typeof promoteComputedFieldSchema>;
 export type PromoteComputedTableRequest = z.output<typeof promoteComputedTableSchema>;
@@ -166,6 +185,12 @@ export type ContainerMapping = z.output<typeof containerMappingSchema>;
 export type PromoteRequest = z.output<typeof promoteRequestSchema>;
 /** What a caller may send: defaults not yet applied. */
 export type PromoteRequestInput = z.input<typeof promoteRequestSchema>;
+/** A parsed revert request (§16). */
+export type RevertRequest = z.output<typeof revertRequestSchema>;
+/** What an operation is started from: a promotion or a revert. */
+export type OperationRequest = z.output<typeof operationRequestSchema>;
+/** What a caller may send to `run` or `plan`. */
+export type OperationRequestInput = z.input<typeof operationRequestSchema>;
 
 /** The `type` of a request → the `promote_type` of its operation. */
 export function promoteTypeOf(request: PromoteRequest) {

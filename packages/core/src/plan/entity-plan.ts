@@ -26,6 +26,8 @@ export interface EntityPlan {
    * `updated` or `skipped` plan): recording the match adds nothing (`CommitUnit.link_current`).
    */
   readonly link_current?: boolean | undefined;
+  /** `false`: the unit records no lineage link (a revert's, `CommitUnit.record_link`). */
+  readonly record_link?: boolean | undefined;
 }
 
 /** The plan of an entity that failed validation: nothing is written (§8). */

@@ -2,7 +2,8 @@ import type { ComputedField, Field, LineageLink } from '../domain/entities.js';
 import { messages } from '../domain/operation.js';
 import { jsonEqual, pythonList } from './compare.js';
 import { namesUsedBy } from './computed-field-dependencies.js';
-import { diffAttributes, type AttributeDiff } from './diff.js';
+import { computedFieldAttributes, sameNameList } from './compared-attributes.js';
+import { diffAttributes } from './diff.js';
 import type { EntityPlan } from './entity-plan.js';
 import { fieldNamespace } from './field-namespace.js';
 import { matchEntities } from './match-entities.js';
@@ -26,18 +27,6 @@ export interface ComputedFieldPlanInput {
   readonly additionalTags: readonly string[];
 }
 
-const sameNameList = (a: unknown, b: unknown) =>
-  JSON.stringify((a as string[]).map((name) => name.toLowerCase())) === JSON.stringify((b as string[]).map((name) => name.toLowerCase()));
-
-const attributes: readonly AttributeDiff[] = [
-  { path: 'transformation', kind: 'whole' },
-  { path: 'source_fields', kind: 'whole', equal: sameNameList },
-  { path: 'properties', kind: 'keys' },
-  { path: 'description', kind: 'whole' },
-  { path: 'tags', kind: 'whole' },
-  { path: 'additional_metadata', kind: 'keys' },
-  { path: 'status', kind: 'whole' },
-];
 
 /**
  * The pure planner for computed fields (§4–§6): matching by lineage then name, the availability of
@@ -125,7 +114,7 @@ export function planComputedFields(input: ComputedFieldPlanInput): EntityPlan[] 
       additional_metadata: mergedMetadata(destination.additional_metadata, source.additional_metadata),
       status: 'active',
     };
-    const changes = diffAttributes(destination as unknown as Record<string, unknown>, desired as unknown as Record<string, unknown>, attributes);
+    const changes = diffAttributes(destination as unknown as Record<string, unknown>, desired as unknown as Record<string, unknown>, computedFieldAttributes);
     if (changes.length === 0) {
       return { ...base, result: 'skipped', destination_entity_id: destination.id, message: null, changes: null, before: null, link_current: linkCurrent };
     }

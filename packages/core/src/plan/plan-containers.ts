@@ -2,7 +2,8 @@ import type { ComputedFileContainer, ComputedTableContainer, Container, LineageL
 import { messages } from '../domain/operation.js';
 import type { DistributiveOmit } from '../ports/store.js';
 import { jsonEqual } from './compare.js';
-import { diffAttributes, type AttributeDiff } from './diff.js';
+import { containerAttributes } from './compared-attributes.js';
+import { diffAttributes } from './diff.js';
 import type { EntityPlan } from './entity-plan.js';
 import { matchEntities } from './match-entities.js';
 import { mergedMetadata, mergedTags } from './merge.js';
@@ -25,19 +26,6 @@ export interface ComputedContainerPlanInput {
   readonly additionalTags: readonly string[];
 }
 
-const tableAttributes = ['query', 'incremental_field_name', 'group_by_fields', 'volumetric_tracking', 'freshness_tracking'] as const;
-const fileAttributes = ['select_clause', 'where_clause', 'group_by_clause', 'source_container_id'] as const;
-
-function compared(kind: ComputedContainerPlanInput['kind']): AttributeDiff[] {
-  const own = kind === 'computed_table' ? tableAttributes : fileAttributes;
-  return [
-    ...own.map((path): AttributeDiff => ({ path, kind: 'whole' })),
-    { path: 'description', kind: 'whole' },
-    { path: 'tags', kind: 'whole' },
-    { path: 'additional_metadata', kind: 'keys' },
-    { path: 'deleted_at', kind: 'whole' },
-  ];
-}
 
 /**
  * The pure planner for computed tables and computed files (§4, §5): matching by lineage, then by
@@ -59,7 +47,7 @@ export function planComputedContainers(input: ComputedContainerPlanInput): Entit
     fallback: (source) => byName.get(source.name.toLowerCase()) ?? [],
     taken: input.taken,
   });
-  const attributes = compared(input.kind);
+  const attributes = containerAttributes(input.kind);
   const typeName = input.kind === 'computed_table' ? 'computed-table' : 'computed-file';
 
   return input.sources.map((source, index): EntityPlan => {

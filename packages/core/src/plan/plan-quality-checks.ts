@@ -2,7 +2,8 @@ import type { CheckDefinition, ComputedField, Container, Field, LineageLink, Qua
 import type { CheckStatus } from '../domain/enums.js';
 import type { Change } from '../domain/operation.js';
 import { canonicalJson, jsonEqual, nameSetKey, normaliseFilter, sameNameSet, union } from './compare.js';
-import { diffAttributes, type AttributeDiff } from './diff.js';
+import { checkAttributes } from './compared-attributes.js';
+import { diffAttributes } from './diff.js';
 import type { EntityPlan } from './entity-plan.js';
 import { fieldNamespace } from './field-namespace.js';
 import { matchEntities } from './match-entities.js';
@@ -29,16 +30,6 @@ export interface QualityCheckPlanInput {
   readonly now: string;
 }
 
-const comparedAttributes: readonly AttributeDiff[] = [
-  { path: 'fields', kind: 'whole', equal: (a, b) => sameNameSet(a as string[], b as string[]) },
-  { path: 'coverage', kind: 'whole' },
-  { path: 'filter', kind: 'whole', equal: (a, b) => a === b || normaliseFilter(a as string | null) === normaliseFilter(b as string | null) },
-  { path: 'properties', kind: 'keys' },
-  { path: 'description', kind: 'whole' },
-  { path: 'tags', kind: 'whole' },
-  { path: 'additional_metadata', kind: 'keys' },
-  { path: 'status', kind: 'whole' },
-];
 
 /**
  * A check's overlap attributes (§4: rule type, field set, properties, filter) as one text: equal
@@ -175,7 +166,7 @@ export function desiredCheck(source: QualityCheck, resolution: ResolvedCheck, de
 
 /** The `changes` of an update from `before` to `after` (§5). */
 export function checkChanges(before: QualityCheck, after: QualityCheck): Change[] {
-  return diffAttributes(before as never, after as never, comparedAttributes);
+  return diffAttributes(before as never, after as never, checkAttributes);
 }
 
 function skipped(source: QualityCheck, destination: QualityCheck, message: string | null, linkCurrent: boolean): EntityPlan {

@@ -52,6 +52,12 @@ export interface CommitUnit {
    * `false`: record the link.
    */
   readonly link_current?: boolean | undefined;
+  /**
+   * `false`: the unit records no lineage link at all, whatever its result — a revert's units
+   * (§16): a revert restores or retires the entity a promotion matched, and which destination entity
+   * a source promotes to does not change by it. Absent = `true`.
+   */
+  readonly record_link?: boolean | undefined;
   readonly message: string | null;
   readonly changes: readonly Change[] | null;
   readonly before: unknown;

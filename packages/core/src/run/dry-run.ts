@@ -9,7 +9,7 @@ import { planEntities } from './plan-entities.js';
 import type { PreparedOperation } from './prepare.js';
 import { startValidation } from './validate-plans.js';
 import { planFingerprint } from '../plan/plan-fingerprint.js';
-import { resultViews } from './views.js';
+import { operationKind, resultViews } from './views.js';
 
 /** What a dry run needs: the ports and the validation settings. */
 export interface DryRunOptions {
@@ -49,7 +49,7 @@ export function dryRun(prepared: PreparedOperation, options: DryRunOptions): Res
     const time = isoTimestamp(options.clock.now());
     return ok({
       id: null,
-      type: 'promote' as const,
+      ...operationKind(prepared.request),
       promote_type: prepared.promote_type,
       result: status.total === 0 || status.failed < status.total ? ('success' as const) : ('failure' as const),
       start_time: time,

@@ -117,6 +117,7 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
     destination_entity_id: plan.destination_entity_id,
     destination_scope_id: options.destinationScopeId,
     link_current: plan.link_current === true && (plan.result === 'updated' || plan.result === 'skipped'),
+    ...(plan.record_link === false ? { record_link: false } : {}),
     message: plan.message,
     changes: plan.changes,
     before: plan.before,

@@ -1,18 +1,19 @@
 import { err, ok, ResultAsync, safeTry } from 'neverthrow';
 import type { EntityType, PromoteType } from '../domain/enums.js';
-import type { PromoteRequest } from '../domain/requests.js';
+import type { OperationRequest } from '../domain/requests.js';
 import { notFound, type PromoteError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
 import { planComputedContainers } from '../plan/plan-containers.js';
 import { planComputedFields } from '../plan/plan-computed-fields.js';
 import { planQualityChecks } from '../plan/plan-quality-checks.js';
+import { planRevert, type DestinationEntity, type RevertItem } from '../plan/plan-revert.js';
 import { containerReferenceContext } from '../plan/resolve-check.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
 
 /** What the planner needs to know about an operation, whether it is about to start or resuming. */
 export interface PlanContext {
   readonly promote_type: PromoteType;
-  readonly request: PromoteRequest;
+  readonly request: OperationRequest;
   readonly datastoreId: number;
   readonly destinationDatastoreId: number;
   readonly destinationContainerId: number | null;
@@ -29,6 +30,23 @@ export interface PlanContext {
 export function planEntities(store: StoreRuntime, context: PlanContext): ResultAsync<EntityPlan[], PromoteError> {
   const request = context.request;
   switch (request.type) {
+    case 'revert':
+      return safeTry(async function* () {
+        // What the reverted operation wrote, for the entities still to revert, in the revert's order.
+        const written = yield* store.listResults(request.operation_id, { results: ['created', 'updated'] });
+        const bySource = new Map(written.items.map((result) => [result.source_entity_id, result]));
+        const recorded = context.remaining.flatMap((id) => bySource.get(id) ?? []);
+        const ids = recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id]));
+        const current: readonly DestinationEntity[] =
+          context.promote_type === 'quality_check'
+            ? yield* store.getChecks(ids)
+            : context.promote_type === 'computed_field'
+              ? yield* store.getComputedFields(ids)
+              : yield* store.getContainers(ids);
+        const byId = new Map(current.map((entity) => [entity.id, entity]));
+        const items = recorded.map((result): RevertItem => ({ recorded: result, current: result.destination_entity_id === null ? undefined : byId.get(result.destination_entity_id) }));
+        return ok(planRevert({ revertedOperationId: request.operation_id, items, now: context.now }));
+      });
     case 'promote_quality_check':
       return safeTry(async function* () {
         const destinationContainer = yield* store.getContainer(request.destination_container_id);

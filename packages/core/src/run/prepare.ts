@@ -8,9 +8,10 @@ import {
   type PromoteComputedFileRequest,
   type PromoteComputedTableRequest,
   type PromoteQualityCheckRequest,
-  type PromoteRequest,
+  type OperationRequest,
+  type RevertRequest,
 } from '../domain/requests.js';
-import { notFound, unprocessable, type PromoteError } from '../errors.js';
+import { conflict, notFound, unprocessable, type PromoteError } from '../errors.js';
 import { selectChecks } from '../plan/select-checks.js';
 import { selectComputedFields, selectComputedFiles, selectComputedTables } from '../plan/select-computed.js';
 import type { Access } from './access.js';
@@ -19,7 +20,7 @@ import type { StoreRuntime } from '../ports/store-runtime.js';
 /** A request that passed every check of §2.1: what an operation is created from. */
 export interface PreparedOperation {
   readonly promote_type: PromoteType;
-  readonly request: PromoteRequest;
+  readonly request: OperationRequest;
   readonly actor: User;
   readonly datastore: Datastore;
   readonly destinationDatastore: Datastore;
@@ -46,8 +47,10 @@ function liveContainer(store: StoreRuntime, id: number): ResultAsync<Container, 
  * Runs the checks of §2.1 after the shape (existence → permission → semantics) and fixes the
  * selection. Nothing is written.
  */
-export function prepareOperation(store: StoreRuntime, access: Access, actor: User, request: PromoteRequest): ResultAsync<PreparedOperation, PromoteError> {
+export function prepareOperation(store: StoreRuntime, access: Access, actor: User, request: OperationRequest): ResultAsync<PreparedOperation, PromoteError> {
   switch (request.type) {
+    case 'revert':
+      return prepareRevert(store, access, actor, request);
     case 'promote_quality_check':
       return prepareContainerScoped(store, access, actor, request, (container) =>
         store.listChecks(container.id).andThen((checks) => selectChecks(checks, request, container.id)),
@@ -146,6 +149,46 @@ function prepareContainerScoped(
       selection: selected.map((entity) => entity.id),
       destinationScope: `container:${destinationContainer.id}`,
       destinationScopeId: destinationContainer.id,
+    });
+  });
+}
+
+/**
+ * A revert (§16): operation N exists (404), the actor may read it and is `editor` on its destination
+ * datastore (403), it has ended (409). Its selection is N's `created` and `updated` results in
+ * reverse processing order, on N's destination scope, with N's datastores and containers.
+ */
+function prepareRevert(store: StoreRuntime, access: Access, actor: User, request: RevertRequest): ResultAsync<PreparedOperation, PromoteError> {
+  return safeTry(async function* () {
+    const reverted = yield* store.getOperation(request.operation_id);
+    if (reverted === undefined) return err(notFound('Operation', request.operation_id));
+    yield* access.require(actor, [
+      { datastore: reverted.datastore, level: 'reporter' },
+      { datastore: reverted.destination_datastore, level: 'reporter' },
+      { datastore: reverted.destination_datastore, level: 'editor' },
+    ]);
+    if (reverted.result === 'running') {
+      return err(conflict(`Operation ${reverted.id} is running; only an ended operation can be reverted`));
+    }
+    const datastore = yield* liveDatastore(store, reverted.datastore.id);
+    const destinationDatastore = yield* liveDatastore(store, reverted.destination_datastore.id);
+    // The containers as they are now, soft-deleted or not: the revert names what N named.
+    const container = reverted.container === null ? null : ((yield* store.getContainer(reverted.container.id)) ?? null);
+    const destinationContainer = reverted.destination_container === null ? null : ((yield* store.getContainer(reverted.destination_container.id)) ?? null);
+    if (reverted.destination_container !== null && destinationContainer === null) return err(notFound('Container', reverted.destination_container.id));
+    const written = yield* store.listResults(reverted.id, { results: ['created', 'updated'] });
+    const selection = written.items.map((result) => result.source_entity_id).reverse();
+    return ok({
+      promote_type: reverted.promote_type,
+      request,
+      actor,
+      datastore,
+      destinationDatastore,
+      container,
+      destinationContainer,
+      selection,
+      destinationScope: reverted.destination_scope,
+      destinationScopeId: destinationContainer?.id ?? destinationDatastore.id,
     });
   });
 }

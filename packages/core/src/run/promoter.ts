@@ -3,7 +3,7 @@ import type { User } from '../domain/entities.js';
 import { messages, type AbortView, type OperationRecord, type OperationView, type PromoteResultView } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
 import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
-import { promoteRequestSchema, type PromoteRequest } from '../domain/requests.js';
+import { operationRequestSchema, type OperationRequest } from '../domain/requests.js';
 import { conflict, notFound, type PromoteError } from '../errors.js';
 import { isoTimestamp, systemClock } from '../ports/clock.js';
 import { localLeaseHolders } from '../ports/lease-holders.js';
@@ -100,7 +100,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
 
   const prepare = (actor: Actor, body: unknown) =>
     safeTry(async function* () {
-      const request = yield* parseWith(promoteRequestSchema, body);
+      const request = yield* parseWith(operationRequestSchema, body);
       const user = yield* access.identify(actor);
       return prepareOperation(store, access, user, request);
     });
@@ -228,7 +228,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
         const operation = yield* loadOperation(id);
         // A new operation of the same request, not of the same reviewed plan: that plan was done.
         const { expected_plan_fingerprint: _reviewed, ...request } = operation.request;
-        const prepared = yield* prepareOperation(store, access, user, request as PromoteRequest);
+        const prepared = yield* prepareOperation(store, access, user, request as OperationRequest);
         return start(prepared);
       }),
 

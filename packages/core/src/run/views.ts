@@ -1,6 +1,7 @@
 import { ResultAsync } from 'neverthrow';
 import type { ComputedField, Container, QualityCheck } from '../domain/entities.js';
 import type { EntityType } from '../domain/enums.js';
+import type { OperationRequest } from '../domain/requests.js';
 import type { EntitySummary, OperationRecord, OperationView, PromoteResultView } from '../domain/operation.js';
 import type { StoreFailureError } from '../errors.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
@@ -94,7 +95,7 @@ function summariesById<T extends { readonly id: number }>(entities: readonly T[]
 export function operationEnvelope(operation: OperationRecord): Omit<OperationView, 'results'> {
   return {
     id: operation.id,
-    type: 'promote',
+    ...operationKind(operation.request),
     promote_type: operation.promote_type,
     result: operation.result,
     start_time: operation.start_time,
@@ -106,7 +107,12 @@ export function operationEnvelope(operation: OperationRecord): Omit<OperationVie
     destination_datastore: operation.destination_datastore,
     container: operation.container,
     destination_container: operation.destination_container,
-    ...(operation.promote_type === 'quality_check' ? { as_draft: operation.as_draft ?? true } : {}),
+    ...(operation.promote_type === 'quality_check' && operation.request.type !== 'revert' ? { as_draft: operation.as_draft ?? true } : {}),
     status: operation.status,
   };
+}
+
+/** `type` of an operation's envelope, and for a revert the operation it reverts (§16). */
+export function operationKind(request: OperationRequest): { readonly type: 'promote' } | { readonly type: 'revert'; readonly reverted_operation_id: number } {
+  return request.type === 'revert' ? { type: 'revert', reverted_operation_id: request.operation_id } : { type: 'promote' };
 }

@@ -4,7 +4,8 @@ import {
   promoteComputedFileSchema,
   promoteComputedTableSchema,
   promoteQualityCheckSchema,
-  promoteRequestSchema,
+  operationRequestSchema,
+  revertRequestSchema,
   resultListQuerySchema,
   containerContentQuerySchema,
   containerListQuerySchema,
@@ -66,7 +67,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 function componentSchemas(): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
   const named: readonly (readonly [string, z.ZodType])[] = [
-    ['PromoteRequest', promoteRequestSchema],
+    ['PromoteRequest', operationRequestSchema],
+    ['RevertRequest', revertRequestSchema],
     ['PromoteQualityCheckRequest', promoteQualityCheckSchema],
     ['PromoteComputedFieldRequest', promoteComputedFieldSchema],
     ['PromoteComputedTableRequest', promoteComputedTableSchema],
@@ -95,7 +97,7 @@ function componentSchemas(): Record<string, JsonObject> {
     const { $schema: _dialect, $id: _id, ...rest } = schema as JsonObject;
     schemas[id] = rest;
   }
-  for (const id of ['PromoteQualityCheckRequest', 'PromoteComputedFieldRequest', 'PromoteComputedTableRequest', 'PromoteComputedFileRequest']) {
+  for (const id of ['PromoteQualityCheckRequest', 'PromoteComputedFieldRequest', 'PromoteComputedTableRequest', 'PromoteComputedFileRequest', 'RevertRequest']) {
     schemas[id] = describeProperties(schemas[id] ?? {}, requestPropertyDescriptions);
   }
   schemas['PromoteRequest'] = {
@@ -107,6 +109,7 @@ function componentSchemas(): Record<string, JsonObject> {
         promote_computed_field: '#/components/schemas/PromoteComputedFieldRequest',
         promote_computed_table: '#/components/schemas/PromoteComputedTableRequest',
         promote_computed_file: '#/components/schemas/PromoteComputedFileRequest',
+        revert: '#/components/schemas/RevertRequest',
       },
     },
   };
@@ -115,7 +118,9 @@ function componentSchemas(): Record<string, JsonObject> {
 
 /** The seed's descriptions of the request properties (the core's schemas carry none). */
 const requestPropertyDescriptions: Record<string, string> = {
-  type: 'Which promotion: `promote_quality_check`, `promote_computed_field`, `promote_computed_table` or `promote_computed_file`',
+  type: 'Which promotion: `promote_quality_check`, `promote_computed_field`, `promote_computed_table` or `promote_computed_file`; or `revert`, which undoes an ended operation',
+  operation_id: 'Revert: the ended operation to undo. Its `created` and `updated` results are reverted in reverse order: what it updated is restored, what it created retired',
+  expected_plan_fingerprint: 'The `plan_fingerprint` of the reviewed dry run: the run does exactly that plan, or nothing (409 when stale at arrival, `failure` without writes when stale at its turn)',
   datastore_id: 'The source datastore ID',
   container_id: 'The source container ID',
   destination_container_id: 'The destination container ID',
@@ -197,6 +202,10 @@ const errors = (...codes: ErrorCode[]) => Object.fromEntries(codes.map((code) =>
 
 /** The seed's example bodies (the computed-file one names a DFS source, see docs/decisions/0002-example-world.md). */
 export const requestExamples = {
+  revert: {
+    summary: 'Revert operation 1 (undo what it wrote)',
+    value: { type: 'revert', operation_id: 1 },
+  },
   quality_checks: {
     summary: 'Promote quality checks (the seed\'s example)',
     value: {

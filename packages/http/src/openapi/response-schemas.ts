@@ -74,8 +74,9 @@ export const promoteResultSchema = z
 
 const operationFields = {
   id,
-  type: z.literal('promote'),
-  promote_type: z.enum(promoteTypes),
+  type: z.enum(['promote', 'revert']).describe('`revert`: an operation that undoes another (`reverted_operation_id`)'),
+  reverted_operation_id: id.optional().describe('Reverts only: the operation this one reverts'),
+  promote_type: z.enum(promoteTypes).describe("A revert's is that of the operation it reverts"),
   result: z.enum(operationResults),
   start_time: timestamp,
   end_time: timestamp.nullable().describe('`null` while running'),
@@ -86,7 +87,7 @@ const operationFields = {
   destination_datastore: namedRefSchema,
   container: namedRefSchema.nullable().describe('Checks and computed fields; `null` otherwise'),
   destination_container: namedRefSchema.nullable().describe('Checks and computed fields; `null` otherwise'),
-  as_draft: z.boolean().optional().describe('Quality-check promotions only'),
+  as_draft: z.boolean().optional().describe('Quality-check promotions only (not their reverts)'),
   status: operationStatusSchema,
 };
 

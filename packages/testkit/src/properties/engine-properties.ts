@@ -3,6 +3,7 @@ import { referenceValidationOutcome, type Dataplane, type OperationView, type Qu
 import { arbJsonBody } from '../arbitraries/arb-json-body.js';
 import { fcNumRuns } from '../arbitraries/fc-num-runs.js';
 import { entitiesOf, runToEnd, startEngine, type EngineUnderTest } from './engine-under-test.js';
+import { revertProperties } from './revert-properties.js';
 import { arbPromotionScenario, type PromotionScenario } from './scenario.js';
 
 /** One property of the engine, named with the SPEC section it pins. */
@@ -394,4 +395,5 @@ export const engineProperties: readonly EngineProperty[] = [
   deniedWritesNothing,
   abortKeepsProcessed,
   anyJsonBody,
+  ...revertProperties,
 ];

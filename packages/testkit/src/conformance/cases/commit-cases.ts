@@ -48,10 +48,28 @@ export const commitCases: readonly StoreConformanceCase[] = [
           message: unit.message,
           changes: unit.changes,
           before: unit.before,
+          // What the unit wrote, as the store holds it now (its id included), for a revert (§16).
+          after: unit.write === undefined ? null : { ...unit.write.value, id: unit.result === 'created' ? createdId : unit.destination_entity_id },
           search_text: unit.search_text,
         })),
       );
       assert.deepEqual(await store.listResults(operation.id), { items: rows, total: 4, page: 1, size: 4 });
+      const written = new Map((await store.getChecks([createdId, checks.stagingArchived])).map((check) => [check.id, check]));
+      assert.deepEqual([rows[0]!.after, rows[1]!.after], [written.get(createdId), written.get(checks.stagingArchived)]);
+    },
+  },
+  {
+    name: 'commit: a unit with record_link false records no lineage link, whatever its result (a revert\'s units)',
+    async run(store) {
+      const operation = await startOperation(store);
+      const [destination] = await store.getChecks([checks.stagingArchived]);
+      const lineageBefore = (await store.exportWorld()).lineage;
+      await store.commit([
+        { ...updatedCheckUnit({ operationId: operation.id, seq: 0, sourceId: checks.between }, destination!, { ...destination!, status: 'archived' }), record_link: false },
+        { ...skippedCheckUnit({ operationId: operation.id, seq: 1, sourceId: 77 }, checks.stagingDiscarded), record_link: false },
+      ]);
+      assert.deepEqual((await store.exportWorld()).lineage, lineageBefore);
+      assert.equal((await store.getChecks([checks.stagingArchived]))[0]?.status, 'archived');
     },
   },
   {
