@@ -111,6 +111,21 @@ describe.concurrent('promote simulate', () => {
     expect(again).toMatchObject({ id: 2, status: { total: 5, skipped: 5 } });
   });
 
+  test('a promotion and its revert, simulated offline: the revert names the operation by its position in the chain, or by id', async () => {
+    const directory = tempDirectory({ 'by-position.json': { type: 'revert', operation_id: '#1' }, 'by-id.json': { type: 'revert', operation_id: 1 }, 'too-far.json': { type: 'revert', operation_id: '#3' } });
+    const { code, stdout } = await promote([
+      'simulate', '--world', exampleWorld, '--as', 'jane@example.com',
+      '--request', request('qc-seed'), '--request', join(directory, 'by-position.json'), '--request', join(directory, 'by-id.json'), '--json',
+    ]);
+    expect(code).toBe(0);
+    const [promotion, revert, again] = JSON.parse(stdout);
+    expect(revert).toMatchObject({ id: 2, type: 'revert', reverted_operation_id: promotion.id, status: { total: 4, updated: 4 } });
+    expect(again).toMatchObject({ type: 'revert', reverted_operation_id: 1, status: { total: 4, skipped: 4 } });
+    const tooFar = await promote(['simulate', '--world', exampleWorld, '--as', 'jane@example.com', '--request', request('qc-seed'), '--request', join(directory, 'too-far.json')]);
+    expect(tooFar.code).toBe(2);
+    expect(tooFar.stderr).toContain('names request 3, which does not come before it');
+  });
+
   test('shape errors keep their list of issues; permission refusals are 403', async () => {
     const directory = tempDirectory({ 'world.json': smallWorld, 'typo.json': { ...allChecks, check_tag: ['pii'] }, 'all.json': allChecks });
     const typo = await promote(['simulate', '--world', join(directory, 'world.json'), '--as', 'jane@example.com', '--request', join(directory, 'typo.json'), '--json']);

@@ -1,6 +1,6 @@
 import { createPromoter, createReferenceDataplane, exportWorldSnapshot, steppingClock, type Actor, type Promoter } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
-import { err, ok, ResultAsync, safeTry } from 'neverthrow';
+import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
 import { parseOptions, stringOption, stringOptions, type OptionSpec } from '../arguments.js';
 import type { CliError, ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
@@ -45,7 +45,8 @@ export function simulateUsage(command: 'simulate' | 'plan'): string[] {
         ]
       : []),
     '  --as EMAIL         the acting user, a user of the world',
-    '  --request FILE     a request body (JSON, as for POST /api/operations/run); repeat for several; - reads one from standard input',
+    '  --request FILE     a request body (JSON, as for POST /api/operations/run); repeat for several; - reads one from standard input;',
+    '                     a revert may name its operation by position: {"type": "revert", "operation_id": "#1"}',
     '  --json             print a JSON array: per request, the operation or {"status", "detail"}',
     '  --world-out FILE   write the final world snapshot (with lineage) to FILE',
     '  --results WHICH    all, failed or none: the result rows shown (default: all when they fit on the',
@@ -91,7 +92,9 @@ export function simulate(command: 'simulate' | 'plan', args: readonly string[], 
     const outcomes: RequestOutcome[] = [];
     for (const [index, request] of requests.entries()) {
       const label = `Request ${index + 1} (${request.path})`;
-      const outcome = command === 'plan' ? await planOne(promoter, actor, request.body, label) : await runOne(promoter, actor, request.body, label);
+      const body = withOperationByPosition(request.body, outcomes);
+      if (body.isErr()) return err<never, CliError>({ kind: 'usage', command, message: `${label}: ${body.error}` });
+      const outcome = command === 'plan' ? await planOne(promoter, actor, body.value, label) : await runOne(promoter, actor, body.value, label);
       if (outcome.isErr()) return err<never, CliError>({ kind: 'engine', error: outcome.error });
       outcomes.push(outcome.value);
     }
@@ -109,6 +112,21 @@ export function simulate(command: 'simulate' | 'plan', args: readonly string[], 
     }
     return ok(outcomesExitCode(outcomes));
   });
+}
+
+/**
+ * A revert body may name the operation it reverts by its position in this chain of requests:
+ * `"operation_id": "#1"` is the operation of the first `--request`. Other bodies pass as they are.
+ */
+function withOperationByPosition(body: unknown, outcomes: readonly RequestOutcome[]): Result<unknown, string> {
+  if (typeof body !== 'object' || body === null || (body as { type?: unknown }).type !== 'revert') return ok(body);
+  const named = (body as { operation_id?: unknown }).operation_id;
+  if (typeof named !== 'string' || !/^#\d+$/.test(named)) return ok(body);
+  const position = Number(named.slice(1));
+  const outcome = outcomes[position - 1];
+  if (outcome === undefined) return err(`"operation_id": "${named}" names request ${position}, which does not come before it`);
+  if (outcome.kind !== 'done' || outcome.view.id === null) return err(`"operation_id": "${named}" names request ${position}, which started no operation`);
+  return ok({ ...body, operation_id: outcome.view.id });
 }
 
 /** Runs one request to completion. A refusal is an outcome; only a store failure is an error. */

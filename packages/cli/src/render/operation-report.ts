@@ -28,7 +28,8 @@ export function operationReport(operation: OperationView | PlanView, options: Re
       : `${operation.destination_datastore.name} · ${operation.destination_container.name} (${operation.destination_container.id})`;
   const title = operation.id === null ? 'Plan (dry run, nothing written)' : `Operation ${operation.id}`;
   const result = options.colour === true ? colours[resultColours[operation.result]](operation.result) : operation.result;
-  const header = `${title}: promote ${operation.promote_type}, ${source} → ${destination}: ${result}`;
+  const kind = operation.type === 'revert' ? `revert of operation ${String(operation.reverted_operation_id)} (${operation.promote_type})` : `promote ${operation.promote_type}`;
+  const header = `${title}: ${kind}, ${source} → ${destination}: ${result}`;
   const mode = options.results === 'auto' ? (operation.results.length + 3 <= (options.screenRows ?? 40) ? 'all' : 'failed') : (options.results ?? 'all');
   const shown = mode === 'all' ? operation.results : mode === 'failed' ? operation.results.filter((entry) => entry.result === 'failed') : [];
   const rows = shown.map((entry) => [String(entry.source_entity_id), entityLabel(entry.source_entity), entry.result, destinationLabel(entry), entry.message ?? '']);

@@ -115,6 +115,7 @@ function operationStore(initial: OperationRecord, options: StoreOptions = {}) {
           message: unit.message,
           changes: unit.changes,
           before: unit.before ?? null,
+          after: null,
           search_text: unit.search_text,
         }),
       );
