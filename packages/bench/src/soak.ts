@@ -18,6 +18,11 @@ export interface SoakOptions {
   /** SQLite file the server runs on (created here, from the soak world). */
   readonly database: string;
   readonly seed?: number | undefined;
+  /**
+   * `true`: go on past `durationMs` until every kind of request of the mix has been sent, so that a
+   * short soak on a busy machine still sends each (default `false`: only the duration counts).
+   */
+  readonly everyKind?: boolean | undefined;
   /** Told of progress (one line per sample). */
   readonly log?: ((line: string) => void) | undefined;
 }
@@ -163,7 +168,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   try {
     await Promise.all(
       Array.from({ length: options.clients }, async () => {
-        while (performance.now() < deadline) await once();
+        const missingKind = () => options.everyKind === true && mix.some(([kind]) => counts[kind] === undefined);
+        while (performance.now() < deadline || missingKind()) await once();
       }),
     );
   } finally {
