@@ -74,9 +74,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     types: { getTypeParser: typeParser as pg.CustomTypesConfig['getTypeParser'] },
   };
   const pool = new pg.Pool({ ...connection, max: Math.max(1, Math.trunc(options.maxConnections ?? defaultMaxConnections)) });
-  // An idle connection that the server closes (a restart) must not crash the process: the pool
-  // drops it, and the next call opens a new one or rejects.
+  // A connection the server closes (a restart, a terminated backend) must not crash the process.
+  // pg-pool listens for the errors of idle connections only (it drops them, and says so here); a
+  // connection in use emits its error unheard, which would be an uncaught exception: every
+  // connection gets a listener of its own. The call it served rejects, and the pool replaces it.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const setSearchPath = CompiledQuery.raw(`set search_path to ${pg.escapeIdentifier(schema)}`);
   const db = new Kysely<Database>({
     dialect: new SchemaPostgresDialect({ pool, onCreateConnection: async (created) => void (await created.executeQuery(setSearchPath)) }, schema),

@@ -118,6 +118,31 @@ describe('several stores on one database', () => {
     assert.equal(await instance(2).leases.holderOf(scope, at(13)), 'engine-b');
   });
 
+  test('a connection the server ends in the middle of a commit: that commit rejects and writes nothing, the process carries on, the next call gets a new connection', async () => {
+    const operation = await instance(0).createOperation(operationInput());
+    const blocker = await admin.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('select pg_advisory_xact_lock($1::int4, hashtext($2::text))', [writeLockClass, schema]);
+      const commit = instance(0).commit([unit(operation.id, 0, checks.notNull)]);
+      const settled = commit.then(() => 'committed', (error: unknown) => String(error));
+      await waitUntil(async () => (await admin.query(waitingForWriteLock, [writeLockClass])).rowCount === 1);
+      const { rows } = await admin.query<{ ended: boolean }>(
+        `select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and not granted and classid::bigint = $1
+         and database = (select oid from pg_database where datname = current_database())`,
+        [writeLockClass],
+      );
+      assert.deepEqual(rows, [{ ended: true }]);
+      assert.match(await settled, /terminat/);
+      await blocker.query('commit');
+    } finally {
+      blocker.release();
+    }
+    assert.deepEqual((await instance(0).listResults(operation.id)).items, []);
+    const [row] = await instance(0).commit([unit(operation.id, 0, checks.notNull)]);
+    assert.equal(row?.result, 'created');
+  });
+
   test('a reader is not held up by a writer: reads see the state before an open write transaction', async () => {
     const blocker = await admin.connect();
     try {
