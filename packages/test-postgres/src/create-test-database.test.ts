@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { expect, test } from 'vitest';
+import { startDatabaseBroker } from './database-broker.js';
 import { createTestDatabase } from './index.js';
 
 test('each call gives a new, empty database on a real PostgreSQL server', async () => {
@@ -19,4 +20,35 @@ test('each call gives a new, empty database on a real PostgreSQL server', async 
       await client.end();
     }
   }
+});
+
+test('on a server from outside (PROMOTE_TEST_POSTGRES_URL), the broker creates databases there and drops them when the run ends', async () => {
+  // The run's own server plays the server from outside.
+  const server = new URL(await createTestDatabase('broker-outside'));
+  server.pathname = '/postgres';
+  const broker = await startDatabaseBroker({ serverUrl: server.toString() });
+  const exists = async (name: string) => {
+    const client = new pg.Client({ connectionString: server.toString() });
+    await client.connect();
+    try {
+      return (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    } finally {
+      await client.end();
+    }
+  };
+  let name = '';
+  try {
+    expect(broker.serverUsed).toBe(false);
+    const response = await fetch(`${broker.address}/databases`, { method: 'POST', body: JSON.stringify({ label: 'Outside Server!' }) });
+    const { url } = (await response.json()) as { url: string };
+    name = new URL(url).pathname.slice(1);
+    expect(name).toMatch(/^promote_outside_server_1_[0-9a-f]{6}$/);
+    expect(new URL(url).host).toBe(server.host);
+    expect(await exists(name)).toBe(true);
+    expect(broker.serverUsed).toBe(true);
+    expect((await fetch(`${broker.address}/other`)).status).toBe(404);
+  } finally {
+    await broker.close();
+  }
+  expect(await exists(name)).toBe(false);
 });

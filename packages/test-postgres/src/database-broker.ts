@@ -48,7 +48,8 @@ export async function startDatabaseBroker(options: DatabaseBrokerOptions = {}): 
 
   const createDatabase = async (label: string): Promise<string> => {
     const { postgres, admin } = await connect();
-    const name = `promote_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${created.length + 1}_${runId}`;
+    const tag = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30).replace(/^_+|_+$/g, '');
+    const name = `promote_${tag === '' ? 'test' : tag}_${created.length + 1}_${runId}`;
     created.push(name);
     await admin.query(`create database ${pg.escapeIdentifier(name)}`);
     const url = new URL(postgres.adminUrl);
@@ -72,7 +73,10 @@ export async function startDatabaseBroker(options: DatabaseBrokerOptions = {}): 
       return server !== undefined;
     },
     async close() {
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      // The workers' keep-alive connections would hold the close back for seconds.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
       // A server that never started has nothing to stop (the test files that asked have failed already).
       const started = await server?.catch(() => undefined);
       if (started === undefined) return;
