@@ -4,6 +4,7 @@ import { createTestDatabase } from '@promote/test-postgres';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, test } from 'vitest';
+import { columnTypes } from './column-types.js';
 import { migrationLockClass, openPostgresStore, postgresStoreMigrations } from './index.js';
 
 const allMigrations = Object.keys(postgresStoreMigrations).sort();
@@ -158,6 +159,14 @@ describe('openPostgresStore', () => {
     assert.ok(exported.users.length === 0 || exported.users.length === 1, 'a snapshot from before or after the import');
     await assert.rejects(store.listDatastores(), /The store is closed/);
     await assert.rejects(store.leases!.tryAcquire('container:7', 'a', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), /closed/);
+  });
+
+  test('the column types that bulk inserts cast to are those the migrations made', async () => {
+    const schema = newSchema();
+    await (await openPostgresStore({ connectionString, schema })).close();
+    const actual = (await tableColumns(schema)).filter((column) => !column.startsWith('kysely_'));
+    const declared = Object.entries(columnTypes).flatMap(([table, columns]) => Object.entries(columns).map(([column, type]) => `${table}.${column} ${type}`));
+    assert.deepEqual([...actual].sort(), [...declared].sort());
   });
 
   test('the schema-only introspection leads kysely’s Migrator to the same tables as its stock introspection does', async () => {

@@ -109,6 +109,19 @@ describe('round trip of JSON columns and timestamps', () => {
     await store.close();
   });
 
+  test('a coverage of -0 reads back as -0, created, imported and updated', async () => {
+    const store = await storeWithWorld({ ...baseWorld, quality_checks: [{ ...check({ coverage: -0 }), id: 7 }] });
+    try {
+      const [id] = await store.applyEdits([{ kind: 'create_check', value: check({ coverage: -0 }) }]);
+      await store.applyEdits([{ kind: 'update_check', value: { ...check({ coverage: -0, description: 'updated' }), id: 7 } }]);
+      const read = await store.getChecks([7, id!]);
+      assert.deepEqual(read.map((row) => Object.is(row.coverage, -0)), [true, true]);
+      assert.equal(read[0]?.description, 'updated');
+    } finally {
+      await store.close();
+    }
+  });
+
   test('keys whose value is undefined are dropped, as JSON drops them; null is kept', async () => {
     const store = await storeWithWorld();
     const [id] = await store.applyEdits([
