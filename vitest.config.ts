@@ -22,5 +22,8 @@ export default defineConfig({
     isolate: false,
     ...(jsonReport === undefined ? {} : { reporters: ['default', 'json'], outputFile: { json: jsonReport } }),
     hookTimeout: 60_000,
+    // One PostgreSQL server for the run, started only when a test file asks for a database
+    // (`createTestDatabase` of @promote/test-postgres); a run without one starts nothing.
+    globalSetup: ['packages/test-postgres/src/global-setup.ts'],
   },
 });

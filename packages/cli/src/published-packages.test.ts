@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildPackages, removeTempDirectories, root, tempDirectory } from './testing/built-cli.js';
 
 const exec = promisify(execFile);
-const published = ['core', 'store-memory', 'store-sqlite', 'http', 'cli', 'testkit'];
+const published = ['core', 'store-memory', 'store-sqlite', 'store-postgres', 'http', 'cli', 'testkit'];
 
 /**
  * The packages as a consumer outside the workspace gets them: `pnpm pack` of each published
@@ -17,7 +17,7 @@ const published = ['core', 'store-memory', 'store-sqlite', 'http', 'cli', 'testk
  */
 let project: string;
 beforeAll(async () => {
-  await buildPackages(['packages/cli', 'packages/testkit']);
+  await buildPackages(['packages/cli', 'packages/testkit', 'packages/store-postgres']);
   const tarballs = tempDirectory();
   for (const name of published) {
     await exec('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', name) });
@@ -76,11 +76,14 @@ import { createPromoter, createReferenceDataplane, parseWorldSnapshot, type Plan
 import { createMemoryStore } from '@promote/store-memory';
 import { createApp } from '@promote/http';
 import type { openSqliteStore } from '@promote/store-sqlite';
+import type { openPostgresStore, PostgresStoreOptions } from '@promote/store-postgres';
 import type { runCli } from '@promote/cli';
 import { storeConformanceCases } from '@promote/testkit';
 import { checkSearchText } from '@promote/core/internals';
 
 type Opener = typeof openSqliteStore;
+type PostgresOpener = typeof openPostgresStore;
+const postgresOptions: PostgresStoreOptions = { connectionString: 'postgres://promote@db.internal:5432/promote', schema: 'promote', maxConnections: 4 };
 type Cli = typeof runCli;
 const world = parseWorldSnapshot(JSON.parse(readFileSync('world.json', 'utf8')))._unsafeUnwrap();
 const store: Store = createMemoryStore({ world });
@@ -95,8 +98,9 @@ const app = createApp({ promoter });
 const http = await app.request('/api/datastores', { headers: { authorization: 'Bearer jane-token' } });
 const opener: Opener | undefined = undefined;
 const cli: Cli | undefined = undefined;
+const postgresOpener: PostgresOpener | undefined = undefined;
 console.log(JSON.stringify({
-  plan: { result: plan.result, status: plan.status, fingerprint: plan.plan_fingerprint.startsWith('sha256:') && opener === undefined && cli === undefined },
+  plan: { result: plan.result, status: plan.status, fingerprint: plan.plan_fingerprint.startsWith('sha256:') && opener === undefined && cli === undefined && postgresOpener === undefined && postgresOptions.schema === 'promote' },
   run: run.result,
   http: http.status,
   conformanceCases: storeConformanceCases.length > 10,

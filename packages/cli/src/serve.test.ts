@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createTestDatabase } from '@promote/test-postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildCli, removeTempDirectories, root, startPromote, tempDirectory } from './testing/built-cli.js';
 import { promoteInProcess } from './testing/in-process-cli.js';
@@ -206,5 +207,79 @@ describe('promote serve', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('promote on PostgreSQL', () => {
+  test('--db postgres://… serves the example world from PostgreSQL; a restart through PROMOTE_DATABASE_URL keeps world and operations; the password is never printed', async () => {
+    const url = await createTestDatabase('cli-serve');
+    const password = new URL(url).password;
+    const shown = url.replace(`:${password}@`, ':***@');
+    const first = await serve(['--world', exampleWorld, '--db', url, '--port', '0']);
+    expect(first.output()).toContain(`Loaded ${exampleWorld} into ${shown}: 4 datastores`);
+    const operation = await api(first.base, 'POST', '/api/operations/run', seedBody('qc-seed'));
+    const finished = await pollUntilFinished(first.base, operation.body.id);
+    expect(finished.body).toMatchObject({ result: 'success', status: { total: 5, created: 3, updated: 1, skipped: 1, failed: 0 } });
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).not.toContain(password);
+
+    const second = await serve(['--port', '0'], { PROMOTE_DATABASE_URL: url });
+    expect(second.output()).toMatch(new RegExp(`^Using the world already in ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    expect((await api(second.base, 'GET', `/api/operations/${operation.body.id}`)).body).toMatchObject({ result: 'success', status: { created: 3 } });
+    const again = await api(second.base, 'POST', '/api/operations/run', seedBody('qc-seed'));
+    expect((await pollUntilFinished(second.base, again.body.id)).body.status).toEqual({ total: 5, created: 0, updated: 0, skipped: 5, failed: 0 });
+    expect(await second.stop()).toBe(0);
+    expect(second.output()).not.toContain(password);
+  });
+
+  test('refusals at start: a bad URL, a refused connection, wrong credentials, a missing database, an empty one without a world — one line each, no password', async () => {
+    const url = new URL(await createTestDatabase('cli-serve-refusals'));
+    const refusal = async (db: string, env: NodeJS.ProcessEnv = {}) => {
+      const result = await promoteInProcess(['serve', '--port', '0', ...(db === '' ? [] : ['--db', db])], { env });
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).not.toContain('s3cret');
+      expect(result.stderr).not.toContain(url.password);
+      return { code: result.code, line: result.stderr.trimEnd() };
+    };
+    const at = (change: (copy: URL) => void) => {
+      const copy = new URL(url);
+      change(copy);
+      return copy.toString();
+    };
+
+    expect(await refusal('postgres://promote:s3cret@db.internal:port/promote')).toEqual({
+      code: 2,
+      line: 'promote serve: cannot open database postgres://promote:***@db.internal:port/promote: not a valid URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)',
+    });
+    const refused = await refusal(at((copy) => ((copy.port = '1'), (copy.password = 's3cret'))));
+    expect(refused.code).toBe(2);
+    expect(refused.line).toMatch(/^promote serve: cannot open database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/\w+: the server refused the connection \(ECONNREFUSED\)$/);
+    const wrongPassword = await refusal(at((copy) => (copy.password = 's3cret')));
+    expect(wrongPassword).toEqual({ code: 2, line: expect.stringMatching(/^promote serve: cannot open database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+: password authentication failed for user "postgres"$/) });
+    const missing = await refusal(at((copy) => (copy.pathname = '/no_such_database')));
+    expect(missing.line).toMatch(/: database "no_such_database" does not exist$/);
+    // Through the environment, as an operator would give it.
+    const empty = await refusal('', { PROMOTE_DATABASE_URL: url.toString() });
+    expect(empty).toEqual({ code: 2, line: `promote serve: the database ${url.toString().replace(`:${url.password}@`, ':***@')} holds no world yet: give --world FILE to load one` });
+  });
+
+  test('init, run, list and export take a postgres:// --db as well, and never print its password', async () => {
+    const url = await createTestDatabase('cli-commands');
+    const password = new URL(url).password;
+    const init = await promoteInProcess(['init', '--world', exampleWorld, '--db', url]);
+    expect(init).toMatchObject({ code: 0, stderr: '' });
+    expect(init.stdout).toMatch(/^Created postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+ from .*world\.json: 4 datastores/);
+    const run = await promoteInProcess(['run', '--db', url, '--as', 'jane@example.com', '--request', join(root, 'docs/examples/requests/qc-seed.json'), '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ result: 'success', status: { total: 5, created: 3, updated: 1, skipped: 1, failed: 0 } });
+    const list = await promoteInProcess(['list', '--db', url, '--as', 'jane@example.com', '--json']);
+    expect(JSON.parse(list.stdout)).toMatchObject({ total: 1, items: [{ id: 1, result: 'success' }] });
+    const exported = await promoteInProcess(['export', '--db', url]);
+    expect(JSON.parse(exported.stdout).quality_checks.length).toBeGreaterThan(5);
+    for (const output of [init, run, list, exported]) expect(output.stdout + output.stderr).not.toContain(password);
+    const again = await promoteInProcess(['init', '--world', exampleWorld, '--db', url]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('postgres://postgres:***@');
   });
 });

@@ -27,7 +27,7 @@ const listFilters: OptionSpec = {
 };
 
 const where = [
-  '  --db FILE --as EMAIL   on a SQLite database, as that user (in this process)',
+  '  --db FILE|URL --as EMAIL  on a SQLite file or a postgres:// database, as that user (in this process)',
   '  --url URL              or on a running promote serve (e.g. http://127.0.0.1:8080), with',
   '  --token TOKEN          the bearer token (default: $PROMOTE_TOKEN)',
   '  --json                 print the answer as JSON (as the HTTP API gives it)',

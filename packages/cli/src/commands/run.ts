@@ -4,7 +4,7 @@ import { parseOptions, stringOption, type OptionSpec } from '../arguments.js';
 import type { CliError, ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
 import { readJsonFile } from '../input-files.js';
-import { openDatabase } from '../open-database.js';
+import { openDatabase, shownDatabase } from '../open-database.js';
 import { progressDisplay, useColour, type ProgressDisplay } from '../render/progress-display.js';
 import { resultsMode } from '../render/results-mode.js';
 import { outcomeJson, outcomeReport, outcomesExitCode, type RequestOutcome } from './engine-outcome.js';
@@ -23,10 +23,10 @@ const options: OptionSpec = {
 export const runUsage = [
   'Usage: promote run --db FILE --as EMAIL (--request FILE | --plan FILE) [--json]',
   '',
-  'Runs one promote request against a SQLite database (as `promote serve` keeps it), showing progress on a',
+  'Runs one promote request against a SQLite or PostgreSQL database (as `promote serve` keeps it), showing progress on a',
   'terminal and the results at the end. Ctrl+C aborts the operation between units.',
   '',
-  '  --db FILE        the database (must exist)',
+  '  --db FILE|URL    the database: a SQLite file (must exist) or postgres://USER:PASSWORD@HOST:PORT/DATABASE',
   '  --as EMAIL       the acting user',
   '  --request FILE   the request body (JSON, as for POST /api/operations/run); - reads it from standard input',
   '  --plan FILE      a plan written by promote plan --out: runs exactly that plan, or refuses (409)',
@@ -53,7 +53,7 @@ export function runRequest(args: readonly string[], io: CliIo): ResultAsync<Exit
     const dbPath = stringOption(values, 'db') ?? '';
     const email = stringOption(values, 'as') ?? '';
     const display = progressDisplay(io.stderr, { colour: useColour(io.stderr, io.env), label: 'entities' });
-    display.phase(`Opening ${dbPath}`);
+    display.phase(`Opening ${shownDatabase(dbPath)}`);
     const store = yield* openDatabase(dbPath, { create: false }).mapErr((error) => {
       display.stop();
       return error;
@@ -77,7 +77,7 @@ function abortedSummary(view: OperationView, dbPath: string, email: string): str
   const processed = created + updated + skipped + failed;
   return [
     `Aborted: ${processed} of ${total} entities processed, ${total - processed} never processed.`,
-    `Resume them with: promote resume ${view.id} --db ${dbPath} --as ${email}`,
+    `Resume them with: promote resume ${view.id} --db ${shownDatabase(dbPath)} --as ${email}`,
   ];
 }
 

@@ -1,4 +1,3 @@
-import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPromoter, createReferenceDataplane, storeFailure, type ReferenceDataplane, type Store, type User, type World } from '@promote/core';
@@ -9,7 +8,7 @@ import { exitCodes, type CliError, type ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
 import { createHttpServer, defaultServerTimeouts, type ServerTimeouts } from '../http-server.js';
 import { readWorldFile, systemReason } from '../input-files.js';
-import { openDatabase } from '../open-database.js';
+import { openDatabase, removeCreatedDatabase, shownDatabase, wouldCreate } from '../open-database.js';
 
 const options: OptionSpec = {
   world: { type: 'string' },
@@ -26,12 +25,13 @@ export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 80
 
 /** Usage of `promote serve`. */
 export const serveUsage = [
-  'Usage: promote serve --world FILE [--db FILE] [--host H] [--port N] [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S]',
+  'Usage: promote serve --world FILE [--db FILE|URL] [--host H] [--port N] [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S]',
   '',
-  'Serves the Promote API over a SQLite database, loading the world into it when it is empty.',
+  'Serves the Promote API over a SQLite or PostgreSQL database, loading the world into it when it is empty.',
   '',
   `  --world FILE   world snapshot to load into an empty database (required then; checked always)`,
-  `  --db FILE      the database, created if missing; ':memory:' for a throwaway one (default ${serveDefaults.db})`,
+  `  --db FILE|URL  a SQLite file, created if missing (':memory:' for a throwaway one), or a PostgreSQL`,
+  `                 database, postgres://USER:PASSWORD@HOST:PORT/DATABASE (default: $PROMOTE_DATABASE_URL, else ${serveDefaults.db})`,
   `  --host H       interface to listen on (default ${serveDefaults.host})`,
   `  --port N       port; 0 picks a free one (default: $PORT, else ${serveDefaults.port})`,
   `  --request-timeout S     seconds to receive a whole request, else a 408; 0: none (default: $PROMOTE_REQUEST_TIMEOUT, else ${defaultServerTimeouts.requestMs / 1000})`,
@@ -50,21 +50,23 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     const values = yield* parseOptions('serve', args, options);
     const port = yield* portOf(stringOption(values, 'port'), io.env['PORT']);
     const host = stringOption(values, 'host') ?? serveDefaults.host;
-    const dbPath = stringOption(values, 'db') ?? serveDefaults.db;
+    const environmentDb = io.env['PROMOTE_DATABASE_URL'];
+    const dbPath = stringOption(values, 'db') ?? (environmentDb !== undefined && environmentDb !== '' ? environmentDb : serveDefaults.db);
+    const shown = shownDatabase(dbPath);
     const worldPath = stringOption(values, 'world');
     const timeouts = yield* timeoutsOf(values, io.env);
     const world = worldPath === undefined ? undefined : yield* readWorldFile(worldPath);
 
-    const created = dbPath !== ':memory:' && !existsSync(dbPath);
+    const created = wouldCreate(dbPath);
     // Nothing to load into a new file: refused before it is created (no empty database left behind).
     if (created && world === undefined) return err<never, CliError>({ kind: 'empty_database', path: dbPath, missing: true });
     const store = yield* openDatabase(dbPath, { create: true });
     /** Closes the store and, when this start created the file, removes it again: a refused start leaves nothing. */
     const abandon = async () => {
       await store.close();
-      if (created) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${dbPath}${suffix}`, { force: true });
+      if (created) removeCreatedDatabase(dbPath);
     };
-    const prepared = await prepareStore(store, dbPath, worldPath, world);
+    const prepared = await prepareStore(store, shown, worldPath, world);
     if (prepared.isErr()) {
       await abandon();
       return err(prepared.error);
@@ -134,7 +136,7 @@ interface PreparedStore {
   readonly users: readonly User[];
 }
 
-/** Loads the world into an empty database; uses the one already there otherwise. */
+/** Loads the world into an empty database; uses the one already there otherwise. `dbPath` is as printed (no password). */
 function prepareStore(store: Store, dbPath: string, worldPath: string | undefined, world: World | undefined): ResultAsync<PreparedStore, CliError> {
   const engine = (cause: unknown): CliError => ({ kind: 'engine', error: storeFailure(cause) });
   return ResultAsync.fromPromise(store.isEmpty(), engine).andThen((empty) => {

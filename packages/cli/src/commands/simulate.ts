@@ -39,7 +39,7 @@ export function simulateUsage(command: 'simulate' | 'plan'): string[] {
     '  --world FILE       world snapshot (JSON: users, teams, datastores, containers, checks…; promote export writes one)',
     ...(command === 'plan'
       ? [
-          '  --db FILE          or plan on a SQLite database as it is now (read only)',
+          '  --db FILE|URL      or plan on a SQLite or postgres:// database as it is now (read only)',
           '  --out FILE         write the plan of the one request, with the request and its plan_fingerprint,',
           '                     for promote run --plan FILE: that runs exactly this plan, or nothing',
         ]

@@ -35,6 +35,9 @@ export const leaseCases: readonly StoreConformanceCase[] = [
       assert.equal(await leases.tryAcquire('datastore:1', 'a', '2026-03-10T14:00:00Z', '2026-03-10T14:00:10Z'), true);
       assert.equal(await leases.tryAcquire('datastore:1', 'b', '2026-03-10T14:00:09.999Z', '2026-03-10T14:01:00Z'), false);
       assert.equal(await leases.tryAcquire('datastore:1', 'b', '2026-03-10T16:00:10+02:00', '2026-03-10T14:01:00Z'), true);
+      // Where text and instants disagree: 15:00:05+02:00 sorts after 14:00:10Z as text, yet is 13:00:05Z.
+      assert.equal(await leases.tryAcquire('datastore:2', 'a', '2026-03-10T14:00:00Z', '2026-03-10T14:00:10Z'), true);
+      assert.equal(await leases.tryAcquire('datastore:2', 'b', '2026-03-10T15:00:05+02:00', '2026-03-10T14:01:00Z'), false, 'before the expiry as an instant');
     },
   },
   {

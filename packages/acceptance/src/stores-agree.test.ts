@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { createPromoter, createReferenceDataplane, type Clock, type Promoter, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
+import { openPostgresStore } from '@promote/store-postgres';
 import { openSqliteStore } from '@promote/store-sqlite';
+import { createTestDatabase } from '@promote/test-postgres';
 import {
   arbComputedContainerWorld,
   arbComputedFieldRequest,
@@ -104,18 +106,24 @@ async function observe(store: Store, setting: Setting, commands: readonly Comman
   return { answers, operations, results, world: await store.exportWorld() };
 }
 
-describe('the memory and SQLite stores agree', () => {
+// One database for the file, one new schema (an empty, freshly migrated store) per run.
+const connectionString = await createTestDatabase('stores-agree');
+let runs = 0;
+
+describe('the memory, SQLite and PostgreSQL stores agree', () => {
   testProp('same world, same commands → same answers, operations, results and destination', [scenario], async ({ setting, commands }) => {
     const memory = createMemoryStore({ world: setting.world });
     const sqlite = await openSqliteStore({ filename: ':memory:' });
+    const postgres = await openPostgresStore({ connectionString, schema: `run_${(runs += 1)}` });
     try {
       await sqlite.importWorld(setting.world);
+      await postgres.importWorld(setting.world);
       const expected = await observe(memory, setting, commands);
-      const actual = await observe(sqlite, setting, commands);
-      expect(actual).toEqual(expected);
+      expect(await observe(sqlite, setting, commands), 'SQLite').toEqual(expected);
+      expect(await observe(postgres, setting, commands), 'PostgreSQL').toEqual(expected);
     } finally {
-      await sqlite.close();
-      await memory.close();
+      await Promise.all([postgres.close(), sqlite.close(), memory.close()]);
     }
-  }, { numRuns: fcNumRuns(20) });
+    // A run takes about half a second (a PostgreSQL schema is migrated for each): FC_NUM_RUNS may raise the runs far past the usual timeout.
+  }, { numRuns: fcNumRuns(20) }, Math.max(60_000, fcNumRuns(20) * 3_000));
 });

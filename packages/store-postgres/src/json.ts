@@ -1,0 +1,56 @@
+/**
+ * JSON text for the store's JSON columns, such that `decodeJson(encodeJson(value))` deep-equals
+ * `value` for every JSON value: strings, finite numbers, booleans, `null`, arrays and plain objects
+ * (key order kept; keys whose value is `undefined` dropped, as JSON does).
+ *
+ * `JSON.stringify` loses one JSON-parseable value: `-0` (`JSON.parse('-0')` is `-0`, but
+ * `JSON.stringify(-0)` is `"0"`). Values holding a `-0` are written by a small serialiser that keeps
+ * it; every other value takes the native fast path.
+ */
+export function encodeJson(value: unknown): string {
+  const text = holdsNegativeZero(value) ? stringifyKeepingNegativeZero(value) : JSON.stringify(value);
+  if (text === undefined) throw new TypeError(`Cannot store ${typeof value} as JSON`);
+  return text;
+}
+
+/** {@link encodeJson} for a nullable column: `null` and `undefined` become SQL `NULL`. */
+export function encodeNullableJson(value: unknown): string | null {
+  return value === null || value === undefined ? null : encodeJson(value);
+}
+
+/** Parses a JSON column. */
+export function decodeJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** Parses a nullable JSON column: SQL `NULL` is `null`. */
+export function decodeNullableJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+function holdsNegativeZero(value: unknown): boolean {
+  if (typeof value === 'number') return Object.is(value, -0);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsNegativeZero);
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && holdsNegativeZero((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function stringifyKeepingNegativeZero(value: unknown): string | undefined {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return stringifyKeepingNegativeZero((value as { toJSON: () => unknown }).toJSON());
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => stringifyKeepingNegativeZero(item) ?? 'null').join(',')}]`;
+  }
+  const members: string[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const text = stringifyKeepingNegativeZero(item);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${members.join(',')}}`;
+}
