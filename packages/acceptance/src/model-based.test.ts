@@ -7,8 +7,8 @@ import { testProp } from '@promote/testkit/vitest';
 /**
  * The engine against the reference model of the testkit (SPEC.md §2–§9), over command sequences:
  * promotions of every type by several users (some aborted at once, some with failing validation
- * batches), dry runs, edits and renames on either side, deletes, soft deletes, resumes, reruns and
- * aborts of finished operations. After every command the engine's answer and the whole world must
+ * batches), dry runs, edits and renames on either side, deletes, soft deletes, resumes, reruns,
+ * aborts of finished operations and reverts (§16), run or planned. After every command the engine's answer and the whole world must
  * equal the model's. A failure prints fast-check's seed and the shrunk command sequence.
  */
 

@@ -1,11 +1,21 @@
 /**
  * The reference model: a small, deliberately plain implementation of SPEC.md's classification
  * (§2.1 checks, §3 selection, §4 matching, §5 comparison, §6 computed-field order, §7 resolution,
- * §8 status and validation, §9 result), written independently of the engine's planner, used as the
+ * §8 status and validation, §9 result, §16 revert), written independently of the engine's planner, used as the
  * oracle of the model-based tests.
  */
 export { modelPromote, modelExecute, modelStatusOf } from './model-promote.js';
 export { modelStart, modelUser, modelCanEdit } from './model-start.js';
+export {
+  modelStartRevert,
+  modelExecuteRevert,
+  modelWriteImages,
+  type ModelEntity,
+  type ModelWriteImages,
+  type ModelRevertable,
+  type ModelStartedRevert,
+  type ModelRevertOperation,
+} from './model-revert.js';
 export { modelResolveCheck, draftMessage, writtenTimestamp, type ModelResolvedCheck } from './model-checks.js';
 export { usedNames } from './model-computed-fields.js';
 export { expressionIdentifiers, parentsOf, withTransitiveParents, dependencyOrder, type DependencyOrder } from './model-dependencies.js';
@@ -48,6 +58,7 @@ export {
   ResumeCommand,
   RerunCommand,
   AbortFinishedCommand,
+  RevertCommand,
   type ActorRole,
   type ModelBasedCommand,
   type ModelBasedModel,

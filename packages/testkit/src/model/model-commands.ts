@@ -9,8 +9,9 @@ import type { ModelScenarioWorld } from './arb-model-world.js';
 import { alignWrittenTimestamps, summariseResults } from './model-compare.js';
 import { arbScenarioEdit, describeScenarioEdit, scenarioEditToWorldEdits, type ScenarioEdit } from './model-edits.js';
 import { modelExecute } from './model-promote.js';
+import { modelExecuteRevert, modelStartRevert, modelWriteImages, type ModelRevertable, type ModelStartedRevert, type ModelWriteImages } from './model-revert.js';
 import { modelStart } from './model-start.js';
-import type { ModelError, ModelOperation, ModelResult, ModelStartedOperation } from './model-types.js';
+import type { ModelActor, ModelError, ModelOperation, ModelRefusal, ModelResult, ModelRunOptions, ModelStartedOperation, ModelStatus } from './model-types.js';
 import { applyModelEdits, toModelWorld, type ModelWorld } from './model-world.js';
 
 /** An operation as the model remembers it, next to the engine's id for it. */
@@ -20,9 +21,11 @@ export interface ModelOperationEntry {
   readonly body: unknown;
   /** How the promotion read in the scenario, e.g. `promote checks [3, 5] 10→20 as draft`. */
   readonly label: string;
-  readonly started: ModelStartedOperation;
+  readonly started: ModelStartedOperation | ModelStartedRevert;
   results: readonly ModelResult[];
   result: 'success' | 'failure' | 'aborted';
+  /** What its written results found and left on the destination, by source id (for a revert of it). */
+  images: Map<number, ModelWriteImages>;
 }
 
 /** The model side of a model-based run: the model world and the operations started so far. */
@@ -56,6 +59,45 @@ const json = (value: unknown): unknown => (value === undefined ? undefined : JSO
 const nth = <T>(list: readonly T[], pick: number): T | undefined => (list.length === 0 ? undefined : list[pick % list.length]);
 const actorOf = (model: ModelBasedModel, role: ActorRole) => ({ id: model.users[role] });
 const failBatchAt = (indices: readonly number[]) => (index: number) => (indices.includes(index) ? failedBatchReason : undefined);
+
+/** The operations of the run as a revert sees them. */
+function revertables(model: ModelBasedModel): ModelRevertable[] {
+  return model.operations.map((entry) => ({
+    id: entry.engineId,
+    promote_type: entry.started.promote_type,
+    sourceDatastoreId: entry.started.sourceDatastoreId,
+    destinationDatastoreId: entry.started.destinationDatastoreId,
+    destinationContainerId: entry.started.destinationContainerId,
+    result: entry.result,
+    results: entry.results,
+    images: entry.images,
+  }));
+}
+
+const isRevertBody = (body: unknown) => typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'revert';
+
+/** The model's start of any operation body: a promotion (§2.1) or a revert (§16). */
+function modelStartAny(model: ModelBasedModel, actor: ModelActor, body: unknown): ModelRefusal | ModelStartedOperation | ModelStartedRevert {
+  return isRevertBody(body) ? modelStartRevert(model.state, actor, body, revertables(model)) : modelStart(model.state, actor, body);
+}
+
+/** What the model predicts for running a started operation (to its end, after `previousResults`). */
+interface ModelRun {
+  readonly result: 'success' | 'failure';
+  readonly message: string | null;
+  readonly status: ModelStatus;
+  readonly results: readonly ModelResult[];
+  readonly model: ModelWorld;
+  /** The images of the results this run wrote. */
+  readonly images: ReadonlyMap<number, ModelWriteImages>;
+}
+
+function modelRun(state: ModelWorld, started: ModelStartedOperation | ModelStartedRevert, options: ModelRunOptions = {}): ModelRun {
+  if (started.kind === 'started_revert') return modelExecuteRevert(state, started, options);
+  const outcome = modelExecute(state, started, options);
+  const done = new Set((options.previousResults ?? []).map((result) => result.source_entity_id));
+  return { ...outcome, images: modelWriteImages(state, outcome.model, outcome.results.filter((result) => !done.has(result.source_entity_id))) };
+}
 
 function assertSameRefusal(actual: PromoteError, expected: ModelError, label: string): void {
   assert.equal(actual.kind, expected.kind, `${label}: the engine refused with ${actual.kind} (${JSON.stringify(actual)}), the model with ${expected.kind} (${JSON.stringify(expected)})`);
@@ -147,14 +189,14 @@ export class PromoteCommand implements ModelBasedCommand {
       assert.equal(view.result, 'aborted', `${label}: aborted at once`);
       assert.deepEqual(view.results, [], `${label}: aborted before processing, no results`);
       assert.deepEqual(json(view.status), { total: expected.selection.length, created: 0, updated: 0, skipped: 0, failed: 0 }, `${label}: status`);
-      model.operations.push({ engineId: id, body: this.body, label, started: expected, results: [], result: 'aborted' });
+      model.operations.push({ engineId: id, body: this.body, label, started: expected, results: [], result: 'aborted', images: new Map() });
       await assertSameWorld(real, model, label);
       return;
     }
-    const outcome = modelExecute(model.state, expected, { failBatch: failBatchAt(this.failingBatches) });
+    const outcome = modelRun(model.state, expected, { failBatch: failBatchAt(this.failingBatches) });
     assertSameOperation(await operationView(real, model, id), outcome, label);
     model.state = outcome.model;
-    model.operations.push({ engineId: id, body: this.body, label, started: expected, results: outcome.results, result: outcome.result });
+    model.operations.push({ engineId: id, body: this.body, label, started: expected, results: outcome.results, result: outcome.result, images: new Map(outcome.images) });
     await assertSameWorld(real, model, label);
   }
 
@@ -254,10 +296,11 @@ export class ResumeCommand implements ModelBasedCommand {
       return;
     }
     assert.ok(resumed.isOk(), `${label}: resume refused (${resumed.isErr() ? JSON.stringify(resumed.error) : ''})`);
-    const outcome = modelExecute(model.state, entry.started, { previousResults: entry.results, failBatch: failBatchAt(this.failingBatches) });
+    const outcome = modelRun(model.state, entry.started, { previousResults: entry.results, failBatch: failBatchAt(this.failingBatches) });
     assertSameOperation(await operationView(real, model, entry.engineId), outcome, label);
     entry.results = outcome.results;
     entry.result = outcome.result;
+    for (const [source, images] of outcome.images) entry.images.set(source, images);
     model.state = outcome.model;
     await assertSameWorld(real, model, label);
   }
@@ -283,7 +326,7 @@ export class RerunCommand implements ModelBasedCommand {
     const label = this.#resolved;
     const actor = actorOf(model, 'admin');
     real.failValidationBatches([]);
-    const expected = modelStart(model.state, actor, entry.body);
+    const expected = modelStartAny(model, actor, entry.body);
     const rerun = await real.promoter.rerun(actor, entry.engineId);
     if (expected.kind === 'refused') {
       assert.ok(rerun.isErr(), `${label}: the model refuses it (${JSON.stringify(expected.error)}), the engine reran it`);
@@ -291,10 +334,18 @@ export class RerunCommand implements ModelBasedCommand {
       return;
     }
     assert.ok(rerun.isOk(), `${label}: the engine refused it (${rerun.isErr() ? JSON.stringify(rerun.error) : ''})`);
-    const outcome = modelExecute(model.state, expected);
+    const outcome = modelRun(model.state, expected);
     assertSameOperation(await operationView(real, model, rerun.value.id), outcome, label);
     model.state = outcome.model;
-    model.operations.push({ engineId: rerun.value.id, body: entry.body, label: `rerun of ${entry.label}`, started: expected, results: outcome.results, result: outcome.result });
+    model.operations.push({
+      engineId: rerun.value.id,
+      body: entry.body,
+      label: `rerun of ${entry.label}`,
+      started: expected,
+      results: outcome.results,
+      result: outcome.result,
+      images: new Map(outcome.images),
+    });
     await assertSameWorld(real, model, label);
   }
 
@@ -329,6 +380,73 @@ export class AbortFinishedCommand implements ModelBasedCommand {
   }
 }
 
+/** The operation id no run reaches: a revert of it is a 404. */
+const unknownOperationId = 1_000_000;
+
+/**
+ * A revert (§16) of the `pick`-th operation (or of an operation that does not exist), run or only
+ * planned, by one of the users: compared with {@link modelStartRevert} and {@link modelExecuteRevert}.
+ */
+export class RevertCommand implements ModelBasedCommand {
+  #resolved: string | undefined;
+
+  constructor(
+    readonly pick: number | 'unknown',
+    readonly actor: ActorRole,
+    readonly dryRun: boolean,
+    readonly failingBatches: readonly number[],
+  ) {}
+
+  check(model: Readonly<ModelBasedModel>): boolean {
+    return this.pick === 'unknown' || model.operations.length > 0;
+  }
+
+  async run(model: ModelBasedModel, real: ModelBasedReal): Promise<void> {
+    const entry = this.pick === 'unknown' ? undefined : (nth(model.operations, this.pick) as ModelOperationEntry);
+    const body = { type: 'revert', operation_id: entry?.engineId ?? unknownOperationId };
+    const target = entry === undefined ? `unknown operation ${body.operation_id}` : `operation ${entry.engineId} (${entry.result}: ${entry.label})`;
+    this.#resolved = `${this.dryRun ? 'plan: ' : ''}revert ${target}${this.actor === 'admin' ? '' : ` as ${this.actor}`}${failingText(this.failingBatches)}`;
+    const label = this.#resolved;
+    const actor = actorOf(model, this.actor);
+    real.failValidationBatches(this.failingBatches);
+    const expected = modelStartRevert(model.state, actor, body, revertables(model));
+    const answer = this.dryRun ? await real.promoter.plan(actor, body) : await real.promoter.run(actor, body);
+    if (expected.kind === 'refused') {
+      assert.ok(answer.isErr(), `${label}: the model refuses it (${JSON.stringify(expected.error)}), the engine accepted it`);
+      assertSameRefusal(answer.error, expected.error, label);
+      await assertSameWorld(real, model, label);
+      return;
+    }
+    assert.ok(answer.isOk(), `${label}: the engine refused it (${answer.isErr() ? JSON.stringify(answer.error) : ''}), the model accepts it`);
+    const outcome = modelRun(model.state, expected, { failBatch: failBatchAt(this.failingBatches) });
+    if (this.dryRun) {
+      assertSameOperation(answer.value as PlanView, outcome, label, true);
+      await assertSameWorld(real, model, label);
+      return;
+    }
+    const id = (answer.value as { id: number }).id;
+    const view = await operationView(real, model, id);
+    assertSameOperation(view, outcome, label);
+    assert.equal(view.type, 'revert', `${label}: type`);
+    assert.equal(view.reverted_operation_id, body.operation_id, `${label}: reverted_operation_id`);
+    model.state = outcome.model;
+    model.operations.push({
+      engineId: id,
+      body,
+      label: `revert of ${entry?.label ?? ''}`,
+      started: expected,
+      results: outcome.results,
+      result: outcome.result,
+      images: new Map(outcome.images),
+    });
+    await assertSameWorld(real, model, label);
+  }
+
+  toString(): string {
+    return this.#resolved ?? `${this.dryRun ? 'plan: ' : ''}revert operation #${this.pick}${this.actor === 'admin' ? '' : ` as ${this.actor}`}${failingText(this.failingBatches)}`;
+  }
+}
+
 const arbFailing: fc.Arbitrary<readonly number[]> = fc.oneof({ weight: 4, arbitrary: fc.constant<readonly number[]>([]) }, { weight: 1, arbitrary: fc.subarray([0, 1]) });
 const arbActor: fc.Arbitrary<ActorRole> = fc.oneof(
   { weight: 8, arbitrary: fc.constant<ActorRole>('admin') },
@@ -349,8 +467,8 @@ export function arbScenarioBody(scenario: ModelScenarioWorld): fc.Arbitrary<unkn
 /**
  * The command arbitraries of a model-based run over `scenario`, for `fc.commands`: promotions of
  * every type (by several users; some aborted at once; some with failing validation batches), dry
- * runs, edits of either side (renames, deletes, soft deletes, status changes …), resumes, reruns and
- * aborts of finished operations.
+ * runs, edits of either side (renames, deletes, soft deletes, status changes …), resumes, reruns,
+ * aborts of finished operations, and reverts (§16) run or planned.
  */
 export function modelBasedCommands(scenario: ModelScenarioWorld): fc.Arbitrary<ModelBasedCommand>[] {
   const body = arbScenarioBody(scenario);
@@ -358,6 +476,14 @@ export function modelBasedCommands(scenario: ModelScenarioWorld): fc.Arbitrary<M
     .tuple(body, arbActor, fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), arbFailing)
     .map(([request, actor, abortAtOnce, failing]): ModelBasedCommand => new PromoteCommand(request, actor, abortAtOnce, failing));
   const edit = arbScenarioEdit(scenario).map((intent): ModelBasedCommand => new EditCommand(intent));
+  const revert = fc
+    .tuple(
+      fc.oneof({ weight: 9, arbitrary: fc.nat({ max: 100 }) }, { weight: 1, arbitrary: fc.constant<'unknown'>('unknown') }),
+      arbActor,
+      fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      arbFailing,
+    )
+    .map(([pick, actor, dryRun, failing]): ModelBasedCommand => new RevertCommand(pick, actor, dryRun, failing));
   return [
     promote,
     promote,
@@ -369,6 +495,8 @@ export function modelBasedCommands(scenario: ModelScenarioWorld): fc.Arbitrary<M
     fc.tuple(fc.nat({ max: 100 }), arbFailing).map(([pick, failing]): ModelBasedCommand => new ResumeCommand(pick, failing)),
     fc.nat({ max: 100 }).map((pick): ModelBasedCommand => new RerunCommand(pick)),
     fc.nat({ max: 100 }).map((pick): ModelBasedCommand => new AbortFinishedCommand(pick)),
+    revert,
+    revert,
   ];
 }
 

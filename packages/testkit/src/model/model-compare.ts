@@ -5,13 +5,16 @@ import type { ModelResult } from './model-types.js';
 /**
  * `actual` (a store's exported world) with the timestamps the engine's clock chose replaced by
  * {@link writtenTimestamp} wherever `expected` (a model world) holds that marker, so the two can be
- * compared with deep equality. Every other timestamp must match exactly: a skipped check keeps its
- * `updated_at`.
+ * compared with deep equality (checks' `created_at`/`updated_at`, and the `deleted_at` of a container
+ * a revert retired). Every other timestamp must match exactly: a skipped check keeps its `updated_at`.
  */
 export function alignWrittenTimestamps(actual: World, expected: World): World {
   const marked = new Map(expected.quality_checks.map((check) => [check.id, check]));
+  // A container a revert retired (§16) carries the revert's time as its `deleted_at`.
+  const retired = new Set(expected.containers.flatMap((container) => (container.deleted_at === writtenTimestamp ? [container.id] : [])));
   return {
     ...actual,
+    containers: actual.containers.map((container) => (retired.has(container.id) && container.deleted_at !== null ? { ...container, deleted_at: writtenTimestamp } : container)),
     quality_checks: actual.quality_checks.map((check) => {
       const model = marked.get(check.id);
       if (model === undefined) return check;
