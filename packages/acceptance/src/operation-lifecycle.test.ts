@@ -83,8 +83,9 @@ describe('abort, resume, rerun (§9)', () => {
   });
 
   test('a lease lifetime or poll interval that is not above 0 ms is refused when the engine is made', () => {
-    expect(() => engine(world, { leaseTtlMs: 0 })).toThrow(new RangeError('leaseTtlMs and leasePollMs must be above 0 ms, got 0 and 100'));
+    expect(() => engine(world, { leaseTtlMs: 0 })).toThrow(new RangeError('leaseTtlMs, leasePollMs and abortPollMs must be above 0 ms, got 0, 100 and 500'));
     expect(() => engine(world, { leasePollMs: -1 })).toThrow(RangeError);
+    expect(() => engine(world, { abortPollMs: 0 })).toThrow(RangeError);
     expect(() => engine(world, { leaseTtlMs: Number.NaN })).toThrow(RangeError);
   });
 

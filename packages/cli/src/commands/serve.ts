@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPromoter, createReferenceDataplane, storeFailure, type ReferenceDataplane, type Store, type User, type World } from '@promote/core';
+import { createPromoter, createReferenceDataplane, storeFailure, type PromoteError, type ReferenceDataplane, type Store, type User, type World } from '@promote/core';
 import { createApp } from '@promote/http';
 import { err, errAsync, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
 import { parseOptions, stringOption, type OptionSpec } from '../arguments.js';
@@ -8,7 +8,7 @@ import { exitCodes, type CliError, type ExitCode } from '../cli-error.js';
 import { writeLines, type CliIo } from '../cli-io.js';
 import { createHttpServer, defaultServerTimeouts, type ServerTimeouts } from '../http-server.js';
 import { readWorldFile, systemReason } from '../input-files.js';
-import { openDatabase, removeCreatedDatabase, shownDatabase, wouldCreate } from '../open-database.js';
+import { isPostgresUrl, openDatabase, removeCreatedDatabase, shownDatabase, wouldCreate } from '../open-database.js';
 
 const options: OptionSpec = {
   world: { type: 'string' },
@@ -18,14 +18,16 @@ const options: OptionSpec = {
   'request-timeout': { type: 'string' },
   'headers-timeout': { type: 'string' },
   'keep-alive-timeout': { type: 'string' },
+  'dataplane-latency': { type: 'string' },
+  'lease-ttl': { type: 'string' },
 };
 
 /** Defaults of `promote serve`. */
-export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 8080 } as const;
+export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 8080, leaseTtlMs: 30_000 } as const;
 
 /** Usage of `promote serve`. */
 export const serveUsage = [
-  'Usage: promote serve --world FILE [--db FILE|URL] [--host H] [--port N] [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S]',
+  'Usage: promote serve --world FILE [--db FILE|URL] [--host H] [--port N] [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S] [--dataplane-latency MS] [--lease-ttl MS]',
   '',
   'Serves the Promote API over a SQLite or PostgreSQL database, loading the world into it when it is empty.',
   '',
@@ -37,12 +39,19 @@ export const serveUsage = [
   `  --request-timeout S     seconds to receive a whole request, else a 408; 0: none (default: $PROMOTE_REQUEST_TIMEOUT, else ${defaultServerTimeouts.requestMs / 1000})`,
   `  --headers-timeout S     seconds to receive its headers, at most the request timeout (default: $PROMOTE_HEADERS_TIMEOUT, else ${defaultServerTimeouts.headersMs / 1000})`,
   `  --keep-alive-timeout S  seconds an idle connection stays open (default: $PROMOTE_KEEP_ALIVE_TIMEOUT, else ${defaultServerTimeouts.keepAliveMs / 1000})`,
+  '  --dataplane-latency MS  milliseconds each validation call of the built-in Dataplane takes, to watch operations run (default 0)',
+  `  --lease-ttl MS          lifetime of a destination scope's lease: how soon another instance continues the operations of one that died (default ${serveDefaults.leaseTtlMs})`,
+  '',
+  'On PostgreSQL, several instances serve as one: any of them answers for any operation, and one continues',
+  'the operations of an instance that died (takeover). On SQLite, a start marks such operations interrupted.',
   '',
   'Ctrl+C (SIGINT) or SIGTERM stops it: no new requests, running operations finish, the database is closed.',
 ];
 
-/** How often `serve` looks again for operations a dead process left `running`: the engine's lease lifetime. */
-const recoveryIntervalMs = 30_000;
+/** How often `serve` on SQLite looks again for operations a dead process left `running`: the lease lifetime. */
+const recoveryPeriods = 1;
+/** On PostgreSQL, a third of it: an instance that died is taken over within about one lease lifetime. */
+const takeoverPeriods = 1 / 3;
 
 /** `promote serve`: resolves when the server has shut down after a signal. */
 export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode, CliError> {
@@ -55,6 +64,8 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     const shown = shownDatabase(dbPath);
     const worldPath = stringOption(values, 'world');
     const timeouts = yield* timeoutsOf(values, io.env);
+    const latencyMs = yield* latencyOf(stringOption(values, 'dataplane-latency'));
+    const leaseTtlMs = yield* leaseTtlOf(stringOption(values, 'lease-ttl'));
     const world = worldPath === undefined ? undefined : yield* readWorldFile(worldPath);
 
     const created = wouldCreate(dbPath);
@@ -73,15 +84,21 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     }
     writeLines(io.stdout, prepared.value.notes);
 
-    const promoter = createPromoter({ store, dataplane: serveDataplane() });
-    const recovered = await promoter.recover();
+    const promoter = createPromoter({ store, dataplane: serveDataplane(latencyMs), leaseTtlMs });
+    // Several instances share a PostgreSQL database (§18): what a dead one left running is continued
+    // here. A SQLite file has one server: what it left running is marked interrupted (§9).
+    const shared = isPostgresUrl(dbPath);
+    const recoverOrTakeOver = (): ResultAsync<string | undefined, PromoteError> =>
+      shared
+        ? promoter.takeOver().map((ids) => (ids.length === 0 ? undefined : `Continuing ${ids.length} operation(s) another instance left running: ${ids.join(', ')}`))
+        : promoter.recover().map((ids) => (ids.length === 0 ? undefined : `Marked ${ids.length} interrupted operation(s) as aborted: ${ids.join(', ')} (resume them with PUT /api/operations/resume/{id})`));
+    const recovered = await recoverOrTakeOver();
     if (recovered.isErr()) {
+      await promoter.close();
       await abandon();
       return err<never, CliError>({ kind: 'engine', error: recovered.error });
     }
-    if (recovered.value.length > 0) {
-      writeLines(io.stdout, [`Marked ${recovered.value.length} interrupted operation(s) as aborted: ${recovered.value.join(', ')} (resume them with PUT /api/operations/resume/{id})`]);
-    }
+    if (recovered.value !== undefined) writeLines(io.stdout, [recovered.value]);
 
     const app = createApp({ promoter, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
     const server = createHttpServer({ fetch: app.fetch, hostname: host, timeouts });
@@ -91,13 +108,16 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
       await abandon();
       return err(listening.error);
     }
-    // A process that crashed just before this one started still held its scope leases, so recovery
-    // left its operations alone; they are marked interrupted once those leases have expired.
-    const recovery = setInterval(() => {
-      void promoter.recover().map((ids) => {
-        if (ids.length > 0) writeLines(io.stdout, [`Marked ${ids.length} interrupted operation(s) as aborted: ${ids.join(', ')}`]);
-      });
-    }, recoveryIntervalMs);
+    // A process that crashed (or, on PostgreSQL, another instance that died) still held its scope
+    // leases; its operations are found once those leases have lapsed.
+    const recovery = setInterval(
+      () => {
+        void recoverOrTakeOver().map((line) => {
+          if (line !== undefined) writeLines(io.stdout, [line]);
+        });
+      },
+      Math.max(100, Math.round(leaseTtlMs * (shared ? takeoverPeriods : recoveryPeriods))),
+    );
     recovery.unref();
     // The handlers are in place before "Listening on" is printed: whoever waits for that line may
     // send SIGTERM at once (the default handler used to kill the process then, 4 times in 10).
@@ -139,17 +159,8 @@ interface PreparedStore {
 /** Loads the world into an empty database; uses the one already there otherwise. `dbPath` is as printed (no password). */
 function prepareStore(store: Store, dbPath: string, worldPath: string | undefined, world: World | undefined): ResultAsync<PreparedStore, CliError> {
   const engine = (cause: unknown): CliError => ({ kind: 'engine', error: storeFailure(cause) });
-  return ResultAsync.fromPromise(store.isEmpty(), engine).andThen((empty) => {
-    if (empty) {
-      if (world === undefined || worldPath === undefined) return err<PreparedStore, CliError>({ kind: 'empty_database', path: dbPath });
-      return ResultAsync.fromPromise(store.importWorld(world), engine).map(() => ({
-        notes: [
-          `Loaded ${worldPath} into ${dbPath}: ${world.datastores.length} datastores, ${world.containers.length} containers, ${world.quality_checks.length} quality checks, ${world.computed_fields.length} computed fields, ${world.users.length} users`,
-        ],
-        users: world.users,
-      }));
-    }
-    return ResultAsync.fromPromise(store.exportWorld(), engine).andThen((stored) => {
+  const useStored = (): ResultAsync<PreparedStore, CliError> =>
+    ResultAsync.fromPromise(store.exportWorld(), engine).andThen((stored) => {
       const withTokens = stored.users.filter((user) => user.token !== undefined).length;
       return okAsync({
         notes: [
@@ -160,6 +171,20 @@ function prepareStore(store: Store, dbPath: string, worldPath: string | undefine
         users: [],
       });
     });
+  return ResultAsync.fromPromise(store.isEmpty(), engine).andThen((empty) => {
+    if (!empty) return useStored();
+    if (world === undefined || worldPath === undefined) return err<PreparedStore, CliError>({ kind: 'empty_database', path: dbPath });
+    const loaded: PreparedStore = {
+      notes: [
+        `Loaded ${worldPath} into ${dbPath}: ${world.datastores.length} datastores, ${world.containers.length} containers, ${world.quality_checks.length} quality checks, ${world.computed_fields.length} computed fields, ${world.users.length} users`,
+      ],
+      users: world.users,
+    };
+    // Several instances started at once on one empty PostgreSQL database: one import wins, the
+    // others find the database filled meanwhile and use it.
+    return ResultAsync.fromPromise(store.importWorld(world), (cause) => cause).map(() => loaded).orElse((cause) =>
+      ResultAsync.fromPromise(store.isEmpty(), engine).andThen((stillEmpty) => (stillEmpty ? err<PreparedStore, CliError>(engine(cause)) : useStored())),
+    );
   });
 }
 
@@ -185,10 +210,24 @@ function portOf(option: string | undefined, environment: string | undefined): Re
 
 /**
  * The Dataplane `serve` runs operations with: the reference one, keeping no call history (it would
- * grow with every batch for the server's lifetime; nothing in `serve` reads it).
+ * grow with every batch for the server's lifetime; nothing in `serve` reads it), each call taking
+ * `latencyMs` (`--dataplane-latency`: a demo or a browser test can watch an operation run).
  */
-export function serveDataplane(): ReferenceDataplane {
-  return createReferenceDataplane({ keepCalls: 0 });
+export function serveDataplane(latencyMs = 0): ReferenceDataplane {
+  return createReferenceDataplane({ keepCalls: 0, latencyMs });
+}
+
+function latencyOf(text: string | undefined): ResultAsync<number, CliError> {
+  if (text === undefined) return okAsync(0);
+  if (!/^[0-9]{1,7}$/.test(text)) return errAsync({ kind: 'usage', command: 'serve', message: `--dataplane-latency must be a whole number of milliseconds, not '${text}'` });
+  return okAsync(Number(text));
+}
+
+function leaseTtlOf(text: string | undefined): ResultAsync<number, CliError> {
+  if (text === undefined) return okAsync(serveDefaults.leaseTtlMs);
+  const ms = /^[0-9]{1,8}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(ms >= 300)) return errAsync({ kind: 'usage', command: 'serve', message: `--lease-ttl must be a whole number of milliseconds, at least 300, not '${text}'` });
+  return okAsync(ms);
 }
 
 const timeoutOptions = [

@@ -17,6 +17,7 @@ const phaseText: Readonly<Record<Exclude<OperationProgress['phase'], 'writing'>,
   waiting: 'Waiting for the destination (another operation holds it)',
   planning: 'Planning',
   validating: 'Validating and writing',
+  taken_over: 'Continuing an operation another instance left',
 };
 
 /**

@@ -143,6 +143,7 @@ function runnerOptions(runtime: RunnerOptions['store'], overrides: Partial<Runne
     commitBatchSize: 100,
     commitBudgetMs: Number.POSITIVE_INFINITY,
     leaseTtlMs: 600,
+    abortPollMs: 500,
     leasePollMs: 100,
     holderId: 'engine-a',
     ...overrides,

@@ -28,6 +28,7 @@ export interface RunnerOptions {
   readonly commitBudgetMs: number;
   readonly leaseTtlMs: number;
   readonly leasePollMs: number;
+  readonly abortPollMs: number;
   readonly holderId: string;
   /** Told what the operation does (see `PromoterOptions.onProgress`). */
   readonly onProgress?: ((progress: OperationProgress) => void) | undefined;
@@ -46,7 +47,17 @@ export interface AbortReason {
  * result yet, validates and commits in order, and records how it ended; then asks for profiles.
  * Never rejects: a defect ends the operation `failure` with `Internal error: …`.
  */
-export async function runOperation(initial: OperationRecord, signal: AbortSignal, options: RunnerOptions): Promise<void> {
+export async function runOperation(initial: OperationRecord, local: AbortSignal, options: RunnerOptions): Promise<void> {
+  // Another engine on the same database may abort the operation (§18): it records the abort in the
+  // store, and this engine reads it back on a timer — between commits as well as during a long
+  // Dataplane call — and stops as if aborted here, recording nothing (that engine recorded it).
+  const elsewhere = new AbortController();
+  const watch = options.clock.every(options.abortPollMs, async () => {
+    const current = await options.store.getOperation(initial.id);
+    if (current.isOk() && current.value !== undefined && current.value.result !== 'running') elsewhere.abort();
+  });
+  const signal = AbortSignal.any([local, elsewhere.signal]);
+  const stoppedElsewhere = () => elsewhere.signal.aborted && !local.aborted;
   try {
     const lease = new ScopeLease(initial.destination_scope, {
       runtime: options.store,
@@ -59,7 +70,9 @@ export async function runOperation(initial: OperationRecord, signal: AbortSignal
     options.onProgress?.({ operationId: initial.id, phase: 'waiting' });
     const acquired = await lease.acquire(signal);
     try {
-      const executed: Executed = acquired.isErr() ? err(acquired.error) : acquired.value === 'aborted' ? ok('aborted') : await execute(initial, signal, lease, options);
+      let executed: Executed = acquired.isErr() ? err(acquired.error) : acquired.value === 'aborted' ? ok('aborted') : await execute(initial, signal, lease, options);
+      watch.cancel();
+      if (executed.isOk() && executed.value === 'aborted' && stoppedElsewhere()) executed = ok('aborted_elsewhere');
       const lost = lease.lost() ?? (executed.isErr() && executed.error.kind === 'lease_lost' ? executed.error : undefined);
       if (lost !== undefined) {
         // This engine no longer owns the scope, nor so the operation: another engine may have
@@ -70,13 +83,14 @@ export async function runOperation(initial: OperationRecord, signal: AbortSignal
       } else if (!(executed.isOk() && executed.value === 'aborted_elsewhere')) {
         // Aborted elsewhere: that engine recorded who and when. Recording anything here could only
         // undo what happened since — a resume that reopened it (decision 0401).
-        await finishOperation(options.store, options.clock, initial.id, endOf(executed, signal));
+        await finishOperation(options.store, options.clock, initial.id, endOf(executed, local));
       }
     } finally {
       if (acquired.isOk() && acquired.value === 'acquired') await lease.release();
     }
     await requestProfiles(options.store, options.profiler, initial);
   } catch (defect) {
+    watch.cancel();
     const text = defect instanceof Error ? defect.message : String(defect);
     await recordEnd(options.store, options.clock, initial.id, { result: 'failure', end_time: isoTimestamp(options.clock.now()), message: `Internal error: ${text}` });
   }

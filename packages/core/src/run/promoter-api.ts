@@ -24,7 +24,9 @@ import type { storeAuthorization } from './store-authorization.js';
 /** What a running operation does (see `PromoterOptions.onProgress`). */
 export type OperationProgress =
   | { readonly operationId: number; readonly phase: 'waiting' | 'planning' | 'validating' }
-  | { readonly operationId: number; readonly phase: 'writing'; readonly processed: number; readonly total: number };
+  | { readonly operationId: number; readonly phase: 'writing'; readonly processed: number; readonly total: number }
+  /** This engine continues an operation another engine left `running` when its lease lapsed (§18 takeover; {@link Promoter.takeOver}). */
+  | { readonly operationId: number; readonly phase: 'taken_over' };
 
 /** What {@link Promoter.streamOperation} answers. */
 export interface OperationStream {
@@ -70,6 +72,12 @@ export interface PromoterOptions {
   readonly leaseTtlMs?: number | undefined;
   /** How often to retry a scope lease held by another process. Default 100 ms; must be above 0. */
   readonly leasePollMs?: number | undefined;
+  /**
+   * How often a running operation reads its own record, to stop when another engine (another
+   * instance on the same database) aborted it — also while it waits for the Dataplane, between
+   * commits (§18: "stops wherever it runs within about a second"). Default 500 ms; must be above 0.
+   */
+  readonly abortPollMs?: number | undefined;
   /**
    * Identifies this engine instance as a lease holder. Default: `leaseHolders.newHolderId()` — on
    * Linux the process's boot id, pid namespace, pid and start time and a random UUID, so that an
@@ -140,6 +148,16 @@ export interface Promoter {
    * when opening a store. With store leases, operations whose scope is held by a live process are left alone.
    */
   recover(): ResultAsync<readonly number[], PromoteError>;
+  /**
+   * §18 takeover, for several engine instances on one database (instead of {@link recover}): every
+   * `running` operation that has no turn in this engine and whose scope lease is free, expired or
+   * held by a holder known to be gone (its engine died) is continued here, from where it stopped —
+   * its results kept, the rest processed once (the lease orders the engines, every commit is
+   * fenced by it, and a turn reads what is recorded before it plans). Answers the ids it took.
+   * Call it on a timer of about a third of `leaseTtlMs`: an instance that dies is then taken over
+   * within about one lease lifetime of its last renewal.
+   */
+  takeOver(): ResultAsync<readonly number[], PromoteError>;
   /** Waits for every in-process operation to finish. Does not close the store. */
   close(): Promise<void>;
 }

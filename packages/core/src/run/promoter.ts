@@ -12,7 +12,7 @@ import { createAccess, type Actor } from './access.js';
 import { dryRun, preparedNames } from './dry-run.js';
 import { runOperation, type AbortReason, type RunnerOptions } from './operation-runner.js';
 import { prepareOperation, type PreparedOperation } from './prepare.js';
-import { recoverOperations } from './recover-operations.js';
+import { orphanedOperations, recoverOperations } from './recover-operations.js';
 import { ScopeQueue } from './scope-queue.js';
 import { storeAuthorization } from './store-authorization.js';
 import { operationEnvelope, resultViews } from './views.js';
@@ -46,13 +46,14 @@ export function createPromoter(options: PromoterOptions): Promoter {
     commitBudgetMs: options.commitBudgetMs ?? 15,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     leasePollMs: options.leasePollMs ?? 100,
+    abortPollMs: options.abortPollMs ?? 500,
     holderId: options.holderId ?? (options.leaseHolders ?? localLeaseHolders).newHolderId(),
     isGone: (holder) => (options.leaseHolders ?? localLeaseHolders).isGone(holder),
     onProgress: options.onProgress,
   };
   if (!(runner.commitBudgetMs > 0)) throw new RangeError(`commitBudgetMs must be above 0 ms, got ${runner.commitBudgetMs}`);
-  if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0)) {
-    throw new RangeError(`leaseTtlMs and leasePollMs must be above 0 ms, got ${runner.leaseTtlMs} and ${runner.leasePollMs}`);
+  if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0) || !(runner.abortPollMs > 0)) {
+    throw new RangeError(`leaseTtlMs, leasePollMs and abortPollMs must be above 0 ms, got ${runner.leaseTtlMs}, ${runner.leasePollMs} and ${runner.abortPollMs}`);
   }
   const { clock } = runner;
   const queue = new ScopeQueue();
@@ -242,6 +243,17 @@ export function createPromoter(options: PromoterOptions): Promoter {
     waitFor: (id) => queue.done(id),
 
     recover: () => recoverOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isGone: runner.isGone, isLocal: (id) => queue.has(id) }),
+
+    takeOver: () =>
+      orphanedOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isGone: runner.isGone, isLocal: (id) => queue.has(id) }).map((orphans) =>
+        orphans.flatMap((operation) => {
+          // Checked again: a turn of its own may have been scheduled here while the scopes were probed.
+          if (queue.has(operation.id)) return [];
+          runner.onProgress?.({ operationId: operation.id, phase: 'taken_over' });
+          schedule(operation);
+          return [operation.id];
+        }),
+      ),
 
     close: () => queue.idle(),
   };

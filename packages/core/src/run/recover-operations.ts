@@ -1,5 +1,5 @@
 import { ok, ResultAsync, safeTry } from 'neverthrow';
-import { messages } from '../domain/operation.js';
+import { messages, type OperationRecord } from '../domain/operation.js';
 import type { PromoteError } from '../errors.js';
 import { isoTimestamp, type Clock } from '../ports/clock.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
@@ -27,8 +27,32 @@ export interface RecoverOptions {
 export function recoverOperations(options: RecoverOptions): ResultAsync<readonly number[], PromoteError> {
   const { store, clock } = options;
   return safeTry(async function* () {
-    const running = yield* store.listRunningOperations();
+    const orphans = yield* orphanedOperations(options);
     const recovered: number[] = [];
+    for (const operation of orphans) {
+      const interrupted = yield* store.transitionOperation(operation.id, ['running'], {
+        result: 'aborted',
+        aborted_by: null,
+        end_time: isoTimestamp(clock.now()),
+        message: messages.interrupted,
+      });
+      if (interrupted !== undefined) recovered.push(operation.id);
+    }
+    return ok(recovered);
+  });
+}
+
+/**
+ * The `running` operations nobody works on: no turn in this engine, and (with store leases) a
+ * scope lease that is free, expired or held by a holder known to be gone — probed with a lease of
+ * this engine's own, released at once. What {@link recoverOperations} marks interrupted, and what
+ * a takeover (§18) continues.
+ */
+export function orphanedOperations(options: RecoverOptions): ResultAsync<readonly OperationRecord[], PromoteError> {
+  const { store, clock } = options;
+  return safeTry(async function* () {
+    const running = yield* store.listRunningOperations();
+    const orphans: OperationRecord[] = [];
     for (const operation of running) {
       if (options.isLocal(operation.id)) continue;
       if (store.hasLeases) {
@@ -39,14 +63,8 @@ export function recoverOperations(options: RecoverOptions): ResultAsync<readonly
         if (free.isErr() || !free.value) continue;
         await store.releaseLease(scope, probe);
       }
-      const interrupted = yield* store.transitionOperation(operation.id, ['running'], {
-        result: 'aborted',
-        aborted_by: null,
-        end_time: isoTimestamp(clock.now()),
-        message: messages.interrupted,
-      });
-      if (interrupted !== undefined) recovered.push(operation.id);
+      orphans.push(operation);
     }
-    return ok(recovered);
+    return ok(orphans);
   });
 }
