@@ -1,65 +1,15 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { createTestDatabase } from '@promote/test-postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildCli, removeTempDirectories, root, startPromote, tempDirectory } from './testing/built-cli.js';
+import { killServes, serve, trackServe } from './testing/serve-process.js';
 import { promoteInProcess } from './testing/in-process-cli.js';
 
 const exampleWorld = join(root, 'docs/examples/world.json');
 const seedBody = (name: string): unknown => JSON.parse(readFileSync(join(root, 'docs/examples/requests', `${name}.json`), 'utf8'));
-
-interface Server {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly base: string;
-  /** Everything printed on stdout so far. */
-  output(): string;
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
-
-const started: ChildProcessWithoutNullStreams[] = [];
-
-afterEach(() => {
-  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-/** Starts `promote serve …` and waits for its `Listening on http://HOST:PORT` line. */
-async function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  const child = startPromote(['serve', ...args], { env });
-  started.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)), 30_000);
-    child.stdout.on('data', () => {
-      const match = /^Listening on (http:\/\/[^\s]+)$/m.exec(stdout);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`));
-    });
-  });
-  return {
-    child,
-    base,
-    output: () => stdout,
-    async stop() {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await exited) as [number | null];
-      return code;
-    },
-  };
-}
 
 async function api(base: string, method: string, path: string, body?: unknown, token = 'jane-token') {
   const response = await fetch(`${base}${path}`, {
@@ -79,6 +29,7 @@ async function pollUntilFinished(base: string, id: number) {
   throw new Error(`operation ${id} never finished`);
 }
 
+afterEach(killServes);
 beforeAll(buildCli, 180_000);
 afterAll(removeTempDirectories);
 
@@ -151,8 +102,7 @@ describe('promote serve', () => {
     const began = performance.now();
     const outcomes = await Promise.all(
       Array.from({ length: attempts }, async () => {
-        const child = startPromote(['serve', '--world', exampleWorld, '--port', '0', '--db', ':memory:']);
-        started.push(child);
+        const child = trackServe(startPromote(['serve', '--world', exampleWorld, '--port', '0', '--db', ':memory:']));
         let stdout = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
           const first = !stdout.includes('Listening on');
@@ -175,6 +125,12 @@ describe('promote serve', () => {
     const badEnvironmentPort = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:'], { env: { PORT: '70000' } });
     expect(badEnvironmentPort.code).toBe(2);
     expect(badEnvironmentPort.stderr).toContain('PORT must be a port number');
+    const badLease = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--lease-ttl', '10']);
+    expect(badLease.code).toBe(2);
+    expect(badLease.stderr.trimEnd()).toBe("promote serve: --lease-ttl must be a whole number of milliseconds, at least 300, not '10' (see: promote serve --help)");
+    const badLatency = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--dataplane-latency', 'slow']);
+    expect(badLatency.code).toBe(2);
+    expect(badLatency.stderr.trimEnd()).toBe("promote serve: --dataplane-latency must be a whole number of milliseconds, not 'slow' (see: promote serve --help)");
 
     const empty = await promoteInProcess(['serve', '--db', ':memory:', '--port', '0']);
     expect(empty.code).toBe(2);
