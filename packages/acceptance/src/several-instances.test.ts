@@ -100,7 +100,7 @@ describe('several engine instances on one PostgreSQL database (§18)', () => {
     const ended = (await b.promoter.getOperation(admin, started.id))._unsafeUnwrap();
     assert.equal(ended.result, 'success');
     assert.deepEqual(ended.status, { total: checkCount, created: checkCount, updated: 0, skipped: 0, failed: 0 });
-    assert.deepEqual(ended.results.map((result) => result.source_entity.id), Array.from({ length: checkCount }, (_, index) => index + 1));
+    assert.deepEqual(ended.results.map((result) => result.source_entity?.id), Array.from({ length: checkCount }, (_, index) => index + 1));
     assert.equal(await destinationChecks(storeB!), checkCount);
 
     // A comes back: its next commit is fenced (B took the lease), and it records nothing.
