@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseWorldSnapshot, toWorldSnapshot } from '@promote/core';
+import { createTestDatabase } from '@promote/test-postgres';
 import { benchWorld } from './bench-world.js';
 import { renderMarkdown, renderTable } from './render-table.js';
 import { runBench, scenarios } from './run-bench.js';
@@ -23,10 +24,23 @@ describe('the benchmark world', () => {
 
 describe('every scenario at a tiny size', () => {
   test('runs and reports each figure with its baseline', { timeout: 120_000 }, async () => {
+    // The PostgreSQL scenarios on the test run's server rather than one more of their own.
+    process.env['PROMOTE_BENCH_POSTGRES_URL'] = await createTestDatabase('bench');
     const report = await runBench({ scale: tinyScale });
     const scenarioOf = new Set(report.figures.map((figure) => figure.scenario));
-    expect([...scenarioOf]).toEqual(['planner-scaling', 'draft-promotion', 're-promotion', 'active-promotion', 'large-draft', 'http', 'abort-latency']);
-    expect(Object.keys(scenarios)).toHaveLength(6);
+    expect([...scenarioOf]).toEqual([
+      'planner-scaling',
+      'draft-promotion',
+      're-promotion',
+      'active-promotion',
+      'large-draft',
+      'http',
+      'abort-latency',
+      'postgres-draft',
+      'postgres-re-promotion',
+      'postgres-scaling',
+    ]);
+    expect(Object.keys(scenarios)).toHaveLength(7);
     for (const figure of report.figures) {
       // A count of units let through after an abort may well be 0; every time and rate is above 0.
       if (figure.unit === 'units') expect(figure.value).toBeGreaterThanOrEqual(0);
@@ -43,6 +57,8 @@ describe('every scenario at a tiny size', () => {
       'abort-latency',
       'abort-latency',
       'abort-latency',
+      'postgres-draft',
+      'postgres-re-promotion',
     ]);
     expect(renderTable(report)).toContain('re-promotion');
     expect(renderMarkdown(report).split('\n')).toHaveLength(report.figures.length + 2);

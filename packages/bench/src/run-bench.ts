@@ -10,6 +10,7 @@ import { draftPromotion } from './scenarios/draft-promotion.js';
 import { httpReads } from './scenarios/http-reads.js';
 import { largeDraft } from './scenarios/large-draft.js';
 import { plannerScaling } from './scenarios/planner-scaling.js';
+import { postgresScenarios } from './scenarios/postgres.js';
 
 /** The scenarios, in the order they run; the keys `--only` takes. */
 export const scenarios = {
@@ -19,6 +20,7 @@ export const scenarios = {
   'large-draft': (scale: BenchScale, seed: number, workDir: string) => largeDraft(scale, seed, workDir),
   http: (scale: BenchScale, seed: number, workDir: string) => httpReads(scale, seed, workDir),
   'abort-latency': (scale: BenchScale, seed: number, workDir: string) => abortLatency(scale, seed, workDir),
+  postgres: (scale: BenchScale, seed: number) => postgresScenarios(scale, seed),
 } as const;
 
 export type ScenarioName = keyof typeof scenarios;

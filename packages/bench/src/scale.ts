@@ -24,6 +24,10 @@ export interface BenchScale {
   /** New checks of the draft promotion that the abort-latency scenario aborts, and when (ms after its first commit). */
   readonly abortChecks: number;
   readonly abortDelaysMs: readonly number[];
+  /** New checks per destination of the PostgreSQL scaling scenario (4 destinations). */
+  readonly postgresScalingChecks: number;
+  /** How long after spawning them the scaling scenario's instances start together: their start-up (node, imports, the pool) must fit. */
+  readonly postgresStartDelayMs: number;
   /** Repetitions of the short scenarios (the median is reported). */
   readonly repetitions: number;
 }
@@ -45,6 +49,8 @@ export const fullScale: BenchScale = {
   httpFullRequests: 20,
   abortChecks: 50_000,
   abortDelaysMs: [20, 150, 400],
+  postgresScalingChecks: 5_000,
+  postgresStartDelayMs: 3_000,
   // Nine: on this shared two-core machine a median of five still moved by a tenth between runs.
   repetitions: 9,
 };
@@ -66,6 +72,8 @@ export const tinyScale: BenchScale = {
   httpFullRequests: 4,
   abortChecks: 5_000,
   abortDelaysMs: [0],
+  postgresScalingChecks: 50,
+  postgresStartDelayMs: 0,
   repetitions: 1,
 };
 
