@@ -90,7 +90,7 @@ export function NewPromotion({ base, user, form, datastores, sourceContainers, d
           </ul>
         </Message>
       )}
-      <form class="promotion" method="post" action={`${base}/new/preview`} aria-label={`Promote ${entityLabel(form.type)}`}>
+      <form class="promotion" method="post" action={`${base}/new/preview#preview`} aria-label={`Promote ${entityLabel(form.type)}`}>
         <input type="hidden" name="type" value={form.type} />
         <input type="hidden" name="submitted" value="1" />
         <fieldset>
