@@ -25,8 +25,8 @@ describe('every scenario at a tiny size', () => {
   test('runs and reports each figure with its baseline', { timeout: 120_000 }, async () => {
     const report = await runBench({ scale: tinyScale });
     const scenarioOf = new Set(report.figures.map((figure) => figure.scenario));
-    expect([...scenarioOf]).toEqual(['planner-scaling', 'draft-promotion', 're-promotion', 'active-promotion', 'large-draft', 'http', 'abort-latency']);
-    expect(Object.keys(scenarios)).toHaveLength(6);
+    expect([...scenarioOf]).toEqual(['planner-scaling', 'draft-promotion', 're-promotion', 'active-promotion', 'large-draft', 'http', 'abort-latency', 'activity-page']);
+    expect(Object.keys(scenarios)).toHaveLength(7);
     for (const figure of report.figures) {
       // A count of units let through after an abort may well be 0; every time and rate is above 0.
       if (figure.unit === 'units') expect(figure.value).toBeGreaterThanOrEqual(0);

@@ -5,6 +5,7 @@ import type { Figure } from './figure.js';
 import { collectGarbage } from './measure.js';
 import type { BenchScale } from './scale.js';
 import { abortLatency } from './scenarios/abort-latency.js';
+import { activityPage } from './scenarios/activity-page.js';
 import { activePromotion } from './scenarios/active-promotion.js';
 import { draftPromotion } from './scenarios/draft-promotion.js';
 import { httpReads } from './scenarios/http-reads.js';
@@ -19,6 +20,7 @@ export const scenarios = {
   'large-draft': (scale: BenchScale, seed: number, workDir: string) => largeDraft(scale, seed, workDir),
   http: (scale: BenchScale, seed: number, workDir: string) => httpReads(scale, seed, workDir),
   'abort-latency': (scale: BenchScale, seed: number, workDir: string) => abortLatency(scale, seed, workDir),
+  'activity-page': (scale: BenchScale, seed: number, workDir: string) => activityPage(scale, seed, workDir),
 } as const;
 
 export type ScenarioName = keyof typeof scenarios;

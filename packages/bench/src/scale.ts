@@ -24,6 +24,11 @@ export interface BenchScale {
   /** New checks of the draft promotion that the abort-latency scenario aborts, and when (ms after its first commit). */
   readonly abortChecks: number;
   readonly abortDelaysMs: readonly number[];
+  /** Operations, and results of the largest one, of the Activity page's long history. */
+  readonly pageOperations: number;
+  readonly pageResults: number;
+  /** Timed requests per page of the Activity page (the median is reported). */
+  readonly pageRequests: number;
   /** Repetitions of the short scenarios (the median is reported). */
   readonly repetitions: number;
 }
@@ -45,6 +50,9 @@ export const fullScale: BenchScale = {
   httpFullRequests: 20,
   abortChecks: 50_000,
   abortDelaysMs: [20, 150, 400],
+  pageOperations: 10_000,
+  pageResults: 100_000,
+  pageRequests: 30,
   // Nine: on this shared two-core machine a median of five still moved by a tenth between runs.
   repetitions: 9,
 };
@@ -66,6 +74,9 @@ export const tinyScale: BenchScale = {
   httpFullRequests: 4,
   abortChecks: 5_000,
   abortDelaysMs: [0],
+  pageOperations: 30,
+  pageResults: 60,
+  pageRequests: 3,
   repetitions: 1,
 };
 
