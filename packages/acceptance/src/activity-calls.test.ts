@@ -41,24 +41,42 @@ describe('describeOperation (§17)', () => {
     const hold = gate();
     const { promoter } = engine(world, { concurrency: 1, dataplane: heldAfterFirstCall(hold.opened) });
     const running = (await promoter.run(admin, qcRequest({ as_draft: false })))._unsafeUnwrap();
-    const none = { abort: false, resume: false, rerun: false, delete: false };
+    const none = { abort: false, resume: false, rerun: false, revert: false, delete: false };
     expect((await promoter.describeOperation(jane, running.id))._unsafeUnwrap().actions).toEqual({ ...none, abort: true });
     expect((await promoter.describeOperation(victor, running.id))._unsafeUnwrap().actions).toEqual(none);
     (await promoter.abort(jane, running.id))._unsafeUnwrap();
     hold.open();
     await promoter.waitFor(running.id);
-    expect((await promoter.describeOperation(jane, running.id))._unsafeUnwrap().actions).toEqual({ abort: false, resume: true, rerun: true, delete: true });
+    expect((await promoter.describeOperation(jane, running.id))._unsafeUnwrap().actions).toEqual({ abort: false, resume: true, rerun: true, revert: true, delete: true });
     expect((await promoter.describeOperation(victor, running.id))._unsafeUnwrap().actions).toEqual(none);
     // hank: editor on the source only, author on the destination.
     expect((await promoter.describeOperation(hank, running.id))._unsafeUnwrap().actions).toEqual(none);
     const finished = await runToEnd(promoter, admin, qcRequest({ check_ids: [1] }));
     const details = (await promoter.describeOperation(admin, finished.id))._unsafeUnwrap();
-    expect(details.actions).toEqual({ abort: false, resume: false, rerun: true, delete: true });
+    expect(details.actions).toEqual({ abort: false, resume: false, rerun: true, revert: true, delete: true });
     const { results: _results, ...envelope } = finished;
     expect(details.operation).toEqual(envelope);
     expect(details.request).toEqual({ ...qcRequest({ check_ids: [1] }), as_draft: true });
     expect((await promoter.describeOperation({ email: 'nobody@example.com' }, finished.id))._unsafeUnwrapErr().kind).toBe('unauthenticated');
     expect((await promoter.describeOperation(admin, 999))._unsafeUnwrapErr().kind).toBe('not_found');
+  });
+  test('a revert and its rerun need editor on the destination only (§16): offered to dora, who is a reporter on the source', async () => {
+    const base = smallWorld([{ id: 1 }, { id: 2 }]);
+    const withDora = smallWorld([{ id: 1 }, { id: 2 }], {
+      users: [...base.users, { id: 5, email: 'dora@example.com', role: 'member' }],
+      teams: [...base.teams.map((team) => ({ ...team, members: [...team.members] })), { id: 4, name: 'Production', members: [5], permissions: { '1': 'reporter', '2': 'editor' } }],
+    });
+    const { promoter } = engine(withDora);
+    const dora = { email: 'dora@example.com' };
+    const promoted = await runToEnd(promoter, admin, qcRequest({ check_ids: [1, 2] }));
+    // A promotion's rerun needs editor on its source too.
+    expect((await promoter.describeOperation(dora, promoted.id))._unsafeUnwrap().actions).toEqual({ abort: false, resume: false, rerun: false, revert: true, delete: true });
+    expect((await promoter.rerun(dora, promoted.id))._unsafeUnwrapErr().kind).toBe('forbidden');
+    const reverted = await runToEnd(promoter, dora, { type: 'revert', operation_id: promoted.id });
+    expect(reverted).toMatchObject({ type: 'revert', reverted_operation_id: promoted.id, status: { total: 2, updated: 2 } });
+    expect((await promoter.describeOperation(dora, reverted.id))._unsafeUnwrap().actions).toEqual({ abort: false, resume: false, rerun: true, revert: true, delete: true });
+    expect((await promoter.rerun(dora, reverted.id)).isOk()).toBe(true);
+    expect((await promoter.describeOperation(victor, reverted.id))._unsafeUnwrap().actions).toEqual({ abort: false, resume: false, rerun: false, revert: false, delete: false });
   });
 });
 

@@ -275,14 +275,56 @@ describe('the Activity page in Chromium', () => {
     expect((await api('GET', `/api/operations/${rerun}`)).status).toBe(200);
   });
 
+  test('revert: the revert’s plan first (the API’s dry run), run with its fingerprint; a plan gone stale is shown again; the list says Revert of #N', async () => {
+    const page = await newPage();
+    await signIn(page, 'jane-token');
+    const revertRequest = { type: 'revert', operation_id: seedOperation };
+    await page.goto(`/operations/${seedOperation}`);
+    await page.getByRole('link', { name: 'Revert…' }).click();
+    await page.getByRole('heading', { name: `Revert operation #${seedOperation}?` }).waitFor();
+    const reviewed = (await api('POST', '/api/operations/plan', 'jane-token', revertRequest)).body;
+    const preview = page.locator('.preview');
+    const shownCounts = async () => Object.fromEntries(await Promise.all((['created', 'updated', 'skipped', 'failed', 'total'] as const).map(async (key) => [key, Number(await preview.locator(`[data-count="${key}"]`).textContent())])));
+    expect(await shownCounts()).toEqual(reviewed.status);
+    expect(reviewed.status.updated).toBeGreaterThan(0);
+    expect(await preview.locator('input[name="expected_plan_fingerprint"]').inputValue()).toBe(reviewed.plan_fingerprint);
+    expect(await preview.getByRole('heading').textContent()).toContain(`Revert of #${seedOperation} · Quality Checks`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'revert');
+
+    // Someone reverts it through the API meanwhile: the reviewed plan is stale, and nothing runs.
+    const elsewhere = (await api('POST', '/api/operations/run', 'jane-token', revertRequest)).body.id;
+    expect((await finished(elsewhere)).status).toEqual(reviewed.status);
+    const operationsBefore = (await api('GET', '/api/operations?size=1')).body.total;
+    await page.getByRole('button', { name: `Revert operation #${seedOperation}` }).click();
+    await page.getByRole('heading', { name: 'Review again' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('The plan changed since it was reviewed');
+    expect((await api('GET', '/api/operations?size=1')).body.total).toBe(operationsBefore);
+    const now = (await api('POST', '/api/operations/plan', 'jane-token', revertRequest)).body;
+    expect(now.plan_fingerprint).not.toBe(reviewed.plan_fingerprint);
+    expect(await shownCounts()).toEqual(now.status);
+    expect(await preview.locator('input[name="expected_plan_fingerprint"]').inputValue()).toBe(now.plan_fingerprint);
+
+    await page.getByRole('button', { name: `Revert operation #${seedOperation}` }).click();
+    await page.waitForURL(/\/operations\/\d+$/);
+    const id = Number(/\/operations\/(\d+)$/.exec(page.url())?.[1]);
+    expect(await finished(id)).toMatchObject({ type: 'revert', reverted_operation_id: seedOperation, status: now.status, triggered_by: 'jane@example.com' });
+    expect(await page.locator('.overview [data-field="kind"]').textContent()).toBe(`Revert of #${seedOperation} · Quality Checks`);
+    await page.goto('/');
+    expect(await page.locator(`tr[data-operation="${id}"] [data-field="kind"]`).textContent()).toBe(`Revert of #${seedOperation} · Quality Checks`);
+    expect(await page.locator(`tr[data-operation="${elsewhere}"] [data-field="kind"]`).textContent()).toBe(`Revert of #${seedOperation} · Quality Checks`);
+    expect(await page.locator('table.operations [data-field="kind"]', { hasText: /^Promote · Quality Checks$/ }).count()).toBeGreaterThan(0);
+  });
+
   test('a viewer sees no action and no New promotion; a forged POST from their own session is refused and changes nothing', async () => {
     const page = await newPage();
     await signIn(page, 'viewer-token');
     expect(await page.getByRole('link', { name: 'New promotion' }).count()).toBe(0);
     await page.goto(`/operations/${seedOperation}`);
     expect(await page.locator('.actions').count()).toBe(0);
-    for (const path of [`/operations/${seedOperation}/delete`, `/operations/${seedOperation}/rerun`, `/api/operations/${seedOperation}`]) refusedOnPurpose.add(path);
+    for (const path of [`/operations/${seedOperation}/delete`, `/operations/${seedOperation}/rerun`, `/api/operations/${seedOperation}`, '/new/promote', `/operations/${seedOperation}/revert`]) refusedOnPurpose.add(path);
     expect(await page.getByRole('button', { name: /Abort|Resume|Rerun/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: /Revert|Delete/ }).count()).toBe(0);
     const forged = await page.evaluate(async (path) => {
       const response = await fetch(path, { method: 'POST', body: new URLSearchParams({}) });
       return { status: response.status, text: await response.text() };
@@ -292,12 +334,21 @@ describe('the Activity page in Chromium', () => {
     expect(forged.text).not.toMatch(/\n\s+at |\.ts:\d+/);
     const rerun = await page.evaluate(async (path) => (await fetch(path, { method: 'POST', body: new URLSearchParams({}) })).status, `/operations/${seedOperation}/rerun`);
     expect(rerun).toBe(403);
+    const operationsBefore = (await api('GET', '/api/operations?size=1')).body.total;
+    const revert = await page.evaluate(async (body) => {
+      const response = await fetch('/new/promote', { method: 'POST', body: new URLSearchParams(body) });
+      return { status: response.status, text: await response.text() };
+    }, { request: JSON.stringify({ type: 'revert', operation_id: seedOperation }), expected_plan_fingerprint: 'x' });
+    expect([revert.status, revert.text.includes('editor')]).toEqual([403, true]);
+    expect((await api('GET', '/api/operations?size=1')).body.total).toBe(operationsBefore);
     // The API takes the session for reads only: a state change needs the bearer header.
     const viaApi = await page.evaluate(async (path) => (await fetch(path, { method: 'DELETE' })).status, `/api/operations/${seedOperation}`);
     expect(viaApi).toBe(401);
     expect((await api('GET', `/api/operations/${seedOperation}`)).status).toBe(200);
     await page.goto('/new');
     expect(await page.getByText('You are editor on no datastore').count()).toBe(1);
+    await page.goto(`/operations/${seedOperation}/revert`);
+    expect(await page.getByRole('alert').textContent()).toContain('editor');
     await page.goto(`/operations/${seedOperation}/delete`);
     expect(await page.getByRole('alert').textContent()).toContain('You may not delete this operation');
     expect(await seriousViolations(page)).toEqual([]);
@@ -457,7 +508,7 @@ describe('the Activity page in Chromium', () => {
     const hosts = new Set<string>();
     page.on('request', (request) => hosts.add(new URL(request.url()).host));
     await signIn(page, 'admin-token');
-    for (const path of ['/', `/operations/${seedOperation}`, '/new', '/new?type=computed_file&datastore_id=4&destination_datastore_id=3', `/operations/${tableOperation}/delete`]) {
+    for (const path of ['/', `/operations/${seedOperation}`, `/operations/${seedOperation}/revert`, '/new', '/new?type=computed_file&datastore_id=4&destination_datastore_id=3', `/operations/${tableOperation}/delete`]) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
     }

@@ -6,7 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import { ResultAsync, type Result } from 'neverthrow';
 import { bearerToken, serviceAuthenticator, type Authenticate } from './authenticate.js';
 import { renderDocsPage } from './openapi/docs-page.js';
-import { registerActivityPage, type ActivityPageOptions } from './page/activity-page.js';
+import { registerActivityPage } from './page/activity-page.js';
 import { isPagePath, renderPageError } from './page/page-errors.js';
 import { sessionToken } from './page/session.js';
 import { openApiDocument } from './openapi/openapi-document.js';
@@ -43,10 +43,9 @@ export interface CreateAppOptions {
   /**
    * Serves the Activity page (the browser UI: sign-in, operations, actions, new promotions) at `/`
    * beside the API, and lets its session cookie authenticate the API's `GET` requests (its live
-   * updates read `GET /api/operations/{id}/events`). `true` for the defaults of
-   * {@link ActivityPageOptions}. Default: off — the app is the API only.
+   * updates read `GET /api/operations/{id}/events`). Default: off — the app is the API only.
    */
-  readonly activityPage?: boolean | ActivityPageOptions | undefined;
+  readonly activityPage?: boolean | undefined;
 }
 
 /** The variables a request carries through the app: the authenticated user. */
@@ -80,13 +79,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     return path;
   };
 
-  const page = options.activityPage === true ? {} : options.activityPage === false ? undefined : options.activityPage;
+  const page = options.activityPage === true;
 
   const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
     // The page's session authenticates safe requests only: a state change through the API always
     // needs the header, which no other site can make a browser send.
     const safe = c.req.method === 'GET' || c.req.method === 'HEAD';
-    const token = bearerToken(c.req.header('authorization')) ?? (page !== undefined && safe ? sessionToken(c) : undefined);
+    const token = bearerToken(c.req.header('authorization')) ?? (page && safe ? sessionToken(c) : undefined);
     if (token === undefined) {
       return sendError({ status: 401, body: { detail: 'Not authenticated: send an Authorization: Bearer <token> header' }, headers: bearerChallenge });
     }
@@ -186,7 +185,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   let docsPage: string | undefined;
   app.get(allow('GET', '/api/docs'), (c) => c.html((docsPage ??= renderDocsPage(openApiDocument(basePath)))));
 
-  if (page !== undefined) registerActivityPage(app, { ...page, promoter, authenticate, basePath, onDefect });
+  if (page) registerActivityPage(app, { promoter, authenticate, basePath, onDefect });
 
   for (const [path, methods] of methodsByPath) {
     const allowHeader = [...new Set(methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))].join(', ');
@@ -194,13 +193,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   }
 
   app.notFound((c) =>
-    page !== undefined && isPagePath(c, basePath)
+    page && isPagePath(c, basePath)
       ? renderPageError(c, basePath, 404, `There is no page at ${new URL(c.req.url).pathname}`)
       : sendError({ status: 404, body: { detail: `Not Found: ${c.req.method} ${new URL(c.req.url).pathname}` } }));
 
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) {
-      if (page !== undefined && isPagePath(c, basePath)) {
+      if (page && isPagePath(c, basePath)) {
         // The page's only refusal of this kind: the CSRF check (a state change from another site).
         const message = error.status === 403 ? 'Refused: this request did not come from this site’s own pages (cross-site request forgery protection). Nothing was changed.' : error.message || 'Bad request';
         return renderPageError(c, basePath, error.status as 400, message);
@@ -210,7 +209,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     // A client that closed mid-request is not a defect of ours, and is gone to read the answer.
     if (isClientDisconnect(error)) return json(400, { detail: clientDisconnectDetail });
     onDefect(error, c.req.raw);
-    if (page !== undefined && isPagePath(c, basePath)) return renderPageError(c, basePath, 500, 'Something went wrong on the server; the error was logged.');
+    if (page && isPagePath(c, basePath)) return renderPageError(c, basePath, 500, 'Something went wrong on the server; the error was logged.');
     return json(500, { detail: 'Internal server error' });
   });
 

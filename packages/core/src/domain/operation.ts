@@ -156,8 +156,10 @@ export interface OperationActions {
   readonly abort: boolean;
   /** Aborted or failed, and `editor` on the destination datastore. */
   readonly resume: boolean;
-  /** Ended, and `editor` on the source and the destination datastore. */
+  /** Ended, and `editor` on the source and the destination datastore (a revert's: on the destination). */
   readonly rerun: boolean;
+  /** Ended, and `editor` on the destination datastore (§16; reading it is given). */
+  readonly revert: boolean;
   /** Ended, and `editor` on the destination datastore (the permission of abort). */
   readonly delete: boolean;
 }
@@ -166,7 +168,7 @@ export interface OperationActions {
 export interface OperationDetails {
   readonly operation: OperationSummaryView;
   /** The request as it was parsed when the operation started (defaults filled in). */
-  readonly request: PromoteRequest;
+  readonly request: OperationRequest;
   readonly actions: OperationActions;
 }
 

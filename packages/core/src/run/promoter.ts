@@ -292,10 +292,13 @@ export function createPromoter(options: PromoterOptions): Promoter {
         const onDestination = yield* holds(user, editorOn(operation.destination_datastore));
         const onBoth = onDestination && (yield* holds(user, editorOn(operation.datastore)));
         const ended = operation.result !== 'running';
+        // A revert needs `editor` on the destination only (§16), and so does its rerun.
+        const isRevert = operation.request.type === 'revert';
         const actions = {
           abort: !ended && onDestination,
           resume: (operation.result === 'aborted' || operation.result === 'failure') && onDestination,
-          rerun: ended && onBoth,
+          rerun: ended && (isRevert ? onDestination : onBoth),
+          revert: ended && onDestination,
           delete: ended && onDestination,
         };
         return ok({ operation: operationEnvelope(operation), request: operation.request, actions });

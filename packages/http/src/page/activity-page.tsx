@@ -19,17 +19,8 @@ import { OperationsList } from './views/operations-list.js';
 import { RevertPreview } from './views/revert-preview.js';
 import { SignIn } from './views/sign-in.js';
 
-/** Options of the Activity page (`createApp({ activityPage })`). */
-export interface ActivityPageOptions {
-  /**
-   * Whether the engine can revert operations (SPEC §16): the operation page then offers Revert
-   * (the revert's plan first, then a run with its fingerprint). Default `false`.
-   */
-  readonly revert?: boolean | undefined;
-}
-
 /** What the page needs from the app that serves it. */
-export interface ActivityPageContext extends ActivityPageOptions {
+export interface ActivityPageContext {
   readonly promoter: Promoter;
   readonly authenticate: Authenticate;
   readonly basePath: string;
@@ -192,7 +183,6 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
         base={base}
         user={user}
         details={details.value}
-        canRevert={context.revert === true}
         filters={{ search, promote_result: promoteResult }}
         results={results.isOk() ? results.value : undefined}
         error={problem?.lines}
@@ -240,15 +230,14 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     return c.redirect(`${base}/?deleted=${operationId}`, 303);
   });
 
-  if (context.revert === true) {
-    app.get(`/operations/${id}/revert`, headers, signedIn, async (c) => {
-      const operationId = Number(c.req.param('id'));
-      const body = { type: 'revert', operation_id: operationId };
-      const plan = await promoter.plan(actorOf(c), body);
-      if (plan.isErr()) return refuse(c, plan.error);
-      return render(c, <RevertPreview base={base} user={await header(c)} operationId={operationId} plan={plan.value} body={body} />);
-    });
-  }
+  // Revert (§16) shows the revert's plan first; its button runs that plan with its fingerprint (`/new/promote`).
+  app.get(`/operations/${id}/revert`, headers, signedIn, async (c) => {
+    const operationId = Number(c.req.param('id'));
+    const body = { type: 'revert', operation_id: operationId };
+    const plan = await promoter.plan(actorOf(c), body);
+    if (plan.isErr()) return refuse(c, plan.error);
+    return render(c, <RevertPreview base={base} user={await header(c)} operationId={operationId} plan={plan.value} body={body} />);
+  });
 
   /** The New promotion page for a form: the datastores the user may promote, and the chosen ones' containers. */
   const promotionPage = async (c: Context, form: PromotionForm, extra: { readonly problems?: string[]; readonly preview?: { readonly plan: PlanView; readonly body: unknown } } = {}, status: ContentfulStatusCode = 200) => {
@@ -322,8 +311,8 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
       c,
       <Layout title="Review again" base={base} user={await header(c)}>
         <h1>Review again</h1>
-        <Message kind="error">{started.error.message}: nothing was promoted. This is what it would do now.</Message>
-        <PlanPreview base={base} plan={plan.value} body={request} action="Promote" />
+        <Message kind="error">{started.error.message}: nothing was done. This is what it would do now.</Message>
+        <PlanPreview base={base} plan={plan.value} body={request} action={plan.value.type === 'revert' ? `Revert operation #${plan.value.reverted_operation_id}` : 'Promote'} />
       </Layout>,
       409,
     );

@@ -1,4 +1,4 @@
-import type { OperationResult, PromoteResultValue, PromoteType } from '@promote/core';
+import type { OperationResult, OperationSummaryView, PromoteResultValue, PromoteType } from '@promote/core';
 
 const entityLabels: Readonly<Record<PromoteType, readonly [string, string]>> = {
   quality_check: ['Quality Check', 'Quality Checks'],
@@ -11,6 +11,12 @@ const entityLabels: Readonly<Record<PromoteType, readonly [string, string]>> = {
 export function entityLabel(promoteType: PromoteType, count = 2): string {
   const [one, many] = entityLabels[promoteType];
   return count === 1 ? one : many;
+}
+
+/** An operation's kind with its promote type: `Promote · Quality Checks`, `Revert of #12 · Quality Checks` (§17). */
+export function kindLabel(operation: Pick<OperationSummaryView, 'type' | 'promote_type'> & { readonly reverted_operation_id?: number | undefined }): string {
+  const kind = operation.type === 'revert' ? `Revert of #${operation.reverted_operation_id ?? '?'}` : 'Promote';
+  return `${kind} · ${entityLabel(operation.promote_type)}`;
 }
 
 /** The counter of the operations list: `2 / 5 Computed Tables`. */

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { promoteTypes, type Container, type Datastore, type PlanView } from '@promote/core';
-import { entityLabel } from '../format.js';
+import { entityLabel, kindLabel } from '../format.js';
 import { Layout, Message, type SignedIn } from '../layout.js';
 import type { PromotionForm } from '../request-form.js';
 import { CountsBar, sourceAndDestination } from './parts.js';
@@ -166,7 +166,7 @@ export function PlanPreview({ base, plan, body, action }: { readonly base: strin
   return (
     <section class="preview" aria-labelledby="preview">
       <h2 id="preview" tabindex={-1}>
-        Preview: {entityLabel(plan.promote_type)}, {sourceAndDestination(plan)}
+        Preview: {plan.type === 'revert' ? kindLabel(plan) : entityLabel(plan.promote_type)}, {sourceAndDestination(plan)}
       </h2>
       {plan.message === null ? null : <p>{plan.message}</p>}
       <CountsBar status={plan.status} />

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { promoteResults, type OperationDetails, type Page, type PromoteResultView } from '@promote/core';
-import { durationLabel, entityLabel, entityResultLabel, timestampLabel } from '../format.js';
+import { durationLabel, entityLabel, entityResultLabel, kindLabel, timestampLabel } from '../format.js';
 import { Layout, Message, type SignedIn } from '../layout.js';
 import { CountsBar, Pager, sourceAndDestination, StatusBadge } from './parts.js';
 import { ResultsTable } from './results-table.js';
@@ -16,8 +16,6 @@ export interface OperationPageProps {
   readonly base: string;
   readonly user: SignedIn;
   readonly details: OperationDetails;
-  /** Whether the engine can revert (§16): the Revert action is offered then. */
-  readonly canRevert: boolean;
   readonly filters: ResultFilters;
   /** `undefined` when the filters were refused (then `error` says why). */
   readonly results?: Page<PromoteResultView> | undefined;
@@ -35,11 +33,11 @@ function resultsQuery(filters: ResultFilters, page: number): string {
 }
 
 /** One operation: overview, actions, request, and its results with search, filters and pages. */
-export function OperationPage({ base, user, details, canRevert, filters, results, error, notice }: OperationPageProps) {
+export function OperationPage({ base, user, details, filters, results, error, notice }: OperationPageProps) {
   const { operation, request, actions } = details;
   const path = `${base}/operations/${operation.id}`;
   const running = operation.result === 'running';
-  const offered = actions.abort || actions.resume || actions.rerun || actions.delete || (canRevert && actions.delete);
+  const offered = actions.abort || actions.resume || actions.rerun || actions.revert || actions.delete;
   return (
     <Layout title={`Operation #${operation.id}`} base={base} user={user}>
       <h1>
@@ -50,7 +48,15 @@ export function OperationPage({ base, user, details, canRevert, filters, results
         <h2 id="overview">Overview</h2>
         <dl>
           <dt>Kind</dt>
-          <dd>Promote · {entityLabel(operation.promote_type)}</dd>
+          <dd data-field="kind">
+            {operation.type === 'revert' ? (
+              <>
+                Revert of <a href={`${base}/operations/${operation.reverted_operation_id}`}>#{operation.reverted_operation_id}</a> · {entityLabel(operation.promote_type)}
+              </>
+            ) : (
+              kindLabel(operation)
+            )}
+          </dd>
           <dt>Source → destination</dt>
           <dd>{sourceAndDestination(operation)}</dd>
           <dt>Status</dt>
@@ -102,7 +108,7 @@ export function OperationPage({ base, user, details, canRevert, filters, results
                 <button type="submit">Rerun</button>
               </form>
             ) : null}
-            {canRevert && actions.delete ? (
+            {actions.revert ? (
               <a class="button secondary" href={`${path}/revert`}>
                 Revert…
               </a>

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { operationResults, promoteTypes, type Datastore, type OperationSummaryView, type Page } from '@promote/core';
-import { durationLabel, entityLabel, progressLabel, resultLabel, timestampLabel } from '../format.js';
+import { durationLabel, entityLabel, kindLabel, progressLabel, resultLabel, timestampLabel } from '../format.js';
 import { Layout, Message, type SignedIn } from '../layout.js';
 import { Pager, sourceAndDestination, StatusBadge } from './parts.js';
 
@@ -121,7 +121,7 @@ export function OperationsList({ base, user, filters, operations, datastores, er
                     <th scope="row">
                       <a href={`${base}/operations/${operation.id}`}>#{operation.id}</a>
                     </th>
-                    <td>Promote · {entityLabel(operation.promote_type)}</td>
+                    <td data-field="kind">{kindLabel(operation)}</td>
                     <td>{sourceAndDestination(operation)}</td>
                     <td>
                       <StatusBadge result={operation.result} />
