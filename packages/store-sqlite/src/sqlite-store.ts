@@ -379,7 +379,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const records: PromoteResultRecord[] = [];
         const counters = new Map<number, Record<PromoteResultValue, number>>();
         const liveContainers = new Set<number>();
-        // Ids of deleted results are never given again (`id_floors`, migration 0003).
+        // Ids of deleted results are never given again (`id_floors`, migration 0004).
         let floor = units.length === 0 ? undefined : statements.resultIdFloor.get();
         if (floor !== undefined) statements.clearResultIdFloor.run();
         for (const unit of units) {
