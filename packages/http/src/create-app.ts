@@ -185,7 +185,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   let docsPage: string | undefined;
   app.get(allow('GET', '/api/docs'), (c) => c.html((docsPage ??= renderDocsPage(openApiDocument(basePath)))));
 
-  if (page) registerActivityPage(app, { promoter, authenticate, basePath, onDefect });
+  if (page) registerActivityPage(app, { promoter, authenticate, basePath, onDefect, maxBodyBytes });
 
   for (const [path, methods] of methodsByPath) {
     const allowHeader = [...new Set(methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))].join(', ');

@@ -2,16 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { describeError, type Actor, type Container, type PlanView, type PromoteError, type Promoter, type User } from '@promote/core';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ResultAsync } from 'neverthrow';
 import type { Authenticate } from '../authenticate.js';
+import { queryObject } from '../query-object.js';
+import { isClientDisconnect } from '../read-json-body.js';
 import { toHttpError } from '../to-http-error.js';
 import { Layout, Message, type SignedIn } from './layout.js';
 import { renderPageError } from './page-errors.js';
-import { issueLines, readPromotionForm, requestOfForm, type FormValues, type PromotionForm } from './request-form.js';
+import { addressProblems, issueLines, readPromotionForm, requestOfForm, type FormValues, type PromotionForm } from './request-form.js';
 import { endSession, sessionToken, startSession } from './session.js';
 import { NewPromotion, PlanPreview } from './views/new-promotion.js';
 import { DeleteConfirmation, OperationPage } from './views/operation-page.js';
@@ -25,6 +28,8 @@ export interface ActivityPageContext {
   readonly authenticate: Authenticate;
   readonly basePath: string;
   readonly onDefect: (error: unknown, request: Request) => void;
+  /** Largest accepted form body, in bytes (the API's limit); larger ones get a 413 page. */
+  readonly maxBodyBytes: number;
 }
 
 /** Results per page of the operation page; the operations list shows as many. */
@@ -108,7 +113,29 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     return renderPageError(c, base, problem.status, problem.lines.join(' '));
   };
 
-  const formValues = async (c: Context): Promise<FormValues> => (await c.req.parseBody({ all: true })) as FormValues;
+  /**
+   * Every page POST: no larger than the API accepts, and a form the server can read (its values in
+   * `c.get('form')`), else a page that says so — before anything else looks at it.
+   */
+  const form: MiddlewareHandler[] = [
+    bodyLimit({ maxSize: context.maxBodyBytes, onError: (c) => renderPageError(c, base, 413, `This form is larger than ${context.maxBodyBytes} bytes, which the server does not accept. Nothing was changed.`) }),
+    async (c, next) => {
+      const values = await ResultAsync.fromPromise(c.req.parseBody({ all: true }), (cause) => cause);
+      if (values.isErr()) {
+        if (isClientDisconnect(values.error)) throw values.error;
+        return renderPageError(c, base, 400, 'This form could not be read (its body is not a form the page sends). Send it again from the page. Nothing was changed.');
+      }
+      c.set('form', values.value);
+      await next();
+      return undefined;
+    },
+  ];
+
+  const formValues = (c: Context): FormValues => c.get('form') as FormValues;
+
+  /** A page past the last one of a list: a message instead of an empty page. */
+  const pastTheEnd = (page: { readonly items: readonly unknown[]; readonly total: number; readonly page: number; readonly size: number }, noun: string): string | undefined =>
+    page.items.length === 0 && page.page > 1 ? `There is no page ${page.page} of these ${noun}: the last is page ${Math.max(1, Math.ceil(page.total / page.size))}.` : undefined;
 
   for (const [name, asset] of Object.entries(assets)) {
     app.get(`/assets/${name}`, headers, (c) => c.body(files[name]!, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' }));
@@ -131,14 +158,15 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     ]);
     const deleted = deletedId?.[0];
     const notice = deleted !== undefined && /^[0-9]{1,15}$/.test(deleted) ? `Operation #${deleted} was deleted; what it wrote stays.` : undefined;
-    const problem = operations.isErr() ? problemOf(operations.error) : undefined;
+    const beyond = operations.isOk() ? pastTheEnd(operations.value, 'operations') : undefined;
+    const problem = operations.isErr() ? problemOf(operations.error) : beyond === undefined ? undefined : { status: 404 as const, lines: [beyond] };
     return render(
       c,
       <OperationsList
         base={base}
         user={user}
         filters={filters}
-        operations={operations.isOk() ? operations.value : undefined}
+        operations={operations.isOk() && problem === undefined ? operations.value : undefined}
         datastores={datastores.isOk() ? datastores.value.items : []}
         error={problem?.lines}
         notice={notice}
@@ -147,8 +175,8 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     );
   });
 
-  app.post('/sign-in', headers, sameOrigin, async (c) => {
-    const token = (await formValues(c))['token'];
+  app.post('/sign-in', headers, sameOrigin, ...form, async (c) => {
+    const token = formValues(c)['token'];
     if (typeof token !== 'string' || token.trim() === '') return render(c, <SignIn base={base} error="Enter your bearer token." />, 422);
     const user = await ResultAsync.fromPromise((async () => authenticate(token.trim()))(), (cause) => cause);
     if (user.isErr()) {
@@ -160,7 +188,7 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     return c.redirect(`${base}/`, 303);
   });
 
-  app.post('/sign-out', headers, sameOrigin, (c) => {
+  app.post('/sign-out', headers, sameOrigin, ...form, (c) => {
     endSession(c, base);
     return render(c, <SignIn base={base} notice="You are signed out." />);
   });
@@ -169,14 +197,17 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     const operationId = Number(c.req.param('id'));
     const details = await promoter.describeOperation(actorOf(c), operationId);
     if (details.isErr()) return refuse(c, details.error);
-    const search = c.req.query('search') ?? '';
-    const promoteResult = c.req.queries('promote_result') ?? [];
-    const page = c.req.query('page') ?? '1';
+    // `done` and `of` name the notice of an action just taken; every other parameter is the results
+    // query's, checked as the API checks it (an unknown one is refused, as on the list).
+    const { done: _done, of: _of, ...query } = queryObject(c);
+    const search = typeof query['search'] === 'string' ? query['search'] : '';
+    const promoteResult = [query['promote_result'] ?? []].flat();
     const [user, results] = await Promise.all([
       header(c),
-      promoter.listResults(actorOf(c), operationId, { search, promote_result: promoteResult, page, size: String(pageSize) } as never, details.value.operation.promote_type),
+      promoter.listResults(actorOf(c), operationId, { ...query, size: String(pageSize) }, details.value.operation.promote_type),
     ]);
-    const problem = results.isErr() ? problemOf(results.error) : undefined;
+    const beyond = results.isOk() ? pastTheEnd(results.value, 'results') : undefined;
+    const problem = results.isErr() ? problemOf(results.error) : beyond === undefined ? undefined : { status: 404 as const, lines: [beyond] };
     return render(
       c,
       <OperationPage
@@ -184,7 +215,7 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
         user={user}
         details={details.value}
         filters={{ search, promote_result: promoteResult }}
-        results={results.isOk() ? results.value : undefined}
+        results={results.isOk() && problem === undefined ? results.value : undefined}
         error={problem?.lines}
         notice={doneNotice(c.req.query('done'), c.req.query('of'))}
       />,
@@ -192,21 +223,21 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     );
   });
 
-  app.post(`/operations/${id}/abort`, headers, sameOrigin, signedIn, async (c) => {
+  app.post(`/operations/${id}/abort`, headers, sameOrigin, ...form, signedIn, async (c) => {
     const operationId = Number(c.req.param('id'));
     const aborted = await promoter.abort(actorOf(c), operationId);
     if (aborted.isErr()) return refuse(c, aborted.error);
     return c.redirect(`${base}/operations/${operationId}?done=${aborted.value.stopped ? 'aborted' : 'ended'}`, 303);
   });
 
-  app.post(`/operations/${id}/resume`, headers, sameOrigin, signedIn, async (c) => {
+  app.post(`/operations/${id}/resume`, headers, sameOrigin, ...form, signedIn, async (c) => {
     const operationId = Number(c.req.param('id'));
     const resumed = await promoter.resume(actorOf(c), operationId);
     if (resumed.isErr()) return refuse(c, resumed.error);
     return c.redirect(`${base}/operations/${operationId}?done=resumed`, 303);
   });
 
-  app.post(`/operations/${id}/rerun`, headers, sameOrigin, signedIn, async (c) => {
+  app.post(`/operations/${id}/rerun`, headers, sameOrigin, ...form, signedIn, async (c) => {
     const operationId = Number(c.req.param('id'));
     const rerun = await promoter.rerun(actorOf(c), operationId);
     if (rerun.isErr()) return refuse(c, rerun.error);
@@ -223,7 +254,7 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
     return render(c, <DeleteConfirmation base={base} user={await header(c)} details={details.value} />);
   });
 
-  app.post(`/operations/${id}/delete`, headers, sameOrigin, signedIn, async (c) => {
+  app.post(`/operations/${id}/delete`, headers, sameOrigin, ...form, signedIn, async (c) => {
     const operationId = Number(c.req.param('id'));
     const deleted = await promoter.deleteOperation(actorOf(c), operationId);
     if (deleted.isErr()) return refuse(c, deleted.error);
@@ -243,11 +274,15 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
   const promotionPage = async (c: Context, form: PromotionForm, extra: { readonly problems?: string[]; readonly preview?: { readonly plan: PlanView; readonly body: unknown } } = {}, status: ContentfulStatusCode = 200) => {
     const actor = actorOf(c);
     const problems = [...(extra.problems ?? [])];
+    // A datastore the form names that cannot be read (unknown, not the user's) is bad input too.
+    let readStatus: ContentfulStatusCode | undefined;
     const containersOf = async (datastore: string): Promise<Container[]> => {
       if (!/^[0-9]{1,15}$/.test(datastore)) return [];
       const listed = await promoter.listContainers(actor, { datastore, size: 1000 });
       if (listed.isErr()) {
-        problems.push(...problemOf(listed.error).lines);
+        const problem = problemOf(listed.error);
+        problems.push(...problem.lines);
+        readStatus ??= problem.status;
         return [];
       }
       return listed.value.items.filter((container) => container.deleted_at === null);
@@ -268,29 +303,34 @@ export function registerActivityPage(app: Hono<any>, context: ActivityPageContex
         datastores={datastores.isOk() ? datastores.value.items : []}
         sourceContainers={sourceContainers}
         destinationContainers={destinationContainers}
-        problems={problems.length === 0 ? undefined : problems}
+        problems={problems.length === 0 ? undefined : [...new Set(problems)]}
         preview={extra.preview}
       />,
-      status,
+      status === 200 ? (readStatus ?? 200) : status,
     );
   };
 
-  app.get('/new', headers, signedIn, (c) => promotionPage(c, readPromotionForm(c.req.query() as FormValues)));
+  app.get('/new', headers, signedIn, (c) => {
+    const promotion = readPromotionForm(c.req.query() as FormValues);
+    // What the address gives must make sense; what it leaves out is chosen on the form.
+    const problems = addressProblems(promotion);
+    return promotionPage(c, promotion, { problems }, problems.length === 0 ? 200 : 422);
+  });
 
-  app.post('/new/preview', headers, sameOrigin, signedIn, async (c) => {
-    const form = readPromotionForm(await formValues(c));
-    const request = requestOfForm(form);
-    if ('problems' in request) return promotionPage(c, form, { problems: [...request.problems] }, 422);
+  app.post('/new/preview', headers, sameOrigin, ...form, signedIn, async (c) => {
+    const promotion = readPromotionForm(formValues(c));
+    const request = requestOfForm(promotion);
+    if ('problems' in request) return promotionPage(c, promotion, { problems: [...request.problems] }, 422);
     const plan = await promoter.plan(actorOf(c), request.body);
     if (plan.isErr()) {
       const problem = problemOf(plan.error);
-      return promotionPage(c, form, { problems: problem.lines }, problem.status);
+      return promotionPage(c, promotion, { problems: problem.lines }, problem.status);
     }
-    return promotionPage(c, form, { preview: { plan: plan.value, body: request.body } });
+    return promotionPage(c, promotion, { preview: { plan: plan.value, body: request.body } });
   });
 
-  app.post('/new/promote', headers, sameOrigin, signedIn, async (c) => {
-    const values = await formValues(c);
+  app.post('/new/promote', headers, sameOrigin, ...form, signedIn, async (c) => {
+    const values = formValues(c);
     const fingerprint = values['expected_plan_fingerprint'];
     let request: unknown;
     try {

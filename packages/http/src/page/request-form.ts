@@ -3,6 +3,8 @@ import { promoteTypes, type PromoteType, type RequestIssue } from '@promote/core
 /** What the New promotion form holds, as the browser sent it (every value a string), so that it can be shown again. */
 export interface PromotionForm {
   readonly type: PromoteType;
+  /** The `type` sent when it named no promote type (the form then shows quality checks). */
+  readonly unknownType?: string | undefined;
   readonly datastore_id: string;
   readonly destination_datastore_id: string;
   readonly container_id: string;
@@ -27,16 +29,18 @@ const text = (values: FormValues, key: string): string => {
   return typeof first === 'string' ? first.trim() : '';
 };
 
-/** The form from submitted values; an unknown or missing `type` is `quality_check`. */
+/** The form from submitted values; an unknown or missing `type` is `quality_check` (an unknown one is kept in `unknownType`). */
 export function readPromotionForm(values: FormValues): PromotionForm {
   const type = text(values, 'type');
+  const known = (promoteTypes as readonly string[]).includes(type);
   const mappings: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     const source = /^map_([0-9]{1,15})$/.exec(key)?.[1];
     if (source !== undefined && typeof value === 'string') mappings[source] = value.trim();
   }
   return {
-    type: (promoteTypes as readonly string[]).includes(type) ? (type as PromoteType) : 'quality_check',
+    type: known ? (type as PromoteType) : 'quality_check',
+    ...(known || type === '' ? {} : { unknownType: type }),
     datastore_id: text(values, 'datastore_id'),
     destination_datastore_id: text(values, 'destination_datastore_id'),
     container_id: text(values, 'container_id'),
@@ -50,16 +54,39 @@ export function readPromotionForm(values: FormValues): PromotionForm {
   };
 }
 
+const isId = (value: string) => /^[0-9]{1,15}$/.test(value) && Number(value) >= 1;
+
+const notAnId = (value: string, label: string) => `The ${label} must be an id (a whole number from 1), not '${value}'.`;
+
+const unknownTypeProblem = (type: string) => `There is no promote type '${type}': choose ${promoteTypes.map((known) => `'${known}'`).join(', ')}.`;
+
+/**
+ * What is wrong with a form as an address gives it (`/new?type=…&datastore_id=…`): an unknown type,
+ * an id that is not one. What it leaves out is no problem: it is chosen on the form.
+ */
+export function addressProblems(form: PromotionForm): string[] {
+  const fields = [
+    [form.datastore_id, 'source datastore'],
+    [form.destination_datastore_id, 'destination datastore'],
+    [form.container_id, 'source container'],
+    [form.destination_container_id, 'destination container'],
+  ] as const;
+  return [
+    ...(form.unknownType === undefined ? [] : [unknownTypeProblem(form.unknownType)]),
+    ...fields.filter(([value]) => value !== '' && !isId(value)).map(([value, label]) => notAnId(value, label)),
+  ];
+}
+
 /** The request body of a form, or what is wrong with it, in words (the API then checks the body as it checks any). */
 export function requestOfForm(form: PromotionForm): { readonly body: Record<string, unknown> } | { readonly problems: readonly string[] } {
-  const problems: string[] = [];
+  const problems: string[] = form.unknownType === undefined ? [] : [unknownTypeProblem(form.unknownType)];
   const id = (value: string, label: string): number | undefined => {
     if (value === '') {
       problems.push(`Choose the ${label}.`);
       return undefined;
     }
-    if (!/^[0-9]{1,15}$/.test(value) || Number(value) < 1) {
-      problems.push(`The ${label} must be an id (a whole number from 1), not '${value}'.`);
+    if (!isId(value)) {
+      problems.push(notAnId(value, label));
       return undefined;
     }
     return Number(value);
@@ -72,7 +99,7 @@ export function requestOfForm(form: PromotionForm): { readonly body: Record<stri
   const ids = (): number[] | undefined => {
     const items = list(form.ids);
     if (items.length === 0) return undefined;
-    const bad = items.filter((item) => !/^[0-9]{1,15}$/.test(item) || Number(item) < 1);
+    const bad = items.filter((item) => !isId(item));
     if (bad.length > 0) problems.push(`IDs must be whole numbers from 1, separated by commas; not ${bad.map((item) => `'${item}'`).join(', ')}.`);
     return items.map(Number);
   };

@@ -87,7 +87,7 @@ export function OperationsList({ base, user, filters, operations, datastores, er
       </form>
       {error === undefined ? null : (
         <Message kind="error">
-          <p>These filters cannot be used:</p>
+          <p>This list cannot be shown as asked:</p>
           <ul>
             {error.map((line) => (
               <li>{line}</li>
