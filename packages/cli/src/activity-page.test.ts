@@ -38,7 +38,9 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   await buildCli();
-  [server, browser] = await Promise.all([startServe(testWorld(), ['--dataplane-latency', '300']), launchBrowser()]);
+  // 1 s per validation call: a promotion of the 300 event checks (30 calls, 4 at a time) runs about
+  // 8 s, long enough to see its counters move and to abort it from the page on a loaded machine.
+  [server, browser] = await Promise.all([startServe(testWorld(), ['--dataplane-latency', '1000']), launchBrowser()]);
   shots = screenshotDirectory();
 }, 180_000);
 
