@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildCli, removeTempDirectories } from './testing/built-cli.js';
-import { exampleWorldJson, launchBrowser, screenshotDirectory, seriousViolations, startServe, type ServeProcess } from './testing/browser.js';
+import { exampleWorldJson, launchBrowser, screenshotDirectory, seriousViolations, startServe } from './testing/browser.js';
+import { killServes, type ServeProcess } from './testing/serve-process.js';
 
 /*
  * The Activity page in a real browser: headless Chromium driven by playwright-core against a real
@@ -46,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
+  killServes();
   removeTempDirectories();
 });
 

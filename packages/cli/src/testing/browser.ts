@@ -1,10 +1,9 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { root, startPromote, tempDirectory } from './built-cli.js';
+import { root, tempDirectory } from './built-cli.js';
+import { serve, type ServeProcess } from './serve-process.js';
 
 /** Debian's Chromium, which `.ci/run` installs when it is missing. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -15,44 +14,13 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
 }
 
-/** A running `promote serve` on a SQLite file. */
-export interface ServeProcess {
-  readonly base: string;
-  readonly directory: string;
-  stop(): Promise<void>;
-}
-
-/** Starts `promote serve --world … --db <tmp>/promote.sqlite --port 0 …extra` and waits for "Listening on". */
+/**
+ * Starts `promote serve --world … --db <tmp>/promote.sqlite --port 0 …extra` on a world of its own
+ * and waits for "Listening on"; `killServes()` ends it.
+ */
 export async function startServe(world: unknown, extra: readonly string[] = []): Promise<ServeProcess> {
   const directory = tempDirectory({ 'world.json': world });
-  const child: ChildProcessWithoutNullStreams = startPromote(['serve', '--world', join(directory, 'world.json'), '--db', join(directory, 'promote.sqlite'), '--port', '0', ...extra]);
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 30_000);
-    child.stdout.on('data', () => {
-      const match = /^Listening on (http:\/\/\S+)$/m.exec(output);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    base,
-    directory,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return serve(['--world', join(directory, 'world.json'), '--db', join(directory, 'promote.sqlite'), '--port', '0', ...extra]);
 }
 
 /** The example world of docs/examples/world.json. */
