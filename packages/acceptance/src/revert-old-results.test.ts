@@ -29,9 +29,10 @@ describe('revert of results written before the store kept after images (SQLite m
     const old = await runToEnd(first.promoter, admin, qcSeed);
     await first.promoter.close();
     await first.store.close();
-    // The file as the previous version wrote it: the same rows, without the column and without migration 0003.
+    // The file as the previous version wrote it: the same rows, without the column and the table of
+    // migrations 0003 and 0004, and without their records.
     const handle = new BetterSqlite3(filename);
-    handle.exec(`alter table "results" drop column "after"; delete from kysely_migration where name = '0003_results_after';`);
+    handle.exec(`alter table "results" drop column "after"; drop table "id_floors"; delete from kysely_migration where name in ('0003_results_after', '0004_id_floors');`);
     handle.close();
 
     const second = await open();

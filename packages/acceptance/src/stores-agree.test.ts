@@ -26,6 +26,7 @@ type Command =
   | { readonly kind: 'run'; readonly request: Record<string, unknown> }
   | { readonly kind: 'plan'; readonly request: Record<string, unknown> }
   | { readonly kind: 'abort-then-resume'; readonly request: Record<string, unknown> }
+  | { readonly kind: 'run-then-delete'; readonly request: Record<string, unknown> }
   | { readonly kind: 'edit'; readonly edit: EditIntent };
 
 /** A world, its acting user, and the requests (and edits) that make sense in it, for any promote type. */
@@ -52,6 +53,8 @@ const scenario = settings.chain((setting) =>
         { weight: 3, arbitrary: setting.request.map((request): Command => ({ kind: 'run', request })) },
         { weight: 1, arbitrary: setting.request.map((request): Command => ({ kind: 'plan', request })) },
         { weight: 1, arbitrary: setting.request.map((request): Command => ({ kind: 'abort-then-resume', request })) },
+        // The ids after a delete (operations and results) must agree as well: none is given again.
+        { weight: 1, arbitrary: setting.request.map((request): Command => ({ kind: 'run-then-delete', request })) },
         ...(setting.edit === undefined ? [] : [{ weight: 2, arbitrary: setting.edit.map((edit): Command => ({ kind: 'edit', edit })) }]),
       ),
       { minLength: 1, maxLength: 6 },
@@ -100,6 +103,7 @@ async function observe(store: Store, setting: Setting, commands: readonly Comman
     }
     await promoter.waitFor(started.value.id);
     answers.push(await promoter.getOperation(actor, started.value.id));
+    if (command.kind === 'run-then-delete') answers.push(await promoter.deleteOperation(actor, started.value.id));
   }
   const operations = await store.listOperations({ page: 1, size: 1000 });
   const results = await Promise.all(operations.items.map((operation) => store.listResults(operation.id)));

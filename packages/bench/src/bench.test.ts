@@ -36,11 +36,12 @@ describe('every scenario at a tiny size', () => {
       'large-draft',
       'http',
       'abort-latency',
+      'activity-page',
       'postgres-draft',
       'postgres-re-promotion',
       'postgres-scaling',
     ]);
-    expect(Object.keys(scenarios)).toHaveLength(7);
+    expect(Object.keys(scenarios)).toHaveLength(8);
     for (const figure of report.figures) {
       // A count of units let through after an abort may well be 0; every time and rate is above 0.
       if (figure.unit === 'units') expect(figure.value).toBeGreaterThanOrEqual(0);

@@ -5,6 +5,7 @@ import type { Figure } from './figure.js';
 import { collectGarbage } from './measure.js';
 import type { BenchScale } from './scale.js';
 import { abortLatency } from './scenarios/abort-latency.js';
+import { activityPage } from './scenarios/activity-page.js';
 import { activePromotion } from './scenarios/active-promotion.js';
 import { draftPromotion } from './scenarios/draft-promotion.js';
 import { httpReads } from './scenarios/http-reads.js';
@@ -21,6 +22,7 @@ export const scenarios = {
   http: (scale: BenchScale, seed: number, workDir: string) => httpReads(scale, seed, workDir),
   'abort-latency': (scale: BenchScale, seed: number, workDir: string) => abortLatency(scale, seed, workDir),
   postgres: (scale: BenchScale, seed: number) => postgresScenarios(scale, seed),
+  'activity-page': (scale: BenchScale, seed: number, workDir: string) => activityPage(scale, seed, workDir),
 } as const;
 
 export type ScenarioName = keyof typeof scenarios;

@@ -28,6 +28,11 @@ export interface BenchScale {
   readonly postgresScalingChecks: number;
   /** How long after spawning them the scaling scenario's instances start together: their start-up (node, imports, the pool) must fit. */
   readonly postgresStartDelayMs: number;
+  /** Operations, and results of the largest one, of the Activity page's long history. */
+  readonly pageOperations: number;
+  readonly pageResults: number;
+  /** Timed requests per page of the Activity page (the median is reported). */
+  readonly pageRequests: number;
   /** Repetitions of the short scenarios (the median is reported). */
   readonly repetitions: number;
 }
@@ -51,6 +56,9 @@ export const fullScale: BenchScale = {
   abortDelaysMs: [20, 150, 400],
   postgresScalingChecks: 5_000,
   postgresStartDelayMs: 3_000,
+  pageOperations: 10_000,
+  pageResults: 100_000,
+  pageRequests: 30,
   // Nine: on this shared two-core machine a median of five still moved by a tenth between runs.
   repetitions: 9,
 };
@@ -74,6 +82,9 @@ export const tinyScale: BenchScale = {
   abortDelaysMs: [0],
   postgresScalingChecks: 50,
   postgresStartDelayMs: 0,
+  pageOperations: 30,
+  pageResults: 60,
+  pageRequests: 3,
   repetitions: 1,
 };
 

@@ -42,6 +42,10 @@ export {
   type OperationStatus,
   type OperationView,
   type AbortView,
+  type OperationActions,
+  type OperationDetails,
+  type OperationEvent,
+  type OperationSummaryView,
   type Page,
   type PlanView,
   type PromoteResultRecord,
@@ -88,7 +92,7 @@ export {
   type OperationListQuery,
   type OperationListQueryInput,
 } from './domain/queries.js';
-export { createPromoter, type Actor, type OperationProgress, type OperationStream, type Promoter, type PromoterOptions } from './run/promoter.js';
+export { createPromoter, type Actor, type OperationProgress, type OperationStream, type Promoter, type PromoterOptions, type WatchOptions } from './run/promoter.js';
 export type { ContainerWithFields } from './run/world-reads.js';
 export { hasPermission, effectivePermission } from './run/permissions.js';
 export { checkSummary, computedFieldSummary, containerSummary } from './run/views.js';

@@ -2,9 +2,13 @@ import { describeError, invalidRequest, type Actor, type EntityType, type Operat
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { streamSSE } from 'hono/streaming';
 import { ResultAsync, type Result } from 'neverthrow';
 import { bearerToken, serviceAuthenticator, type Authenticate } from './authenticate.js';
 import { renderDocsPage } from './openapi/docs-page.js';
+import { registerActivityPage } from './page/activity-page.js';
+import { isPagePath, renderPageError } from './page/page-errors.js';
+import { sessionToken } from './page/session.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { queryObject } from './query-object.js';
 import { clientDisconnectDetail, isClientDisconnect, readJsonBody } from './read-json-body.js';
@@ -36,6 +40,12 @@ export interface CreateAppOptions {
    * Starts with `/`, no trailing `/`. Default: none.
    */
   readonly basePath?: string | undefined;
+  /**
+   * Serves the Activity page (the browser UI: sign-in, operations, actions, new promotions) at `/`
+   * beside the API, and lets its session cookie authenticate the API's `GET` requests (its live
+   * updates read `GET /api/operations/{id}/events`). Default: off — the app is the API only.
+   */
+  readonly activityPage?: boolean | undefined;
 }
 
 /** The variables a request carries through the app: the authenticated user. */
@@ -69,8 +79,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     return path;
   };
 
+  const page = options.activityPage === true;
+
   const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
+    // The page's session authenticates safe requests only: a state change through the API always
+    // needs the header, which no other site can make a browser send.
+    const safe = c.req.method === 'GET' || c.req.method === 'HEAD';
+    const token = bearerToken(c.req.header('authorization')) ?? (page && safe ? sessionToken(c) : undefined);
     if (token === undefined) {
       return sendError({ status: 401, body: { detail: 'Not authenticated: send an Authorization: Bearer <token> header' }, headers: bearerChallenge });
     }
@@ -140,6 +155,21 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.get(allow('GET', `/api/operations/${id}/quality-checks`), requireUser, (c) => listResults(c, ['quality_check']));
   app.get(allow('GET', `/api/operations/${id}/fields`), requireUser, (c) => listResults(c, ['computed_field']));
   app.get(allow('GET', `/api/operations/${id}/containers`), requireUser, (c) => listResults(c, ['computed_table', 'computed_file']));
+  app.delete(allow('DELETE', `/api/operations/${id}`), requireUser, noQuery, (c) => answer(promoter.deleteOperation(actor(c), operationId(c))));
+  app.get(allow('GET', `/api/operations/${id}/events`), requireUser, noQuery, async (c) => {
+    const watched = await promoter.watchOperation(actor(c), operationId(c), { signal: c.req.raw.signal });
+    if (watched.isErr()) return sendError(toHttpError(watched.error));
+    return streamSSE(c, async (stream) => {
+      const controller = new AbortController();
+      stream.onAbort(() => controller.abort());
+      let sequence = 0;
+      for await (const event of watched.value) {
+        if (stream.aborted) break;
+        const data = event.kind === 'error' ? { detail: event.error.message } : event.operation;
+        await stream.writeSSE({ event: event.kind, id: String(++sequence), data: JSON.stringify(data) });
+      }
+    });
+  });
   app.put(allow('PUT', `/api/operations/abort/${id}`), requireUser, noQuery, (c) => answer(promoter.abort(actor(c), operationId(c))));
   app.put(allow('PUT', `/api/operations/resume/${id}`), requireUser, noQuery, (c) => answer(promoter.resume(actor(c), operationId(c))));
   app.post(allow('POST', `/api/operations/rerun/${id}`), requireUser, noQuery, (c) => answer(promoter.rerun(actor(c), operationId(c))));
@@ -155,20 +185,31 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   let docsPage: string | undefined;
   app.get(allow('GET', '/api/docs'), (c) => c.html((docsPage ??= renderDocsPage(openApiDocument(basePath)))));
 
+  if (page) registerActivityPage(app, { promoter, authenticate, basePath, onDefect, maxBodyBytes });
+
   for (const [path, methods] of methodsByPath) {
     const allowHeader = [...new Set(methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))].join(', ');
     app.all(path, (c) => sendError({ status: 405, body: { detail: `Method ${c.req.method} not allowed; use ${allowHeader}` }, headers: { Allow: allowHeader } }));
   }
 
-  app.notFound((c) => sendError({ status: 404, body: { detail: `Not Found: ${c.req.method} ${new URL(c.req.url).pathname}` } }));
+  app.notFound((c) =>
+    page && isPagePath(c, basePath)
+      ? renderPageError(c, basePath, 404, `There is no page at ${new URL(c.req.url).pathname}`)
+      : sendError({ status: 404, body: { detail: `Not Found: ${c.req.method} ${new URL(c.req.url).pathname}` } }));
 
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) {
+      if (page && isPagePath(c, basePath)) {
+        // The page's only refusal of this kind: the CSRF check (a state change from another site).
+        const message = error.status === 403 ? 'Refused: this request did not come from this site’s own pages (cross-site request forgery protection). Nothing was changed.' : error.message || 'Bad request';
+        return renderPageError(c, basePath, error.status as 400, message);
+      }
       return json(error.status, { detail: error.message === '' ? 'Bad request' : error.message });
     }
     // A client that closed mid-request is not a defect of ours, and is gone to read the answer.
     if (isClientDisconnect(error)) return json(400, { detail: clientDisconnectDetail });
     onDefect(error, c.req.raw);
+    if (page && isPagePath(c, basePath)) return renderPageError(c, basePath, 500, 'Something went wrong on the server; the error was logged.');
     return json(500, { detail: 'Internal server error' });
   });
 

@@ -145,9 +145,9 @@ describe('routing', () => {
     expect(run.status).toBe(405);
     expect(run.headers.get('allow')).toBe('POST');
     expect(typeof run.body.detail).toBe('string');
-    const operation = await api.call('DELETE', '/api/operations/1');
+    const operation = await api.call('PATCH', '/api/operations/1');
     expect(operation.status).toBe(405);
-    expect(operation.headers.get('allow')).toBe('GET, HEAD');
+    expect(operation.headers.get('allow')).toBe('GET, HEAD, DELETE');
     expect((await api.call('POST', '/api/operations/abort/1')).headers.get('allow')).toBe('PUT');
   });
 });

@@ -169,6 +169,33 @@ const mutants: Record<string, (store: Store) => Partial<Store>> = {
       return store.updateOperation(id, { message: null, aborted_by: null, ...patch });
     },
   }),
+  'deleteOperation deletes whatever the result (a running operation too)': (store) => ({
+    async deleteOperation(id) {
+      return store.deleteOperation(id, ['running', 'success', 'failure', 'aborted']);
+    },
+  }),
+  'deleteOperation answers the operation but deletes nothing': (store) => ({
+    async deleteOperation(id, from) {
+      const operation = await store.getOperation(id);
+      return operation !== undefined && from.includes(operation.result) ? operation : undefined;
+    },
+  }),
+  'deleteOperation gives the deleted ids out again': (store) => {
+    // The next operation takes the id of the newest deleted one.
+    const reusable: number[] = [];
+    return {
+      async deleteOperation(id, from) {
+        const deleted = await store.deleteOperation(id, from);
+        if (deleted !== undefined) reusable.push(deleted.id);
+        return deleted;
+      },
+      async createOperation(operation) {
+        const created = await store.createOperation(operation);
+        const reused = reusable.pop();
+        return reused === undefined ? created : { ...created, id: reused };
+      },
+    };
+  },
   'leases never refuse': (store) => ({
     leases: {
       tryAcquire: async () => true,

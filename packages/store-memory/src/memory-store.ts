@@ -134,6 +134,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       state.operations.put(updated);
       return updated;
     },
+    async deleteOperation(id, from) {
+      const operation = state.operations.get(id);
+      if (operation === undefined || !from.includes(operation.result)) return undefined;
+      state.operations.delete(id);
+      state.results.deleteOperation(id);
+      return operation;
+    },
     async summarise(entityType, ids) {
       switch (entityType) {
         case 'quality_check':

@@ -16,6 +16,12 @@ export class OperationTable {
     else this.#running.delete(operation.id);
   }
 
+  /** Removes an operation (its id is not given out again: the id counters keep their mark). */
+  delete(id: number): void {
+    this.#rows.delete(id);
+    this.#running.delete(id);
+  }
+
   /** Running operations, ascending id. */
   running(): readonly OperationRecord[] {
     return [...this.#running]

@@ -30,6 +30,11 @@ export class ResultIndex {
     rows.splice(index, 0, row);
   }
 
+  /** Removes every row of an operation. */
+  deleteOperation(operationId: number): void {
+    this.#byOperation.delete(operationId);
+  }
+
   /** The rows of an operation in processing order; do not mutate. */
   of(operationId: number): readonly PromoteResultRecord[] {
     return this.#byOperation.get(operationId)?.rows ?? [];

@@ -117,6 +117,31 @@ const mutants: Record<string, Mutant> = {
       },
     }),
   },
+  'deleteOperation gives the deleted ids out again (counters lowered to max(id))': {
+    suspects: 'deleteOperation:',
+    breakIt: (store, raw) => ({
+      async deleteOperation(id, from) {
+        const deleted = await store.deleteOperation(id, from);
+        for (const [kind, table] of [['operation', 'operations'], ['result', 'results']] as const) {
+          await raw(`update id_counters set last_id = (select coalesce(max(id), 0) from ${table}) where kind = $1`, [kind]);
+        }
+        return deleted;
+      },
+    }),
+  },
+  'deleteOperation leaves the results of the operation behind': {
+    suspects: 'deleteOperation:',
+    breakIt: (store, raw) => ({
+      async deleteOperation(id, from) {
+        const operation = await store.getOperation(id);
+        if (operation === undefined || !from.includes(operation.result)) return undefined;
+        // The foreign key to the operation is dropped first, as a schema without one would have it.
+        await raw('alter table results drop constraint results_operation_fk');
+        await raw('delete from operations where id = $1', [id]);
+        return operation;
+      },
+    }),
+  },
   'imported lineage is newer than the links recorded later': {
     suspects: 'lineage:',
     breakIt: (store, raw) => ({

@@ -281,6 +281,24 @@ const resultsAfter: Migration = {
 };
 
 /**
+ * `id_floors`: the largest id of a kind that deleted rows held above every row left.
+ * `results` has no `AUTOINCREMENT` (0002), so a new result would take `largest id + 1` of
+ * the rows left and reuse the id of a deleted one; the port forbids that. `deleteOperation` records
+ * the floor, and the next commit gives its first result `floor + 1` and clears it, so the hot
+ * insert keeps its plain `INTEGER PRIMARY KEY`.
+ */
+const idFloors: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .createTable('id_floors')
+      .addColumn('kind', 'text', (column) => column.primaryKey())
+      .addColumn('highest', 'integer', (column) => column.notNull())
+      .modifyEnd(sql`without rowid`)
+      .execute();
+  },
+};
+
+/**
  * The store's migrations, by name; kysely runs the pending ones in name order. Append new ones
  * (`0002_…`); never edit one that has shipped.
  */
@@ -288,6 +306,7 @@ export const sqliteStoreMigrations: Readonly<Record<string, Migration>> = Object
   '0001_initial': initial,
   '0002_results_and_lineage_without_autoincrement': withoutAutoincrement,
   '0003_results_after': resultsAfter,
+  '0004_id_floors': idFloors,
 });
 
 /** A kysely `MigrationProvider` serving {@link sqliteStoreMigrations} from the code itself. */

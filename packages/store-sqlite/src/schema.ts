@@ -22,6 +22,7 @@ export interface Database {
   operations: OperationsTable;
   results: ResultsTable;
   scope_leases: ScopeLeasesTable;
+  id_floors: IdFloorsTable;
 }
 
 /** A SQLite boolean. */
@@ -207,4 +208,13 @@ export interface ScopeLeasesTable {
   expires_at: string;
   /** `expires_at` in epoch milliseconds, which is what expiry is compared on. */
   expires_at_ms: number;
+}
+
+/**
+ * `id_floors`: per kind of row (`result`), the largest id deleted rows held above every row left;
+ * the next insert of that kind takes `highest + 1`, then the row goes.
+ */
+export interface IdFloorsTable {
+  kind: string;
+  highest: number;
 }

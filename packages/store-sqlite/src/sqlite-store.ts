@@ -353,6 +353,20 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         return undefined;
       }),
 
+    deleteOperation: (id, from) =>
+      write(() => {
+        const row = statements.getOperation.get(id);
+        if (row === undefined || !(from as readonly string[]).includes(row.result)) return undefined;
+        const operation = fromOperationRow(row);
+        const largest = statements.largestResultIdOf.get(id);
+        statements.deleteResultsOf.run(id);
+        statements.deleteOperation.run(id);
+        // After the delete: the floor is kept only when no result left has a larger id.
+        if (largest !== null && largest !== undefined) statements.raiseResultIdFloor.run({ highest: largest });
+        partsByOperation.delete(id);
+        return operation;
+      }),
+
     commit: (units, options) =>
       write(() => {
         // The fence: inside the write transaction, so no other process can take the lease between
@@ -365,12 +379,22 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const records: PromoteResultRecord[] = [];
         const counters = new Map<number, Record<PromoteResultValue, number>>();
         const liveContainers = new Set<number>();
+        // Ids of deleted results are never given again (`id_floors`, migration 0004).
+        let floor = units.length === 0 ? undefined : statements.resultIdFloor.get();
+        if (floor !== undefined) statements.clearResultIdFloor.run();
         for (const unit of units) {
           const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
           const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
           const after = unit.write === undefined ? null : { ...unit.write.value, id: writtenId };
           const values = toResultTuple({ ...unit, after }, destinationId);
-          const id = Number(statements.insertResult.run(values).lastInsertRowid);
+          let id: number;
+          if (floor !== undefined && floor > (statements.largestResultId.get() ?? 0)) {
+            id = floor + 1;
+            statements.insertResultWithId.run([id, ...values]);
+          } else {
+            id = Number(statements.insertResult.run(values).lastInsertRowid);
+          }
+          floor = undefined;
           // A link the engine says is the newest already would change nothing: not recorded again;
           // a revert's units record none.
           if (unit.result !== 'failed' && destinationId !== null && unit.link_current !== true && unit.record_link !== false) {

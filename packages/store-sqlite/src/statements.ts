@@ -217,6 +217,17 @@ export interface Statements {
 
   /** Positional, bound as one array: the values of {@link resultInsertColumns}, in order. */
   readonly insertResult: Statement<ResultTuple>;
+  /** {@link insertResult} with the id first. */
+  readonly insertResultWithId: Statement<readonly [number, ...ResultTuple]>;
+  /** The floor of result ids left by deleted operations (`id_floors`), if any. */
+  readonly resultIdFloor: Statement<[], number>;
+  readonly largestResultId: Statement<[], number | null>;
+  readonly clearResultIdFloor: Statement<[]>;
+  /** Raises the floor of result ids to `highest` when it is above every result left. */
+  readonly raiseResultIdFloor: Statement<{ readonly highest: number }>;
+  readonly largestResultIdOf: Statement<[number], number | null>;
+  readonly deleteResultsOf: Statement<[number]>;
+  readonly deleteOperation: Statement<[number]>;
   readonly addToStatus: Statement<{
     readonly id: number;
     readonly created: number;
@@ -328,6 +339,20 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     ),
 
     insertResult: prepare<ResultTuple>(`insert into "results" (${columnList(resultInsertColumns)}) values (${resultInsertColumns.map(() => '?').join(', ')})`),
+    insertResultWithId: prepare<readonly [number, ...ResultTuple]>(
+      `insert into "results" ("id", ${columnList(resultInsertColumns)}) values (?, ${resultInsertColumns.map(() => '?').join(', ')})`,
+    ),
+    resultIdFloor: prepare<[], number>(`select "highest" from "id_floors" where "kind" = 'result'`).pluck(true),
+    largestResultId: prepare<[], number | null>('select max("id") from "results"').pluck(true),
+    clearResultIdFloor: prepare(`delete from "id_floors" where "kind" = 'result'`),
+    raiseResultIdFloor: prepare(
+      `insert into "id_floors" ("kind", "highest")
+       select 'result', @highest where @highest > coalesce((select max("id") from "results"), 0)
+       on conflict ("kind") do update set "highest" = max("id_floors"."highest", excluded."highest")`,
+    ),
+    largestResultIdOf: prepare<[number], number | null>('select max("id") from "results" where "operation_id" = ?').pluck(true),
+    deleteResultsOf: prepare('delete from "results" where "operation_id" = ?'),
+    deleteOperation: prepare('delete from "operations" where "id" = ?'),
     addToStatus: prepare(
       `update "operations" set "created" = "created" + @created, "updated" = "updated" + @updated,
        "skipped" = "skipped" + @skipped, "failed" = "failed" + @failed where "id" = @id`,

@@ -29,7 +29,7 @@ export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 80
 export const serveUsage = [
   'Usage: promote serve --world FILE [--db FILE|URL] [--host H] [--port N] [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S] [--dataplane-latency MS] [--lease-ttl MS]',
   '',
-  'Serves the Promote API over a SQLite or PostgreSQL database, loading the world into it when it is empty.',
+  'Serves the Promote API and the Activity page (at /) over a SQLite or PostgreSQL database, loading the world into it when it is empty.',
   '',
   `  --world FILE   world snapshot to load into an empty database (required then; checked always)`,
   `  --db FILE|URL  a SQLite file, created if missing (':memory:' for a throwaway one), or a PostgreSQL`,
@@ -100,7 +100,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     }
     if (recovered.value !== undefined) writeLines(io.stdout, [recovered.value]);
 
-    const app = createApp({ promoter, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
+    const app = createApp({ promoter, activityPage: true, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
     const server = createHttpServer({ fetch: app.fetch, hostname: host, timeouts });
     const listening = await listen(server, host, port);
     if (listening.isErr()) {
@@ -143,7 +143,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
       });
     });
     const base = `http://${host.includes(':') ? `[${host}]` : host}:${listening.value.port}`;
-    writeLines(io.stdout, [`Listening on ${base}`, ...tokenLines(prepared.value.users, base), `API reference: ${base}/api/docs`, 'Press Ctrl+C to stop.']);
+    writeLines(io.stdout, [`Listening on ${base}`, ...tokenLines(prepared.value.users, base), `Activity page: ${base}/`, `API reference: ${base}/api/docs`, 'Press Ctrl+C to stop.']);
     await stopped;
     writeLines(io.stdout, ['Stopped.']);
     return ok(exitCodes.success);

@@ -144,6 +144,44 @@ export interface Page<T> {
   readonly size: number;
 }
 
+/** The envelope of an operation without its results (`GET /api/operations` items, events). */
+export type OperationSummaryView = Omit<OperationView, 'results'>;
+
+/**
+ * What the acting user may do with an operation now (the Activity page offers exactly these): each
+ * `true` only when the operation's state allows it and the user holds the permission (§11).
+ */
+export interface OperationActions {
+  /** Running, and `editor` on the destination datastore. */
+  readonly abort: boolean;
+  /** Aborted or failed, and `editor` on the destination datastore. */
+  readonly resume: boolean;
+  /** Ended, and `editor` on the source and the destination datastore (a revert's: on the destination). */
+  readonly rerun: boolean;
+  /** Ended, and `editor` on the destination datastore (§16; reading it is given). */
+  readonly revert: boolean;
+  /** Ended, and `editor` on the destination datastore (the permission of abort). */
+  readonly delete: boolean;
+}
+
+/** An operation as the Activity page's overview shows it: the envelope, the request it ran, what the reader may do with it. */
+export interface OperationDetails {
+  readonly operation: OperationSummaryView;
+  /** The request as it was parsed when the operation started (defaults filled in). */
+  readonly request: OperationRequest;
+  readonly actions: OperationActions;
+}
+
+/**
+ * One event of {@link OperationView a watched operation} (`GET /api/operations/{id}/events`):
+ * `progress` with the envelope when its counts or result changed (the first at once), `end` once it
+ * has ended (the last event), `error` when it can no longer be read (deleted, the store failed; the
+ * last event).
+ */
+export type OperationEvent =
+  | { readonly kind: 'progress' | 'end'; readonly operation: OperationSummaryView }
+  | { readonly kind: 'error'; readonly error: { readonly kind: string; readonly message: string } };
+
 /** Message texts of the spec and the seed, byte for byte. */
 export const messages = {
   noEntities: 'No entities matched the selection',
@@ -154,4 +192,5 @@ export const messages = {
   planChanged: 'The plan changed since it was reviewed',
   noLongerExists: 'No longer exists on the destination',
   writtenBeforeAfterImages: 'Written before this store recorded what promotions wrote: cannot tell whether it changed since',
+  operationDeleted: 'The operation was deleted',
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operationResults, promoteResults, promoteTypes } from './enums.js';
+import { operationResults, permissionLevels, promoteResults, promoteTypes } from './enums.js';
 
 const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -45,8 +45,11 @@ export type OperationListQueryInput = z.input<typeof operationListQuerySchema>;
 
 const idParameter = queryIntegerSchema.pipe(z.number().positive());
 
-/** Query of `GET /api/datastores`: `page` (from 1), `size` (1..1000, default 50). */
-export const datastoreListQuerySchema = z.strictObject({ page, size });
+/**
+ * Query of `GET /api/datastores`: `permission` (only the datastores where the user holds at least
+ * this level; default `reporter`, every readable one), `page` (from 1), `size` (1..1000, default 50).
+ */
+export const datastoreListQuerySchema = z.strictObject({ permission: z.enum(permissionLevels).default('reporter'), page, size });
 
 /** Query of `GET /api/containers`: `datastore` (optional: every datastore the user may read), `page`, `size`. */
 export const containerListQuerySchema = z.strictObject({ datastore: idParameter.optional(), page, size });

@@ -18,7 +18,7 @@ function recordingAdapter(answers: Partial<Record<keyof Store, (...args: unknown
   const methods = [
     'findUser', 'teamsOfUser', 'getDatastore', 'listDatastores', 'getContainer', 'getContainers', 'listContainers', 'listFields',
     'listChecks', 'getChecks', 'listComputedFields', 'getComputedFields', 'findLineage', 'createOperation', 'getOperation',
-    'listOperations', 'listRunningOperations', 'updateOperation', 'transitionOperation', 'commit', 'listResults', 'applyEdits',
+    'listOperations', 'listRunningOperations', 'updateOperation', 'transitionOperation', 'deleteOperation', 'commit', 'listResults', 'applyEdits',
     'isEmpty', 'importWorld', 'exportWorld', 'close',
   ];
   const adapter = Object.fromEntries(methods.map((method) => [method, record(method)])) as unknown as Store;
@@ -107,6 +107,14 @@ describe('guardStore', () => {
     const contradiction: CommitUnit = { ...failedUnit, source_entity_id: 2, result: 'skipped' };
     await expect(store.commit([failedUnit, contradiction])).rejects.toThrow('has no destination entity');
     expect(calls).toEqual([]);
+  });
+
+  test('a deleteOperation with no from answers undefined without reaching the adapter', async () => {
+    const { adapter, calls } = recordingAdapter();
+    const store = guardStore(adapter);
+    expect(await store.deleteOperation(7, [])).toBeUndefined();
+    expect(await store.deleteOperation(7, ['success'])).toBe(operation);
+    expect(calls).toEqual([{ method: 'deleteOperation', args: [7, ['success']] }]);
   });
 
   test('guarding a guarded store gives it back', () => {

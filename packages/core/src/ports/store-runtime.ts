@@ -18,7 +18,8 @@ const guarded = new WeakSet<Store>();
 /**
  * The adapter under the runtime's checks, still a {@link Store}: a call after `close()` rejects
  * without reaching the adapter; `close()` waits for every call in flight, then closes the adapter
- * once; a page or size that is not a whole number from 1 rejects (`RangeError`); a patch reaches the
+ * once; a `deleteOperation` with no `from` answers `undefined` without reaching it; a page or size
+ * that is not a whole number from 1 rejects (`RangeError`); a patch reaches the
  * adapter without its `undefined` keys, and an empty patch not at all (the operation is read
  * instead); a commit unit that contradicts itself rejects the whole commit before the adapter sees
  * it. Guarding a guarded store returns it.
@@ -80,6 +81,8 @@ export function guardStore(adapter: Store): Store {
         const operation = await existing(id);
         return from.includes(operation.result) ? operation : undefined;
       }),
+    deleteOperation: (id, from) =>
+      call(async () => (from.length === 0 ? undefined : adapter.deleteOperation(id, from))),
     commit: (units, options) =>
       call(async () => {
         for (const unit of units) checkCommitUnitShape(unit);

@@ -92,7 +92,7 @@ export interface ScopeLeases {
  * repeat, so an adapter need not do it. The runtime guarantees an adapter that: no call arrives
  * after `close()` was called (those reject in the runtime), and `close()` arrives once, after every
  * call made before it has settled; `page` and `size` are whole numbers from 1; a patch holds only
- * the keys it gives a value to, and is never empty; `transitionOperation` gets at least one `from`;
+ * the keys it gives a value to, and is never empty; `transitionOperation` and `deleteOperation` get at least one `from`;
  * every commit unit has passed `checkCommitUnitShape`.
  */
 export interface Store {
@@ -158,6 +158,17 @@ export interface Store {
    * id. This is how two engines agree on who resumes, aborts or finishes an operation.
    */
   transitionOperation(id: number, from: readonly OperationRecord['result'][], patch: OperationPatch): Promise<OperationRecord | undefined>;
+
+  /**
+   * Deletes an operation and every result row of it, only when its current `result` is one of
+   * `from`: the check and the delete are atomic (across processes too, like
+   * {@link transitionOperation}), so an operation resumed meanwhile is never deleted. Returns the
+   * operation as it was, or `undefined` — changing nothing — when there is no such operation or its
+   * result is not one of `from`. What its results wrote into the world stays, and so do the
+   * lineage links they recorded. Ids are never reused: the next operation and result ids stay
+   * `1 +` the largest ever assigned, deleted ones included.
+   */
+  deleteOperation(id: number, from: readonly OperationRecord['result'][]): Promise<OperationRecord | undefined>;
 
   /**
    * Applies units in order. The whole call is atomic: either every unit's write, result row, lineage

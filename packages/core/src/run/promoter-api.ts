@@ -1,7 +1,7 @@
 import type { Result, ResultAsync } from 'neverthrow';
 import type { ComputedField, Datastore, QualityCheck, User } from '../domain/entities.js';
 import type { EntityType } from '../domain/enums.js';
-import type { AbortView, OperationView, Page, PlanView, PromoteResultView } from '../domain/operation.js';
+import type { AbortView, OperationDetails, OperationEvent, OperationSummaryView, OperationView, Page, PlanView, PromoteResultView } from '../domain/operation.js';
 import type { OperationListQueryInput, ResultListQueryInput } from '../domain/queries.js';
 import type { PromoteError } from '../errors.js';
 import type { Authorization } from '../ports/authorization.js';
@@ -33,6 +33,14 @@ export interface OperationStream {
   readonly envelope: Omit<OperationView, 'results'>;
   /** The results in processing order, a page at a time. */
   readonly results: AsyncIterable<Result<readonly PromoteResultView[], PromoteError>>;
+}
+
+/** Options of {@link Promoter.watchOperation}. */
+export interface WatchOptions {
+  /** How often the store is read, in ms of the engine's clock. Default 250. */
+  readonly intervalMs?: number | undefined;
+  /** Ends the iteration (the client went away). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link createPromoter}. */
@@ -128,7 +136,30 @@ export interface Promoter {
   resume(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
   /** A new operation with the same request, triggered by the actor. */
   rerun(actor: Actor, id: number): ResultAsync<OperationView, PromoteError>;
-  /** The datastores the actor may read (`GET /api/datastores`; `query`: `page`, `size`). */
+  /**
+   * Deletes an ended operation's record and results (`DELETE /api/operations/{id}`), never what it
+   * wrote; lineage links stay. Needs the permission of abort (`editor` on the destination); a
+   * running operation is a `conflict`. Answers the operation as it was, without results.
+   */
+  deleteOperation(actor: Actor, id: number): ResultAsync<OperationSummaryView, PromoteError>;
+  /**
+   * The operation's envelope, the request it ran and what the actor may do with it now — a read of
+   * it (`reporter` on both datastores); each action is offered only in its state and with its
+   * permission (§11), as the calls themselves check.
+   */
+  describeOperation(actor: Actor, id: number): ResultAsync<OperationDetails, PromoteError>;
+  /**
+   * The operation as it moves (`GET /api/operations/{id}/events`), authorised like a read: a
+   * `progress` event at once and whenever its counts or result change — looked at every
+   * `intervalMs` of the engine's clock (default 250, so at most four a second) — then `end` when it
+   * has ended, and the iteration finishes. Stops early when `signal` aborts. Works for an
+   * operation running in any engine on the same store.
+   */
+  watchOperation(actor: Actor, id: number, options?: WatchOptions): ResultAsync<AsyncIterable<OperationEvent>, PromoteError>;
+  /**
+   * The datastores the actor may read (`GET /api/datastores`; `query`: `permission` — only those
+   * where the actor holds at least this level, default `reporter` —, `page`, `size`).
+   */
   listDatastores(actor: Actor, query?: unknown): ResultAsync<Page<Datastore>, PromoteError>;
   /** Containers with their fields (`GET /api/containers`; `query`: `datastore`, `page`, `size`). */
   listContainers(actor: Actor, query?: unknown): ResultAsync<Page<ContainerWithFields>, PromoteError>;

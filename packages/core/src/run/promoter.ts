@@ -1,14 +1,15 @@
 import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
 import type { User } from '../domain/entities.js';
-import { messages, type AbortView, type OperationRecord, type OperationView, type PromoteResultView } from '../domain/operation.js';
+import { messages, type AbortView, type OperationEvent, type OperationRecord, type OperationView, type PromoteResultView } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
 import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
 import { operationRequestSchema, type OperationRequest } from '../domain/requests.js';
 import { conflict, notFound, type PromoteError } from '../errors.js';
+import type { PermissionLevel } from '../domain/enums.js';
 import { isoTimestamp, systemClock } from '../ports/clock.js';
 import { localLeaseHolders } from '../ports/lease-holders.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
-import { createAccess, type Actor } from './access.js';
+import { createAccess, type Actor, type PermissionNeed } from './access.js';
 import { dryRun, preparedNames } from './dry-run.js';
 import { runOperation, type AbortReason, type RunnerOptions } from './operation-runner.js';
 import { prepareOperation, type PreparedOperation } from './prepare.js';
@@ -16,11 +17,11 @@ import { orphanedOperations, recoverOperations } from './recover-operations.js';
 import { ScopeQueue } from './scope-queue.js';
 import { storeAuthorization } from './store-authorization.js';
 import { operationEnvelope, resultViews } from './views.js';
-import type { Promoter, PromoterOptions } from './promoter-api.js';
+import type { Promoter, PromoterOptions, WatchOptions } from './promoter-api.js';
 import { createWorldReads } from './world-reads.js';
 
 export type { Actor } from './access.js';
-export type { OperationProgress, OperationStream, Promoter, PromoterOptions } from './promoter-api.js';
+export type { OperationProgress, OperationStream, Promoter, PromoterOptions, WatchOptions } from './promoter-api.js';
 
 /**
  * Creates the engine's service over a store and a dataplane: a thin layer that parses, identifies,
@@ -140,6 +141,46 @@ export function createPromoter(options: PromoterOptions): Promoter {
         return { ...operationEnvelope(operation), results: [] };
       });
 
+  /** Whether `user` holds every need: a `forbidden` answer is `false`, any other error stays one. */
+  const holds = (user: User, needs: readonly PermissionNeed[]): ResultAsync<boolean, PromoteError> =>
+    access
+      .require(user, needs)
+      .map(() => true)
+      .orElse((error) => (error.kind === 'forbidden' ? ok(false) : err(error)));
+
+  const editorOn = (...datastores: OperationRecord['datastore'][]): PermissionNeed[] =>
+    datastores.map((datastore) => ({ datastore, level: 'editor' satisfies PermissionLevel }));
+
+  async function* watch(first: OperationRecord, options: WatchOptions): AsyncGenerator<OperationEvent> {
+    const intervalMs = options.intervalMs ?? 250;
+    const stopped = () => options.signal?.aborted === true;
+    let operation = first;
+    let shown: string | undefined;
+    for (;;) {
+      const envelope = operationEnvelope(operation);
+      const ended = operation.result !== 'running';
+      const key = JSON.stringify([operation.result, operation.status, operation.end_time, operation.message]);
+      if (ended) {
+        yield { kind: 'end', operation: envelope };
+        return;
+      }
+      if (key !== shown) {
+        shown = key;
+        yield { kind: 'progress', operation: envelope };
+      }
+      if (stopped()) return;
+      await clock.sleep(intervalMs);
+      if (stopped()) return;
+      const next = await store.getOperation(operation.id);
+      if (next.isErr() || next.value === undefined) {
+        const error = next.isErr() ? next.error : notFound('Operation', operation.id);
+        yield { kind: 'error', error: { kind: error.kind, message: next.isErr() ? error.message : messages.operationDeleted } };
+        return;
+      }
+      operation = next.value;
+    }
+  }
+
   const withUser = <T>(actor: Actor, read: (user: User) => ResultAsync<T, PromoteError>) => access.identify(actor).andThen(read);
 
   return {
@@ -232,6 +273,38 @@ export function createPromoter(options: PromoterOptions): Promoter {
         const prepared = yield* prepareOperation(store, access, user, request as OperationRequest);
         return start(prepared);
       }),
+
+    deleteOperation: (actor, id) =>
+      safeTry(async function* () {
+        const { operation } = yield* editable(actor, id);
+        const running = conflict(`Operation ${id} is running; only an ended operation can be deleted (abort it first)`);
+        if (operation.result === 'running') return err(running);
+        const deleted = yield* store.deleteOperation(id, ['success', 'failure', 'aborted']);
+        if (deleted !== undefined) return ok(operationEnvelope(deleted));
+        // Resumed or deleted by someone else in the meantime.
+        const now = yield* store.getOperation(id);
+        return err(now === undefined ? notFound('Operation', id) : running);
+      }),
+
+    describeOperation: (actor, id) =>
+      safeTry(async function* () {
+        const { user, operation } = yield* readable(actor, id);
+        const onDestination = yield* holds(user, editorOn(operation.destination_datastore));
+        const onBoth = onDestination && (yield* holds(user, editorOn(operation.datastore)));
+        const ended = operation.result !== 'running';
+        // A revert needs `editor` on the destination only (§16), and so does its rerun.
+        const isRevert = operation.request.type === 'revert';
+        const actions = {
+          abort: !ended && onDestination,
+          resume: (operation.result === 'aborted' || operation.result === 'failure') && onDestination,
+          rerun: ended && (isRevert ? onDestination : onBoth),
+          revert: ended && onDestination,
+          delete: ended && onDestination,
+        };
+        return ok({ operation: operationEnvelope(operation), request: operation.request, actions });
+      }),
+
+    watchOperation: (actor, id, options = {}) => readable(actor, id).map(({ operation }) => watch(operation, options)),
 
     listDatastores: (actor, query = {}) => withUser(actor, (user) => world.listDatastores(user, query)),
     listContainers: (actor, query = {}) => withUser(actor, (user) => world.listContainers(user, query)),

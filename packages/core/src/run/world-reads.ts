@@ -1,5 +1,6 @@
 import { errAsync, ok, ResultAsync, safeTry } from 'neverthrow';
 import type { ComputedField, Container, Datastore, Field, QualityCheck, User } from '../domain/entities.js';
+import type { PermissionLevel } from '../domain/enums.js';
 import type { Page } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
 import { containerContentQuerySchema, containerListQuerySchema, datastoreListQuerySchema } from '../domain/queries.js';
@@ -16,7 +17,7 @@ export type ContainerWithFields = Container & { readonly fields: readonly Field[
  * are ascending id and paginated; a query is parsed here (`invalid_request` with `loc: ['query', …]`).
  */
 export interface WorldReads {
-  /** The datastores the user may read (others are left out, not refused). */
+  /** The datastores the user may read (others are left out, not refused), or only those where they hold `permission`. */
   listDatastores(user: User, query: unknown): ResultAsync<Page<Datastore>, PromoteError>;
   /** Containers of one datastore (404 / 403 when it is unknown / not readable), or of every readable one; soft-deleted ones included. */
   listContainers(user: User, query: unknown): ResultAsync<Page<ContainerWithFields>, PromoteError>;
@@ -28,8 +29,8 @@ export interface WorldReads {
 
 /** The {@link WorldReads} over a store runtime and the service's access rules. */
 export function createWorldReads(store: StoreRuntime, access: Access): WorldReads {
-  const readableDatastores = (user: User): ResultAsync<Datastore[], PromoteError> =>
-    ResultAsync.combine([store.listDatastores(), access.visibleDatastores(user, 'reporter')] as const).map(([datastores, visible]) => {
+  const readableDatastores = (user: User, level: PermissionLevel = 'reporter'): ResultAsync<Datastore[], PromoteError> =>
+    ResultAsync.combine([store.listDatastores(), access.visibleDatastores(user, level)] as const).map(([datastores, visible]) => {
       if (visible === 'all') return [...datastores];
       const allowed = new Set(visible);
       return datastores.filter((datastore) => allowed.has(datastore.id));
@@ -49,7 +50,7 @@ export function createWorldReads(store: StoreRuntime, access: Access): WorldRead
     listDatastores: (user, query) =>
       safeTry(async function* () {
         const parsed = yield* parseWith(datastoreListQuerySchema, query, ['query']);
-        return ok(paginate(yield* readableDatastores(user), parsed));
+        return ok(paginate(yield* readableDatastores(user, parsed.permission), parsed));
       }),
 
     listContainers: (user, query) =>

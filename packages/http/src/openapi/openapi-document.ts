@@ -156,6 +156,7 @@ const queryDescriptions: Record<string, string> = {
   promote_type: 'Only operations of this promote type: quality_check, computed_field, computed_table, computed_file',
   datastore: 'Only what concerns this datastore id',
   container: 'The container id (required)',
+  permission: 'Only the datastores where the user holds at least this team permission: reporter (default: every readable one), viewer, drafter, author, editor (where the user may promote)',
 };
 
 function queryParameters(schema: z.ZodObject): OpenApiParameter[] {
@@ -306,6 +307,29 @@ function paths(): OpenApiDocument['paths'] {
         parameters: [operationIdParameter],
         responses: { 200: { description: 'The operation', content: jsonContent(ref('Operation')) }, ...errors(401, 403, 404, 503) },
       }),
+      delete: operation({
+        operationId: 'deleteOperation',
+        summary: 'Delete an ended operation',
+        description:
+          'Removes the operation\'s record and its results; never what it wrote at the destination, and the lineage links that later promotions match by stay. Only an ended operation: 409 while it runs (abort it first). Needs what abort needs: editor on the destination datastore.',
+        tags: ['Operations'],
+        parameters: [operationIdParameter],
+        responses: { 200: { description: 'The operation as it was, without its results', content: jsonContent(ref('OperationSummary')) }, ...errors(401, 403, 404, 409, 503) },
+      }),
+    },
+    '/api/operations/{id}/events': {
+      get: operation({
+        operationId: 'operationEvents',
+        summary: 'Follow an operation as it runs (Server-Sent Events)',
+        description:
+          'A `text/event-stream`: a `progress` event at once and whenever the counts or the result change (looked at four times a second at most), then one `end` event when the operation has ended, and the stream closes. Each event\'s `data` is the operation without its results (as `GET /api/operations` lists it); an `error` event (`{"detail": …}`) ends the stream when the operation can no longer be read (it was deleted). An ended operation gives its `end` event at once. Needs what reading the operation needs (reporter on both datastores).',
+        tags: ['Operations'],
+        parameters: [operationIdParameter],
+        responses: {
+          200: { description: 'The event stream: `event: progress|end|error`, `id`, `data` (JSON)', content: { 'text/event-stream': { schema: { type: 'string' }, 'x-event-data': ref('OperationSummary') } } },
+          ...errors(401, 403, 404, 422, 503),
+        },
+      }),
     },
     ...Object.fromEntries(
       (
@@ -362,7 +386,7 @@ function paths(): OpenApiDocument['paths'] {
       get: operation({
         operationId: 'listDatastores',
         summary: 'List datastores',
-        description: 'The datastores the user may read (at least reporter), ascending id.',
+        description: 'The datastores the user may read (at least reporter), or those where they hold `permission`, ascending id.',
         tags: ['World'],
         parameters: queryParameters(datastoreListQuerySchema),
         responses: { 200: { description: 'A page of datastores', content: jsonContent(ref('PageOfDatastores')) }, ...errors(401, 422, 503) },

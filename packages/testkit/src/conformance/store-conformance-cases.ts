@@ -1,6 +1,7 @@
 import { closeCases } from './cases/close-cases.js';
 import { commitCases } from './cases/commit-cases.js';
 import { copyCases } from './cases/copy-cases.js';
+import { deleteCases } from './cases/delete-cases.js';
 import { editCases } from './cases/edit-cases.js';
 import { idCases } from './cases/id-cases.js';
 import { leaseCases } from './cases/lease-cases.js';
@@ -33,6 +34,7 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = [
   ...lineageCases,
   ...resultCases,
   ...operationCases,
+  ...deleteCases,
   ...editCases,
   ...leaseCases,
   ...closeCases,

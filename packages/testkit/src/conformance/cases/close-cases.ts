@@ -25,6 +25,7 @@ const everyCall: Readonly<Record<Exclude<keyof Store, 'close' | 'leases' | 'summ
   listRunningOperations: (store) => store.listRunningOperations(),
   updateOperation: (store) => store.updateOperation(1, { result: 'aborted' }),
   transitionOperation: (store) => store.transitionOperation(1, ['running'], { result: 'aborted' }),
+  deleteOperation: (store) => store.deleteOperation(1, ['success']),
   commit: (store) => store.commit([]),
   listResults: (store) => store.listResults(1),
   applyEdits: (store) => store.applyEdits([{ kind: 'create_check', value: checkValue(1) }]),
