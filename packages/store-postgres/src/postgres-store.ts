@@ -29,6 +29,7 @@ import { applyEdit, commitUnits, insertRows, raiseCounters, reserveIds } from '.
 export interface PostgresStore extends Store {
   /** Leases in the `scope_leases` table: atomic across every engine instance on the same database and schema. */
   readonly leases: Required<ScopeLeases>;
+  readonly commitBlocks: false;
 }
 
 /** What {@link createPostgresStore} runs on: a migrated schema and a kysely instance whose connections use it. */
@@ -390,6 +391,10 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
     },
 
     leases,
+
+    // A commit waits for the server, and for the write lock while another commit holds it: sized
+    // by the clock it would shrink to one unit under contention (Store.commitBlocks).
+    commitBlocks: false,
 
     close() {
       // The runtime calls it after every earlier call settled; ending the pool closes its connections.

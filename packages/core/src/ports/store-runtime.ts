@@ -97,6 +97,7 @@ export function guardStore(adapter: Store): Store {
     isEmpty: () => call(() => adapter.isEmpty()),
     importWorld: (world) => call(() => adapter.importWorld(world)),
     exportWorld: () => call(() => adapter.exportWorld()),
+    ...(adapter.commitBlocks === undefined ? {} : { commitBlocks: adapter.commitBlocks }),
     ...(leases === undefined
       ? {}
       : {
@@ -124,7 +125,7 @@ export function guardStore(adapter: Store): Store {
   return store;
 }
 
-type StoreMethod = Exclude<keyof Store, 'leases' | 'close' | 'commit'>;
+type StoreMethod = Exclude<keyof Store, 'leases' | 'commitBlocks' | 'close' | 'commit'>;
 
 /**
  * The Store as the engine calls it: every method of the guarded store as a `ResultAsync` whose error
@@ -142,6 +143,8 @@ export type StoreRuntime = {
   readonly store: Store;
   /** Whether the store offers cross-process scope leases. */
   readonly hasLeases: boolean;
+  /** `Store.commitBlocks`, `true` when the store does not say. */
+  readonly commitBlocks: boolean;
   commit(units: readonly CommitUnit[], options?: CommitOptions): ResultAsync<readonly PromoteResultRecord[], StoreFailureError | LostLeaseError>;
   /** Takes or renews a scope lease (see `ScopeLeases.tryAcquire`); without leases, `true`. */
   tryAcquireLease(scope: string, holder: string, now: string, expiresAt: string): ResultAsync<boolean, StoreFailureError>;
@@ -175,9 +178,10 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
     methods[key] = (...args: unknown[]) => fromStore(() => (method as (...a: unknown[]) => Promise<unknown>).apply(store, args));
   }
   return {
-    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'leaseHolder' | 'takeOverLease' | 'close'>),
+    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commitBlocks' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'leaseHolder' | 'takeOverLease' | 'close'>),
     store,
     hasLeases: leases !== undefined,
+    commitBlocks: store.commitBlocks !== false,
     commit: (units, options) =>
       ResultAsync.fromPromise(store.commit(units, options), (cause) =>
         options?.lease !== undefined && isLeaseLost(cause) ? lostLease(options.lease.scope) : storeFailure(cause),

@@ -215,6 +215,14 @@ export interface Store {
 
   /** Optional cross-process exclusion per destination scope. */
   readonly leases?: ScopeLeases | undefined;
+  /**
+   * Whether a `commit` keeps the event loop busy while it runs, as a synchronous driver does
+   * (better-sqlite3; the memory store). Default `true`: the engine then sizes commits by time
+   * (`commitBudgetMs`, decision 0405). A store over the network, whose commit mostly waits for its
+   * server, says `false`: its commits are `commitBatchSize` units each — sized by the clock, they
+   * shrank to one unit when other commits held the database's write lock.
+   */
+  readonly commitBlocks?: boolean | undefined;
 
   /** Releases what the store opened. The runtime calls it once, after every earlier call has settled, and rejects later calls itself. */
   close(): Promise<void>;

@@ -105,6 +105,23 @@ describe('executePlans commit sizes', () => {
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThan(200);
   });
 
+  test('a store whose commits wait rather than block (commitBlocks: false) gets commitBatchSize units each, however long they take', async () => {
+    const sizes: number[] = [];
+    const adapter: Partial<Store> = {
+      commitBlocks: false,
+      async commit(units: readonly CommitUnit[]) {
+        // 2 ms per unit of waiting, as for a server or a lock held by another commit.
+        await new Promise((resolve) => setTimeout(resolve, 2 * units.length));
+        sizes.push(units.length);
+        return units.map((unit) => ({ ...unit, id: unit.seq }) as unknown as PromoteResultRecord);
+      },
+      close: async () => undefined,
+    };
+    const plans = Array.from({ length: 250 }, (_, index) => skipped(index + 1));
+    await executePlans(plans, options(createStoreRuntime(adapter as Store), { commitBatchSize: 100 }));
+    expect(sizes).toEqual([100, 100, 50]);
+  });
+
   test('with an infinite budget, commits of commitBatchSize', async () => {
     const { runtime, sizes } = busyStore(0);
     const plans = Array.from({ length: 25 }, (_, index) => skipped(index + 1));

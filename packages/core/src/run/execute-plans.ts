@@ -51,7 +51,8 @@ export type Execution = Result<'completed' | 'aborted' | 'aborted_elsewhere', St
  */
 export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<Execution> {
   let pending: CommitUnit[] = [];
-  const sizer = new CommitSizer(options.commitBatchSize, options.commitBudgetMs);
+  // Only a commit that keeps the event loop busy is sized by time (decision 0405).
+  const sizer = new CommitSizer(options.commitBatchSize, options.store.commitBlocks ? options.commitBudgetMs : Number.POSITIVE_INFINITY);
   const aborted = new Promise<'aborted'>((resolve) => {
     if (options.signal.aborted) resolve('aborted');
     else options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
@@ -68,14 +69,10 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     pending = [];
     const lease = options.lease?.();
     // A fenced commit (another engine holds the scope now) wrote nothing (decision 0008).
-    // What the budget bounds is the time the event loop is busy (decision 0405): all of a
-    // synchronous store's commit, only the encoding and decoding of one over the network — whose
-    // waits (round trips, another instance's commit holding the write lock) block nothing. Sized
-    // by wall time, commits on a shared PostgreSQL shrank to one unit under contention.
-    const loop = performance.eventLoopUtilization();
+    const started = performance.now();
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
     if (committed.isErr()) return err(committed.error);
-    sizer.record(units.length, performance.eventLoopUtilization(loop).active);
+    sizer.record(units.length, performance.now() - started);
     options.onCommitted?.(units.length);
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
