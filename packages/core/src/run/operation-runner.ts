@@ -51,13 +51,22 @@ export async function runOperation(initial: OperationRecord, local: AbortSignal,
   // Another engine on the same database may abort the operation (§18): it records the abort in the
   // store, and this engine reads it back on a timer — between commits as well as during a long
   // Dataplane call — and stops as if aborted here, recording nothing (that engine recorded it).
-  const elsewhere = new AbortController();
+  // One controller for both, held here (not `AbortSignal.any`, whose composite signal Node 20 may
+  // collect while it waits, with its listeners).
+  const combined = new AbortController();
+  let elsewhere = false;
+  const onLocal = () => combined.abort(local.reason);
+  if (local.aborted) onLocal();
+  else local.addEventListener('abort', onLocal, { once: true });
   const watch = options.clock.every(options.abortPollMs, async () => {
     const current = await options.store.getOperation(initial.id);
-    if (current.isOk() && current.value !== undefined && current.value.result !== 'running') elsewhere.abort();
+    if (current.isOk() && current.value !== undefined && current.value.result !== 'running' && !combined.signal.aborted) {
+      elsewhere = true;
+      combined.abort();
+    }
   });
-  const signal = AbortSignal.any([local, elsewhere.signal]);
-  const stoppedElsewhere = () => elsewhere.signal.aborted && !local.aborted;
+  const signal = combined.signal;
+  const stoppedElsewhere = () => elsewhere && !local.aborted;
   try {
     const lease = new ScopeLease(initial.destination_scope, {
       runtime: options.store,
