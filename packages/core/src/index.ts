@@ -73,6 +73,20 @@ export type { Dataplane, ValidationItem, ValidationOutcome, ValidationTarget } f
 export { systemClock, steppingClock, manualClock, isoTimestamp, type Clock, type ManualClock, type Repeating } from './ports/clock.js';
 export { localLeaseHolders, opaqueLeaseHolders, type LeaseHolders } from './ports/lease-holders.js';
 export type { Profiler, ProfileRequest } from './ports/profiler.js';
+export type {
+  EngineEvent,
+  EngineEvents,
+  OperationType,
+  TurnResult,
+  TurnTrigger,
+  OperationStartedEvent,
+  OperationEndedEvent,
+  OperationAbortRequestedEvent,
+  OperationInterruptedEvent,
+  LeaseTakenOverEvent,
+  CommitEvent,
+  DataplaneCallEvent,
+} from './ports/engine-events.js';
 export { emptyWorld, type World } from './world/world.js';
 export {
   parseWorldSnapshot,

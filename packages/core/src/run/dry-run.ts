@@ -3,6 +3,7 @@ import { messages, type PlanView } from '../domain/operation.js';
 import type { PromoteError } from '../errors.js';
 import { isoTimestamp, type Clock } from '../ports/clock.js';
 import type { Dataplane } from '../ports/dataplane.js';
+import type { EngineEvents } from '../ports/engine-events.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
 import { planContext, validationTarget, type OperationLike } from './plan-context.js';
 import { planEntities } from './plan-entities.js';
@@ -18,6 +19,8 @@ export interface DryRunOptions {
   readonly clock: Clock;
   readonly batchSize: number;
   readonly concurrency: number;
+  /** Told about each Dataplane call (with `operationId: null`). */
+  readonly events?: EngineEvents | undefined;
 }
 
 /**
@@ -40,6 +43,8 @@ export function dryRun(prepared: PreparedOperation, options: DryRunOptions): Res
       batchSize: options.batchSize,
       concurrency: options.concurrency,
       signal: new AbortController().signal,
+      operationId: null,
+      events: options.events,
     });
     const finals = await Promise.all(plans.map((plan, index) => validation.get(index)?.outcome ?? Promise.resolve(plan)));
     // Plans carry no id: their views get `id: null` (copying every plan to add one was a tenth of a 10,000-check plan).

@@ -2,6 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { LostLeaseError, StoreFailureError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
 import type { CommitLease, CommitUnit } from '../ports/commit-unit.js';
+import type { EngineEvents } from '../ports/engine-events.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
 import type { PendingValidation } from './validate-plans.js';
 
@@ -34,6 +35,8 @@ export interface ExecuteOptions {
   readonly stopRequested?: (() => Promise<'aborted_elsewhere' | LostLeaseError | undefined>) | undefined;
   /** Told after each commit how many units it recorded. */
   readonly onCommitted?: ((units: number) => void) | undefined;
+  /** Told about each commit, whether it went through or not (a `commit` event). */
+  readonly events?: EngineEvents | undefined;
 }
 
 /**
@@ -71,8 +74,11 @@ export async function executePlans(plans: readonly EntityPlan[], options: Execut
     // A fenced commit (another engine holds the scope now) wrote nothing (decision 0008).
     const started = performance.now();
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
+    const tookMs = performance.now() - started;
+    const outcome = committed.isOk() ? 'committed' : committed.error.kind === 'lease_lost' ? 'fenced' : 'failed';
+    options.events?.({ type: 'commit', operationId: options.operationId, promoteType: (units[0] as CommitUnit).entity_type, outcome, results: countResults(units), durationMs: tookMs });
     if (committed.isErr()) return err(committed.error);
-    sizer.record(units.length, performance.now() - started);
+    sizer.record(units.length, tookMs);
     options.onCommitted?.(units.length);
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
@@ -124,6 +130,12 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
     before: plan.before,
     search_text: plan.search_text,
   };
+}
+
+function countResults(units: readonly CommitUnit[]): Record<CommitUnit['result'], number> {
+  const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
+  for (const unit of units) counts[unit.result] += 1;
+  return counts;
 }
 
 /** Resolves once the event loop has gone round: after the I/O and timers that are due now. */

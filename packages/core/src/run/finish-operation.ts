@@ -17,12 +17,15 @@ const firstPauseMs = 100;
  * Records how an operation ended, only from `running` (an abort recorded meanwhile by another
  * engine is never overwritten). The store may be failing right then (the reason the operation
  * ends), so this retries with a growing pause on the clock before giving up; an operation that
- * still could not be finished stays `running` and is found by `recover()` later.
+ * still could not be finished stays `running` and is found by `recover()` later. Answers the
+ * operation as recorded, or `undefined` when this did not record it (not `running` any more, or
+ * the store kept failing).
  */
-export async function recordEnd(store: StoreRuntime, clock: Clock, id: number, patch: OperationPatch): Promise<void> {
+export async function recordEnd(store: StoreRuntime, clock: Clock, id: number, patch: OperationPatch): Promise<OperationRecord | undefined> {
   for (let attempt = 0; ; attempt++) {
     const updated = await store.transitionOperation(id, ['running'], patch);
-    if (updated.isOk() || attempt >= retries) return;
+    if (updated.isOk()) return updated.value;
+    if (attempt >= retries) return undefined;
     await clock.sleep(firstPauseMs * 2 ** attempt);
   }
 }
@@ -30,9 +33,10 @@ export async function recordEnd(store: StoreRuntime, clock: Clock, id: number, p
 /**
  * Ends an operation as its turn ended: `aborted` with who (another engine's abort keeps its own
  * record), `failure` with the message, or — completed — `success` when something was created,
- * updated or skipped or nothing was selected, `failure` when everything failed (§9).
+ * updated or skipped or nothing was selected, `failure` when everything failed (§9). Answers what
+ * {@link recordEnd} answers.
  */
-export async function finishOperation(store: StoreRuntime, clock: Clock, id: number, end: OperationEnd): Promise<void> {
+export async function finishOperation(store: StoreRuntime, clock: Clock, id: number, end: OperationEnd): Promise<OperationRecord | undefined> {
   const now = () => isoTimestamp(clock.now());
   switch (end.kind) {
     case 'aborted':

@@ -1,9 +1,12 @@
+import { errAsync } from 'neverthrow';
 import { describe, expect, test } from 'vitest';
 import type { QualityCheck } from '../domain/entities.js';
 import type { OperationRecord, PromoteResultRecord } from '../domain/operation.js';
 import { createReferenceDataplane } from '../dataplane/reference-dataplane.js';
+import { lostLease } from '../errors.js';
 import { check, field, table } from '../plan/test-builders.js';
 import { manualClock } from '../ports/clock.js';
+import { engineEvents, type EngineEvent } from '../ports/engine-events.js';
 import type { CommitOptions, CommitUnit, OperationPatch, ScopeLeases, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { runOperation, type RunnerOptions } from './operation-runner.js';
@@ -239,5 +242,81 @@ describe('runOperation', () => {
       { from: ['running'], patch: { result: 'failure', end_time: endTime, message: 'Internal error: defect: rule type no_such_rule missing from the catalogue' } },
     ]);
     expect(current()).toMatchObject({ result: 'failure', message: 'Internal error: defect: rule type no_such_rule missing from the catalogue' });
+  });
+
+  describe('events', () => {
+    /** The events of one turn, without their durations (checked to be measured instead). */
+    const withoutDurations = (events: readonly EngineEvent[]) =>
+      events.map((event) => {
+        if (!('durationMs' in event)) return event;
+        const { durationMs, ...rest } = event;
+        expect(durationMs).toBeGreaterThanOrEqual(0);
+        return rest;
+      });
+
+    test('a turn tells its start, its Dataplane call, its commit and its end as recorded', async () => {
+      const { runtime } = operationStore(operation());
+      const events: EngineEvent[] = [];
+      await runOperation(operation(), new AbortController().signal, runnerOptions(runtime, { events: (event) => events.push(event) }).options, 'resume');
+      const named = { operationId: 7, operationType: 'promote', promoteType: 'quality_check' };
+      expect(withoutDurations(events)).toEqual([
+        { type: 'operation_started', ...named, trigger: 'resume' },
+        { type: 'dataplane_call', operationId: 7, checks: 2, outcome: 'ok' },
+        { type: 'commit', operationId: 7, promoteType: 'quality_check', outcome: 'committed', results: { created: 1, updated: 0, skipped: 0, failed: 2 } },
+        { type: 'operation_ended', ...named, result: 'success', message: null, status: { total: 3, created: 1, updated: 0, skipped: 0, failed: 2 } },
+      ]);
+    });
+
+    test('a Dataplane that rejects is an error call; a store failure ends it failure; an abort elsewhere is aborted, with nothing recorded here', async () => {
+      const { runtime } = operationStore(operation());
+      const events: EngineEvent[] = [];
+      const dataplane = { validate: () => Promise.reject(new Error('dataplane is down')) };
+      await runOperation(operation(), new AbortController().signal, runnerOptions(runtime, { dataplane, events: (event) => events.push(event) }).options);
+      expect(withoutDurations(events.filter((event) => event.type === 'dataplane_call'))).toEqual([
+        { type: 'dataplane_call', operationId: 7, checks: 2, outcome: 'error', error: 'dataplane is down' },
+      ]);
+
+      const failing = operationStore(operation(), { getOperation: () => Promise.reject(new Error('disk I/O error')) });
+      const failed: EngineEvent[] = [];
+      await runOperation(operation(), new AbortController().signal, runnerOptions(failing.runtime, { events: (event) => failed.push(event) }).options);
+      expect(failed.at(-1)).toMatchObject({ type: 'operation_ended', result: 'failure', message: 'Store failure: disk I/O error' });
+
+      const abortedElsewhere = operation({ result: 'aborted', aborted_by: 'bob@example.com' });
+      const elsewhere = operationStore(abortedElsewhere);
+      const aborted: EngineEvent[] = [];
+      await runOperation(operation(), new AbortController().signal, runnerOptions(elsewhere.runtime, { events: (event) => aborted.push(event) }).options);
+      expect(aborted.map((event) => event.type)).toEqual(['operation_started', 'operation_ended']);
+      expect(aborted[1]).toMatchObject({ result: 'aborted', message: null, status: undefined });
+    });
+
+    test('a commit the store fences is told as fenced, and a turn that cannot record its end ends unrecorded', async () => {
+      const memory = memoryLeases();
+      const { runtime } = operationStore(operation(), { leases: memory.leases });
+      // Fenced because another engine took the scope: this one cannot take it back to record the end.
+      const fencing: typeof runtime = {
+        ...runtime,
+        commit: () => {
+          memory.held.set(scope, { holder: 'engine-b', expiresAt: '2026-03-10T15:00:00.000Z' });
+          return errAsync(lostLease(scope));
+        },
+      };
+      const events: EngineEvent[] = [];
+      await runOperation(operation(), new AbortController().signal, runnerOptions(fencing, { events: (event) => events.push(event) }).options);
+      expect(withoutDurations(events.filter((event) => event.type === 'commit'))).toEqual([
+        { type: 'commit', operationId: 7, promoteType: 'quality_check', outcome: 'fenced', results: { created: 1, updated: 0, skipped: 0, failed: 2 } },
+      ]);
+      expect(events.at(-1)).toMatchObject({ type: 'operation_ended', result: 'unrecorded', message: null, status: undefined });
+    });
+
+    test('an observer that throws changes nothing', async () => {
+      const { runtime, current } = operationStore(operation());
+      const { options } = runnerOptions(runtime, {
+        events: engineEvents(() => {
+          throw new Error('broken log');
+        }),
+      });
+      await runOperation(operation(), new AbortController().signal, options);
+      expect(current()).toMatchObject({ result: 'success', status: { created: 1, failed: 2 } });
+    });
   });
 });

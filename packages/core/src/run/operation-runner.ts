@@ -6,6 +6,7 @@ import { planFingerprint } from '../plan/plan-fingerprint.js';
 import type { OperationProgress } from './promoter-api.js';
 import { isoTimestamp, type Clock } from '../ports/clock.js';
 import type { Dataplane } from '../ports/dataplane.js';
+import type { EngineEvents, TurnResult, TurnTrigger } from '../ports/engine-events.js';
 import type { Profiler } from '../ports/profiler.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
 import { executePlans } from './execute-plans.js';
@@ -34,6 +35,8 @@ export interface RunnerOptions {
   readonly onProgress?: ((progress: OperationProgress) => void) | undefined;
   /** Whether another lease holder is certainly gone (see `LeaseHolders.isGone`). */
   readonly isGone?: ((holder: string) => boolean) | undefined;
+  /** Told what happens, for logs and metrics (see `PromoterOptions.onEvent`); never throws. */
+  readonly events?: EngineEvents | undefined;
 }
 
 /** Why an abort was asked: `signal.reason` of the controller a turn is given. */
@@ -45,9 +48,16 @@ export interface AbortReason {
 /**
  * Runs one operation's turn on its scope to its end (§9): takes the scope lease, plans what has no
  * result yet, validates and commits in order, and records how it ended; then asks for profiles.
- * Never rejects: a defect ends the operation `failure` with `Internal error: …`.
+ * Never rejects: a defect ends the operation `failure` with `Internal error: …`. Tells
+ * `options.events` that the turn started (`trigger`: a new operation, a resumed one, or one taken
+ * over) and, once it is over, how it ended.
  */
-export async function runOperation(initial: OperationRecord, local: AbortSignal, options: RunnerOptions): Promise<void> {
+export async function runOperation(initial: OperationRecord, local: AbortSignal, options: RunnerOptions, trigger: TurnTrigger = 'new'): Promise<void> {
+  const began = performance.now();
+  const named = { operationId: initial.id, operationType: initial.request.type === 'revert' ? 'revert' : 'promote', promoteType: initial.promote_type } as const;
+  options.events?.({ type: 'operation_started', ...named, trigger });
+  /** How this turn ended: as recorded, `aborted` by another engine, or not recorded here. */
+  let ended: OperationRecord | 'aborted_elsewhere' | undefined;
   // Another engine on the same database may abort the operation (§18): it records the abort in the
   // store, and this engine reads it back on a timer — between commits as well as during a long
   // Dataplane call — and stops as if aborted here, recording nothing (that engine recorded it).
@@ -75,6 +85,7 @@ export async function runOperation(initial: OperationRecord, local: AbortSignal,
       pollMs: options.leasePollMs,
       holder: options.holderId,
       isGone: options.isGone,
+      onTakeover: (previousHolder) => options.events?.({ type: 'lease_taken_over', scope: initial.destination_scope, previousHolder, operationId: initial.id }),
     });
     options.onProgress?.({ operationId: initial.id, phase: 'waiting' });
     const acquired = await lease.acquire(signal);
@@ -88,11 +99,13 @@ export async function runOperation(initial: OperationRecord, local: AbortSignal,
         // recovered and resumed it. It records the end only if it can take the scope again (then
         // nobody else works on it); otherwise the operation is left to its new owner, or to
         // recover() as an interrupted one (decision 0008).
-        if (await lease.retake()) await finishOperation(options.store, options.clock, initial.id, { kind: 'failure', message: lost.message });
-      } else if (!(executed.isOk() && executed.value === 'aborted_elsewhere')) {
+        if (await lease.retake()) ended = await finishOperation(options.store, options.clock, initial.id, { kind: 'failure', message: lost.message });
+      } else if (executed.isOk() && executed.value === 'aborted_elsewhere') {
         // Aborted elsewhere: that engine recorded who and when. Recording anything here could only
         // undo what happened since — a resume that reopened it (decision 0401).
-        await finishOperation(options.store, options.clock, initial.id, endOf(executed, local));
+        ended = 'aborted_elsewhere';
+      } else {
+        ended = await finishOperation(options.store, options.clock, initial.id, endOf(executed, local));
       }
     } finally {
       if (acquired.isOk() && acquired.value === 'acquired') await lease.release();
@@ -101,8 +114,11 @@ export async function runOperation(initial: OperationRecord, local: AbortSignal,
   } catch (defect) {
     watch.cancel();
     const text = defect instanceof Error ? defect.message : String(defect);
-    await recordEnd(options.store, options.clock, initial.id, { result: 'failure', end_time: isoTimestamp(options.clock.now()), message: `Internal error: ${text}` });
+    ended = await recordEnd(options.store, options.clock, initial.id, { result: 'failure', end_time: isoTimestamp(options.clock.now()), message: `Internal error: ${text}` });
   }
+  const recorded = typeof ended === 'object' ? ended : undefined;
+  const result: TurnResult = ended === 'aborted_elsewhere' ? 'aborted' : recorded === undefined || recorded.result === 'running' ? 'unrecorded' : recorded.result;
+  options.events?.({ type: 'operation_ended', ...named, result, message: recorded?.message ?? null, status: recorded?.status, durationMs: performance.now() - began });
 }
 
 /** The plans after their validation, or `aborted` when the signal aborts first. */
@@ -150,6 +166,8 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     batchSize: options.batchSize,
     concurrency: options.concurrency,
     signal,
+    operationId: operation.id,
+    events: options.events,
   });
   if (validation.size > 0) options.onProgress?.({ operationId: operation.id, phase: 'validating' });
   const expected = operation.request.expected_plan_fingerprint;
@@ -176,6 +194,7 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     commitBudgetMs: options.commitBudgetMs,
     signal,
     validation,
+    events: options.events,
     stopRequested: async () => {
       const lost = lease.lost();
       if (lost !== undefined) return lost;

@@ -7,6 +7,7 @@ import type { PromoteError } from '../errors.js';
 import type { Authorization } from '../ports/authorization.js';
 import type { Clock } from '../ports/clock.js';
 import type { Dataplane } from '../ports/dataplane.js';
+import type { EngineEvent, EngineEvents } from '../ports/engine-events.js';
 import type { LeaseHolders } from '../ports/lease-holders.js';
 import type { Profiler } from '../ports/profiler.js';
 import type { Store } from '../ports/store.js';
@@ -105,6 +106,14 @@ export interface PromoterOptions {
    * it cheap and never throw from it.
    */
   readonly onProgress?: ((progress: OperationProgress) => void) | undefined;
+  /**
+   * Told what the engine does, for logs and metrics ({@link EngineEvent}): each operation turn's
+   * start and end, abort requests, operations recovery marked interrupted, scope leases taken over,
+   * every commit and every Dataplane call with its duration. Called synchronously; keep it cheap.
+   * Whatever it throws is ignored. Default: none. `@promote/http/telemetry` turns the events into
+   * JSON log lines and Prometheus metrics (`createTelemetry(…).onEvent`).
+   */
+  readonly onEvent?: EngineEvents | undefined;
 }
 
 /**

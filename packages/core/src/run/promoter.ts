@@ -7,6 +7,7 @@ import { operationRequestSchema, type OperationRequest } from '../domain/request
 import { conflict, notFound, type PromoteError } from '../errors.js';
 import type { PermissionLevel } from '../domain/enums.js';
 import { isoTimestamp, systemClock } from '../ports/clock.js';
+import { engineEvents, type TurnTrigger } from '../ports/engine-events.js';
 import { localLeaseHolders } from '../ports/lease-holders.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { createAccess, type Actor, type PermissionNeed } from './access.js';
@@ -51,6 +52,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     holderId: options.holderId ?? (options.leaseHolders ?? localLeaseHolders).newHolderId(),
     isGone: (holder) => (options.leaseHolders ?? localLeaseHolders).isGone(holder),
     onProgress: options.onProgress,
+    events: engineEvents(options.onEvent),
   };
   if (!(runner.commitBudgetMs > 0)) throw new RangeError(`commitBudgetMs must be above 0 ms, got ${runner.commitBudgetMs}`);
   if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0) || !(runner.abortPollMs > 0)) {
@@ -107,12 +109,12 @@ export function createPromoter(options: PromoterOptions): Promoter {
       return prepareOperation(store, access, user, request);
     });
 
-  const schedule = (operation: OperationRecord): void => {
+  const schedule = (operation: OperationRecord, trigger: TurnTrigger): void => {
     const controller = new AbortController();
     controllers.set(operation.id, controller);
     queue.enqueue(operation.id, operation.destination_scope, async () => {
       try {
-        await runOperation(operation, controller.signal, runner);
+        await runOperation(operation, controller.signal, runner, trigger);
       } finally {
         if (controllers.get(operation.id) === controller) controllers.delete(operation.id);
       }
@@ -137,7 +139,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
         destination_scope: prepared.destinationScope,
       })
       .map((operation) => {
-        schedule(operation);
+        schedule(operation, 'new');
         return { ...operationEnvelope(operation), results: [] };
       });
 
@@ -233,8 +235,11 @@ export function createPromoter(options: PromoterOptions): Promoter {
     abort: (actor, id) =>
       safeTry(async function* () {
         const { user, operation } = yield* editable(actor, id);
-        const answer = (stopped: boolean) => (current: OperationRecord) => view(current).map((shown): AbortView => ({ ...shown, stopped }));
-        if (operation.result !== 'running') return answer(false)(operation);
+        const answer = (stopped: boolean) => (current: OperationRecord) => {
+          runner.events?.({ type: 'operation_abort_requested', operationId: id, by: user.email, stopped });
+          return view(current).map((shown): AbortView => ({ ...shown, stopped }));
+        };
+        if (operation.result !== 'running') return view(operation).map((shown): AbortView => ({ ...shown, stopped: false }));
         if (queue.state(id) === 'started') {
           controllers.get(id)?.abort({ by: user.email } satisfies AbortReason);
           await queue.done(id);
@@ -260,7 +265,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
         // Compare-and-set: of concurrent resumes (in any engine) exactly one reopens the operation.
         const reopened = yield* store.transitionOperation(id, ['aborted', 'failure'], { result: 'running', end_time: null, aborted_by: null, message: null });
         if (reopened === undefined) return err(conflict(`Operation ${id} is being resumed or has changed; only an aborted or failed operation can be resumed`));
-        schedule(reopened);
+        schedule(reopened, 'resume');
         return view(reopened);
       }),
 
@@ -315,15 +320,16 @@ export function createPromoter(options: PromoterOptions): Promoter {
 
     waitFor: (id) => queue.done(id),
 
-    recover: () => recoverOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isGone: runner.isGone, isLocal: (id) => queue.has(id) }),
+    recover: () =>
+      recoverOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isGone: runner.isGone, isLocal: (id) => queue.has(id), events: runner.events }),
 
     takeOver: () =>
-      orphanedOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isGone: runner.isGone, isLocal: (id) => queue.has(id) }).map((orphans) =>
+      orphanedOperations({ store, clock, leaseTtlMs: runner.leaseTtlMs, holderId: runner.holderId, isGone: runner.isGone, isLocal: (id) => queue.has(id), events: runner.events }).map((orphans) =>
         orphans.flatMap((operation) => {
           // Checked again: a turn of its own may have been scheduled here while the scopes were probed.
           if (queue.has(operation.id)) return [];
           runner.onProgress?.({ operationId: operation.id, phase: 'taken_over' });
-          schedule(operation);
+          schedule(operation, 'takeover');
           return [operation.id];
         }),
       ),

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { messages, type OperationRecord } from '../domain/operation.js';
 import { manualClock } from '../ports/clock.js';
+import type { EngineEvent } from '../ports/engine-events.js';
 import type { ScopeLeases, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { recoverOperations, type RecoverOptions } from './recover-operations.js';
@@ -157,8 +158,13 @@ describe('recoverOperations with store leases', () => {
     await memory.leases.tryAcquire('container:21', 'live-process', at(-100), at(30_000));
     memory.calls.length = 0;
     const { runtime, stored } = operationsStore([operation(3, 'container:20'), operation(5, 'container:21')], memory.leases);
-    const recovered = await recoverOperations(options(runtime, { isGone: (holder) => holder === 'gone-process' }));
+    const events: EngineEvent[] = [];
+    const recovered = await recoverOperations(options(runtime, { isGone: (holder) => holder === 'gone-process', events: (event) => events.push(event) }));
     expect(recovered.isOk() && recovered.value).toEqual([3]);
+    expect(events).toEqual([
+      { type: 'lease_taken_over', scope: 'container:20', previousHolder: 'gone-process', operationId: 3 },
+      { type: 'operation_interrupted', operationId: 3 },
+    ]);
     expect(stored.get(3)).toMatchObject(interrupted);
     expect(stored.get(5)?.result).toBe('running');
     expect(memory.calls).toEqual([

@@ -1,6 +1,7 @@
 import { ok, ResultAsync, safeTry } from 'neverthrow';
 import { messages, type OperationRecord } from '../domain/operation.js';
 import type { PromoteError } from '../errors.js';
+import type { EngineEvents } from '../ports/engine-events.js';
 import { isoTimestamp, type Clock } from '../ports/clock.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
 import { takeScope } from './scope-lease.js';
@@ -15,6 +16,8 @@ export interface RecoverOptions {
   readonly isGone?: ((holder: string) => boolean) | undefined;
   /** Whether this engine has a turn for the operation (queued or running): those are left alone. */
   readonly isLocal: (id: number) => boolean;
+  /** Told about each operation marked interrupted, and each lease taken over to do it. */
+  readonly events?: EngineEvents | undefined;
 }
 
 /**
@@ -36,7 +39,10 @@ export function recoverOperations(options: RecoverOptions): ResultAsync<readonly
         end_time: isoTimestamp(clock.now()),
         message: messages.interrupted,
       });
-      if (interrupted !== undefined) recovered.push(operation.id);
+      if (interrupted !== undefined) {
+        recovered.push(operation.id);
+        options.events?.({ type: 'operation_interrupted', operationId: operation.id });
+      }
     }
     return ok(recovered);
   });
@@ -59,7 +65,8 @@ export function orphanedOperations(options: RecoverOptions): ResultAsync<readonl
         const probe = `recovery:${options.holderId}`;
         const scope = operation.destination_scope;
         // Free, expired, or held by a process known to be gone: nobody works on it.
-        const free = await takeScope({ runtime: store, ttlMs: options.leaseTtlMs, holder: probe, isGone: options.isGone }, scope, clock.now());
+        const onTakeover = (previousHolder: string) => options.events?.({ type: 'lease_taken_over', scope, previousHolder, operationId: operation.id });
+        const free = await takeScope({ runtime: store, ttlMs: options.leaseTtlMs, holder: probe, isGone: options.isGone, onTakeover }, scope, clock.now());
         if (free.isErr() || !free.value) continue;
         await store.releaseLease(scope, probe);
       }

@@ -59,8 +59,9 @@ function leaseOnlyStore(leases: ScopeLeases | undefined): Store {
 function setup(clock: ManualClock = manualClock(start), isGone?: (holder: string) => boolean) {
   const memory = memoryLeases();
   const runtime = createStoreRuntime(leaseOnlyStore(memory.leases));
-  const lease = new ScopeLease(scope, { runtime, clock, ttlMs, pollMs, holder: 'engine-a', isGone });
-  return { clock, lease, ...memory };
+  const takeovers: string[] = [];
+  const lease = new ScopeLease(scope, { runtime, clock, ttlMs, pollMs, holder: 'engine-a', isGone, onTakeover: (previous) => takeovers.push(previous) });
+  return { clock, lease, takeovers, ...memory };
 }
 
 const attempt = (nowOffset: number, answer: boolean) => `${at(nowOffset)} → ${at(nowOffset + ttlMs)}: ${answer}`;
@@ -96,6 +97,7 @@ describe('ScopeLease.acquire', () => {
     const acquired = await gone.lease.acquire(new AbortController().signal);
     expect(acquired.isOk() && acquired.value).toBe('acquired');
     expect(gone.held.get(scope)).toEqual({ holder: 'engine-a', expiresAt: at(ttlMs) });
+    expect(gone.takeovers).toEqual(['engine-gone']);
 
     const live = setup(manualClock(start), (holder) => holder === 'engine-gone');
     await live.leases.tryAcquire(scope, 'engine-b', at(0), at(250));
@@ -107,6 +109,8 @@ describe('ScopeLease.acquire', () => {
     await live.clock.advance(100);
     await acquiring;
     expect(answer).toBe('acquired');
+    // Taken once it expired: not a takeover.
+    expect(live.takeovers).toEqual([]);
   });
 
   test('answers aborted when the signal aborts while it waits, and tries no more', async () => {

@@ -16,6 +16,8 @@ export interface ScopeLeaseOptions {
   readonly holder: string;
   /** Whether another holder is certainly gone (its scope is then taken at once); default: never. */
   readonly isGone?: ((holder: string) => boolean) | undefined;
+  /** Told when the scope was taken over from a holder that is gone (before its lease expired). */
+  readonly onTakeover?: ((previousHolder: string) => void) | undefined;
 }
 
 /**
@@ -128,10 +130,10 @@ export class ScopeLease {
  * Takes `scope` for `options.holder` for a lease lifetime from `at` if it is free or expired — or
  * held by a holder that `options.isGone` knows to be gone, whose lease is then taken over (only
  * from that holder: a compare-and-set, so a live engine that took it meanwhile keeps it). Whether
- * this holder holds it now.
+ * this holder holds it now. `options.onTakeover` is told about a takeover that went through.
  */
 export function takeScope(
-  options: Pick<ScopeLeaseOptions, 'runtime' | 'ttlMs' | 'holder' | 'isGone'>,
+  options: Pick<ScopeLeaseOptions, 'runtime' | 'ttlMs' | 'holder' | 'isGone' | 'onTakeover'>,
   scope: string,
   at: Date,
 ): ResultAsync<boolean, StoreFailureError> {
@@ -142,6 +144,12 @@ export function takeScope(
     if (taken || isGone === undefined) return okAsync(taken);
     return runtime
       .leaseHolder(scope, now)
-      .andThen((current) => (current !== undefined && current !== holder && isGone(current) ? runtime.takeOverLease(scope, current, holder, now, until) : okAsync(false)));
+      .andThen((current) => {
+        if (current === undefined || current === holder || !isGone(current)) return okAsync(false);
+        return runtime.takeOverLease(scope, current, holder, now, until).map((tookOver) => {
+          if (tookOver) options.onTakeover?.(current);
+          return tookOver;
+        });
+      });
   });
 }

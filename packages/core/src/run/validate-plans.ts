@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { Dataplane, ValidationItem, ValidationOutcome, ValidationTarget } from '../ports/dataplane.js';
+import type { EngineEvents } from '../ports/engine-events.js';
 import { failedValidation, type EntityPlan } from '../plan/entity-plan.js';
 
 /** Options of {@link startValidation}. */
@@ -10,6 +11,10 @@ export interface ValidationOptions {
   /** Dataplane calls in flight at most. */
   readonly concurrency: number;
   readonly signal: AbortSignal;
+  /** The operation validated for (`null`: a dry run), for {@link events}. */
+  readonly operationId?: number | null | undefined;
+  /** Told about each Dataplane call (a `dataplane_call` event). */
+  readonly events?: EngineEvents | undefined;
 }
 
 /** The validation of one plan: its final plan, once its batch has answered. */
@@ -40,16 +45,30 @@ export function startValidation(plans: readonly EntityPlan[], target: () => Prom
     let settled = false;
     const call = limit(async (): Promise<readonly ValidationOutcome[] | string> => {
       if (options.signal.aborted) return 'aborted';
+      let started: number | undefined;
+      let answer: readonly ValidationOutcome[] | string;
       try {
         targetPromise ??= target();
-        const outcomes = await options.dataplane.validate(await targetPromise, items, options.signal);
-        if (outcomes.length !== items.length) {
-          return `the dataplane answered ${outcomes.length} outcomes for ${items.length} checks`;
-        }
-        return outcomes;
+        const resolved = await targetPromise;
+        started = performance.now();
+        const outcomes = await options.dataplane.validate(resolved, items, options.signal);
+        answer = outcomes.length === items.length ? outcomes : `the dataplane answered ${outcomes.length} outcomes for ${items.length} checks`;
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        answer = error instanceof Error ? error.message : String(error);
       }
+      // Only calls that were made: a target the store failed to read is not the Dataplane's time.
+      if (started !== undefined) {
+        const failed = typeof answer === 'string';
+        options.events?.({
+          type: 'dataplane_call',
+          operationId: options.operationId ?? null,
+          checks: items.length,
+          outcome: failed ? 'error' : 'ok',
+          ...(failed ? { error: answer as string } : {}),
+          durationMs: performance.now() - started,
+        });
+      }
+      return answer;
     }).finally(() => {
       settled = true;
     });
