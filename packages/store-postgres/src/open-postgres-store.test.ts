@@ -127,6 +127,23 @@ describe('openPostgresStore', () => {
     assert.deepEqual(await migrationNames(schema), [...allMigrations, '9999_future']);
   });
 
+  test('checkReady says what is wrong with a schema that changed under an open store: a newer migration, a missing one, no migrations table', async () => {
+    const schema = newSchema();
+    const store = await openPostgresStore({ connectionString, schema });
+    const table = `${pg.escapeIdentifier(schema)}.kysely_migration`;
+    try {
+      await store.checkReady();
+      await admin.query(`insert into ${table} (name, timestamp) values ('9999_future', '2030-01-01T00:00:00Z')`);
+      await assert.rejects(store.checkReady(), { message: `schema ${schema} was migrated by a newer version (9999_future)` });
+      await admin.query(`delete from ${table}`);
+      await assert.rejects(store.checkReady(), { message: `schema ${schema} is not migrated (${allMigrations.join(', ')} pending)` });
+      await admin.query(`drop table ${table}`);
+      await assert.rejects(store.checkReady(), { message: `schema ${schema} is not migrated (it has no kysely_migration table)` });
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a migration that fails leaves nothing behind: the next open starts from scratch', async () => {
     const schema = newSchema();
     // A table in the way of the first migration: its `create table` fails.

@@ -24,12 +24,19 @@ import {
 } from './rows.js';
 import type { Database, IdKind } from './schema.js';
 import { applyEdit, commitUnits, insertRows, raiseCounters, reserveIds } from './write-entity.js';
+import { postgresStoreMigrations } from './migrations.js';
 
-/** The Store port on PostgreSQL. Unlike the port, it always offers {@link ScopeLeases}, with `holderOf` and `takeOver`. */
+/** The Store port on PostgreSQL. Unlike the port, it always offers {@link ScopeLeases}, with `holderOf` and `takeOver`, and `checkReady`. */
 export interface PostgresStore extends Store {
   /** Leases in the `scope_leases` table: atomic across every engine instance on the same database and schema. */
   readonly leases: Required<ScopeLeases>;
   readonly commitBlocks: false;
+  /**
+   * Resolves when the server answers and the schema's `kysely_migration` lists exactly the
+   * migrations of this package; otherwise rejects with the server's error or, e.g.,
+   * `schema public is not migrated (0001_initial pending)` (see `Store.checkReady`).
+   */
+  checkReady(): Promise<void>;
 }
 
 /** What {@link createPostgresStore} runs on: a migrated schema and a kysely instance whose connections use it. */
@@ -395,6 +402,23 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
     // A commit waits for the server, and for the write lock while another commit holds it: sized
     // by the clock it would shrink to one unit under contention (Store.commitBlocks).
     commitBlocks: false,
+
+    async checkReady() {
+      let applied: readonly string[];
+      try {
+        const { rows } = await sql<{ name: string }>`select "name" from ${sql.id(schema, 'kysely_migration')}`.execute(db);
+        applied = rows.map((row) => row.name);
+      } catch (error) {
+        // 42P01 undefined_table: the schema was dropped or never migrated.
+        if ((error as { code?: unknown }).code === '42P01') throw new Error(`schema ${schema} is not migrated (it has no kysely_migration table)`);
+        throw error;
+      }
+      const known = Object.keys(postgresStoreMigrations);
+      const unknown = applied.filter((name) => !known.includes(name));
+      if (unknown.length > 0) throw new Error(`schema ${schema} was migrated by a newer version (${unknown.join(', ')})`);
+      const pending = known.filter((name) => !applied.includes(name));
+      if (pending.length > 0) throw new Error(`schema ${schema} is not migrated (${pending.join(', ')} pending)`);
+    },
 
     close() {
       // The runtime calls it after every earlier call settled; ending the pool closes its connections.

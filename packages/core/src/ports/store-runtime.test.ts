@@ -140,4 +140,24 @@ describe('createStoreRuntime', () => {
     expect((await runtime.tryAcquireLease('container:1', 'a', lease.now, lease.expiresAt))._unsafeUnwrap()).toBe(true);
     expect((await runtime.releaseLease('container:1', 'a')).isOk()).toBe(true);
   });
+
+  test('checkReady asks the store its own question, or isEmpty() without one; a rejection says why', async () => {
+    const plain = recordingAdapter();
+    expect((await createStoreRuntime(plain.adapter).checkReady()).isOk()).toBe(true);
+    expect(plain.calls.map((call) => call.method)).toEqual(['isEmpty']);
+
+    const own = recordingAdapter();
+    const unmigrated: Store = {
+      ...own.adapter,
+      checkReady: async () => {
+        own.calls.push({ method: 'checkReady', args: [] });
+        throw new Error('schema public is not migrated');
+      },
+    };
+    expect((await createStoreRuntime(unmigrated).checkReady())._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: 'Store failure: schema public is not migrated' });
+    expect(own.calls.map((call) => call.method)).toEqual(['checkReady']);
+
+    const gone = recordingAdapter({ isEmpty: () => Promise.reject(new Error('connection terminated')) });
+    expect((await createStoreRuntime(gone.adapter).checkReady())._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: 'Store failure: connection terminated' });
+  });
 });

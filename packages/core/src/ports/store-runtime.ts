@@ -98,6 +98,7 @@ export function guardStore(adapter: Store): Store {
     importWorld: (world) => call(() => adapter.importWorld(world)),
     exportWorld: () => call(() => adapter.exportWorld()),
     ...(adapter.commitBlocks === undefined ? {} : { commitBlocks: adapter.commitBlocks }),
+    ...(adapter.checkReady === undefined ? {} : { checkReady: () => call(() => adapter.checkReady!()) }),
     ...(leases === undefined
       ? {}
       : {
@@ -125,7 +126,7 @@ export function guardStore(adapter: Store): Store {
   return store;
 }
 
-type StoreMethod = Exclude<keyof Store, 'leases' | 'commitBlocks' | 'close' | 'commit'>;
+type StoreMethod = Exclude<keyof Store, 'leases' | 'commitBlocks' | 'close' | 'commit' | 'checkReady'>;
 
 /**
  * The Store as the engine calls it: every method of the guarded store as a `ResultAsync` whose error
@@ -157,6 +158,8 @@ export type StoreRuntime = {
   leaseHolder(scope: string, now: string): ResultAsync<string | undefined, StoreFailureError>;
   /** Takes a scope lease from `previous` (see `ScopeLeases.takeOver`); `false` when the store cannot. */
   takeOverLease(scope: string, previous: string, holder: string, now: string, expiresAt: string): ResultAsync<boolean, StoreFailureError>;
+  /** Whether the store can serve (see `Store.checkReady`); a store without it is asked `isEmpty()`. */
+  checkReady(): ResultAsync<void, StoreFailureError>;
   close(): Promise<void>;
 };
 
@@ -174,11 +177,11 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
   const methods: Record<string, unknown> = {};
   for (const key of Object.keys(store) as (keyof Store)[]) {
     const method = store[key];
-    if (typeof method !== 'function' || key === 'close' || key === 'commit') continue;
+    if (typeof method !== 'function' || key === 'close' || key === 'commit' || key === 'checkReady') continue;
     methods[key] = (...args: unknown[]) => fromStore(() => (method as (...a: unknown[]) => Promise<unknown>).apply(store, args));
   }
   return {
-    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commitBlocks' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'leaseHolder' | 'takeOverLease' | 'close'>),
+    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commitBlocks' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'leaseHolder' | 'takeOverLease' | 'checkReady' | 'close'>),
     store,
     hasLeases: leases !== undefined,
     commitBlocks: store.commitBlocks !== false,
@@ -192,6 +195,7 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
     leaseHolder: (scope, now) => fromStore(async () => (leases?.takeOver === undefined ? undefined : leases.holderOf?.(scope, now))),
     takeOverLease: (scope, previous, holder, now, expiresAt) =>
       fromStore(async () => (leases?.holderOf === undefined || leases.takeOver === undefined ? false : leases.takeOver(scope, previous, holder, now, expiresAt))),
+    checkReady: () => fromStore(async () => void (store.checkReady === undefined ? await store.isEmpty() : await store.checkReady())),
     close: () => store.close(),
   };
 }

@@ -224,6 +224,15 @@ export interface Store {
    */
   readonly commitBlocks?: boolean | undefined;
 
+  /**
+   * Optional: resolves when the store can serve — its database answers and holds the schema this
+   * version of the store works with (every migration it knows applied, none it does not know);
+   * rejects otherwise, with an `Error` whose message says what is wrong in a few words and names no
+   * secret. Asked by readiness probes (`GET /readyz`), so it MUST be cheap (a query or two) and
+   * MUST NOT write. Without it the engine asks {@link Store.isEmpty} instead.
+   */
+  checkReady?(): Promise<void>;
+
   /** Releases what the store opened. The runtime calls it once, after every earlier call has settled, and rejects later calls itself. */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type { ComputedField, Datastore, QualityCheck, User } from '../domain/ent
 import type { EntityType } from '../domain/enums.js';
 import type { AbortView, OperationDetails, OperationEvent, OperationSummaryView, OperationView, Page, PlanView, PromoteResultView } from '../domain/operation.js';
 import type { OperationListQueryInput, ResultListQueryInput } from '../domain/queries.js';
-import type { PromoteError } from '../errors.js';
+import type { PromoteError, StoreFailureError } from '../errors.js';
 import type { Authorization } from '../ports/authorization.js';
 import type { Clock } from '../ports/clock.js';
 import type { Dataplane } from '../ports/dataplane.js';
@@ -198,6 +198,12 @@ export interface Promoter {
    * within about one lease lifetime of its last renewal.
    */
   takeOver(): ResultAsync<readonly number[], PromoteError>;
+  /**
+   * Whether the store can serve (`GET /readyz`): its database answers and holds the schema this
+   * version works with (`Store.checkReady`; a store without it is asked `isEmpty()`). A
+   * `store_failure` says why not.
+   */
+  checkReady(): ResultAsync<void, StoreFailureError>;
   /** Waits for every in-process operation to finish. Does not close the store. */
   close(): Promise<void>;
 }

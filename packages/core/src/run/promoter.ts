@@ -334,6 +334,8 @@ export function createPromoter(options: PromoterOptions): Promoter {
         }),
       ),
 
+    checkReady: () => store.checkReady(),
+
     close: () => queue.idle(),
   };
 }

@@ -8,6 +8,7 @@ import { leaseCases } from './cases/lease-cases.js';
 import { lineageCases } from './cases/lineage-cases.js';
 import { operationCases } from './cases/operation-cases.js';
 import { readCases } from './cases/read-cases.js';
+import { readyCases } from './cases/ready-cases.js';
 import { resultCases } from './cases/result-cases.js';
 import { worldCases } from './cases/world-cases.js';
 import type { StoreConformanceCase } from './store-conformance-case.js';
@@ -37,5 +38,6 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = [
   ...deleteCases,
   ...editCases,
   ...leaseCases,
+  ...readyCases,
   ...closeCases,
 ];

@@ -5,7 +5,7 @@ import { checkValue } from '../entity-values.js';
 import type { StoreConformanceCase } from '../store-conformance-case.js';
 
 /** One call of every method of the port (but close, and the optional ones). */
-const everyCall: Readonly<Record<Exclude<keyof Store, 'close' | 'leases' | 'commitBlocks' | 'summarise'>, (store: Store) => Promise<unknown>>> = {
+const everyCall: Readonly<Record<Exclude<keyof Store, 'close' | 'leases' | 'commitBlocks' | 'summarise' | 'checkReady'>, (store: Store) => Promise<unknown>>> = {
   findUser: (store) => store.findUser({ id: 1 }),
   teamsOfUser: (store) => store.teamsOfUser(1),
   getDatastore: (store) => store.getDatastore(1),
@@ -44,6 +44,7 @@ export const closeCases: readonly StoreConformanceCase[] = [
         await assert.rejects(call(store), Error, `${method} after close`);
       }
       if (store.summarise !== undefined) await assert.rejects(store.summarise('quality_check', [1]), Error, 'summarise after close');
+      if (store.checkReady !== undefined) await assert.rejects(store.checkReady(), Error, 'checkReady after close');
       if (store.leases !== undefined) {
         await assert.rejects(store.leases.tryAcquire('container:1', 'a', '2026-03-10T14:00:00Z', '2026-03-10T14:01:00Z'), Error);
         await assert.rejects(store.leases.release('container:1', 'a'), Error);
