@@ -44,14 +44,15 @@ export interface OperationEndedEvent {
   readonly durationMs: number;
 }
 
-/** A user asked this engine to abort a running operation (`PUT /api/operations/abort/{id}`). */
+/**
+ * A user asked this engine to abort a running operation (`PUT /api/operations/abort/{id}`), told
+ * as the abort is sent; the operation's `operation_ended` (in whichever engine runs it) says how it ended.
+ */
 export interface OperationAbortRequestedEvent {
   readonly type: 'operation_abort_requested';
   readonly operationId: number;
   /** Email of who aborted. */
   readonly by: string;
-  /** Whether the abort stopped it (`false`: it ended on its own meanwhile). */
-  readonly stopped: boolean;
 }
 
 /** Recovery marked an operation that a dead engine left `running` as interrupted (`aborted`, §9). */
@@ -90,9 +91,12 @@ export interface DataplaneCallEvent {
   /** The operation it validated for; `null` for a dry run. */
   readonly operationId: number | null;
   readonly checks: number;
-  /** `ok`: one outcome per check came back (valid or not); `error`: the call rejected or answered the wrong number. */
-  readonly outcome: 'ok' | 'error';
-  /** Why, when `outcome` is `error`. */
+  /**
+   * `ok`: one outcome per check came back (valid or not); `error`: the call rejected or answered
+   * the wrong number; `aborted`: it rejected after the operation was aborted (its answer is not used).
+   */
+  readonly outcome: 'ok' | 'error' | 'aborted';
+  /** Why, when `outcome` is `error` or `aborted`. */
   readonly error?: string | undefined;
   readonly durationMs: number;
 }

@@ -235,11 +235,9 @@ export function createPromoter(options: PromoterOptions): Promoter {
     abort: (actor, id) =>
       safeTry(async function* () {
         const { user, operation } = yield* editable(actor, id);
-        const answer = (stopped: boolean) => (current: OperationRecord) => {
-          runner.events?.({ type: 'operation_abort_requested', operationId: id, by: user.email, stopped });
-          return view(current).map((shown): AbortView => ({ ...shown, stopped }));
-        };
-        if (operation.result !== 'running') return view(operation).map((shown): AbortView => ({ ...shown, stopped: false }));
+        const answer = (stopped: boolean) => (current: OperationRecord) => view(current).map((shown): AbortView => ({ ...shown, stopped }));
+        if (operation.result !== 'running') return answer(false)(operation);
+        runner.events?.({ type: 'operation_abort_requested', operationId: id, by: user.email });
         if (queue.state(id) === 'started') {
           controllers.get(id)?.abort({ by: user.email } satisfies AbortReason);
           await queue.done(id);

@@ -63,7 +63,7 @@ export function startValidation(plans: readonly EntityPlan[], target: () => Prom
           type: 'dataplane_call',
           operationId: options.operationId ?? null,
           checks: items.length,
-          outcome: failed ? 'error' : 'ok',
+          outcome: !failed ? 'ok' : options.signal.aborted ? 'aborted' : 'error',
           ...(failed ? { error: answer as string } : {}),
           durationMs: performance.now() - started,
         });
