@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { ResultAsync, type Result } from 'neverthrow';
+import { operatorRoutes, requestIdOf, requestTelemetry, type AppTelemetry, type TelemetryVariables } from './app-telemetry.js';
 import { bearerToken, serviceAuthenticator, type Authenticate } from './authenticate.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { registerActivityPage } from './page/activity-page.js';
@@ -16,6 +17,12 @@ import { bearerChallenge, toHttpError, type ErrorStatus, type HttpError } from '
 
 /** Default of {@link CreateAppOptions.maxBodyBytes}: 1 MiB. */
 export const defaultMaxBodyBytes = 1024 * 1024;
+
+/** Default of {@link CreateAppOptions.readinessTimeoutMs}: 2 s. */
+export const defaultReadinessTimeoutMs = 2_000;
+
+/** What `GET /readyz` asks (see {@link CreateAppOptions.readiness}). */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -31,9 +38,27 @@ export interface CreateAppOptions {
   readonly maxBodyBytes?: number | undefined;
   /**
    * Told about every defect (an exception no handler expected) before the client gets a bare 500
-   * `{"detail":"Internal server error"}`. Default: `console.error`.
+   * `{"detail":"Internal server error"}`, with the request's id (`X-Request-Id`). Default: `console.error`.
    */
-  readonly onDefect?: ((error: unknown, request: Request) => void) | undefined;
+  readonly onDefect?: ((error: unknown, request: Request, requestId: string) => void) | undefined;
+  /**
+   * Told about every answered request, and the source of `GET /metrics` (see {@link AppTelemetry};
+   * `createTelemetry()` of `@promote/http/telemetry` gives pino log lines and prom-client metrics).
+   * Default: none — requests are not logged and `/metrics` answers 404.
+   */
+  readonly telemetry?: AppTelemetry | undefined;
+  /**
+   * Whether `GET /metrics` answers the telemetry's metrics on this app. Default `true`; `false`
+   * when they are served elsewhere (`promote serve --metrics-port`), then `/metrics` answers 404.
+   */
+  readonly serveMetrics?: boolean | undefined;
+  /**
+   * What `GET /readyz` asks: 200 when ready, 503 with the reason otherwise. Default: the service's
+   * `checkReady()` — the store's database answers and is migrated.
+   */
+  readonly readiness?: (() => Promise<Readiness>) | undefined;
+  /** How long `GET /readyz` waits for {@link readiness} before it answers 503. Default {@link defaultReadinessTimeoutMs} (2 s). */
+  readonly readinessTimeoutMs?: number | undefined;
   /**
    * The prefix the app is served under when it is mounted in a larger app or behind a proxy path,
    * e.g. `/promote`: every route is `/promote/api/…`, and the OpenAPI document's `servers` says so.
@@ -48,9 +73,9 @@ export interface CreateAppOptions {
   readonly activityPage?: boolean | undefined;
 }
 
-/** The variables a request carries through the app: the authenticated user. */
+/** The variables a request carries through the app: the authenticated user, the request's id, the operation it started. */
 export interface AppEnv {
-  readonly Variables: { user: User };
+  readonly Variables: TelemetryVariables & { user: User };
 }
 
 /**
@@ -68,6 +93,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const authenticate = options.authenticate ?? serviceAuthenticator(promoter);
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const onDefect = options.onDefect ?? ((error: unknown) => console.error(error));
+  const defect = (error: unknown, c: Context<AppEnv>) => onDefect(error, c.req.raw, c.get('requestId'));
   const basePath = options.basePath ?? '';
   if (basePath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) {
     throw new RangeError(`basePath must start with / and have no trailing /, like /promote; got '${basePath}'`);
@@ -91,7 +117,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     }
     const user = await ResultAsync.fromPromise((async () => authenticate(token))(), (cause) => cause);
     if (user.isErr()) {
-      onDefect(user.error, c.req.raw);
+      defect(user.error, c);
       return sendError({ status: 503, body: { detail: 'Authentication is unavailable: the store failed' } });
     }
     if (user.value === undefined) return sendError({ status: 401, body: { detail: 'Invalid bearer token' }, headers: bearerChallenge });
@@ -125,6 +151,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 
   const operationId = (c: Context<AppEnv>) => Number(c.req.param('id'));
 
+  /** Remembers the id of the operation a request started, for its log line. */
+  const started = <T extends { readonly id: number }>(c: Context<AppEnv>, result: ResultAsync<T, PromoteError>) =>
+    result.map((operation) => {
+      c.set('operationId', operation.id);
+      return operation;
+    });
+
   const listResults = (c: Context<AppEnv>, entityTypes: readonly [EntityType, ...EntityType[]]): Promise<Response> =>
     answer(
       (async (): Promise<Result<Page<PromoteResultView>, PromoteError>> => {
@@ -139,18 +172,18 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       })(),
     );
 
+  app.use('*', requestTelemetry({ telemetry: options.telemetry, basePath }));
   app.use('/api/*', bodyLimit({ maxSize: maxBodyBytes, onError: () => sendError({ status: 413, body: { detail: `Request body is larger than ${maxBodyBytes} bytes` } }) }));
 
-  // Operations. `{id}` is digits only, so that `/api/operations/run` never reads as an id.
-  const id = ':id{[0-9]{1,15}}';
-  app.post(allow('POST', '/api/operations/run'), requireUser, noQuery, (c) => withBody(c, (body) => promoter.run(actor(c), body)));
+  // Operations.
+  app.post(allow('POST', '/api/operations/run'), requireUser, noQuery, (c) => withBody(c, (body) => started(c, promoter.run(actor(c), body))));
   app.post(allow('POST', '/api/operations/plan'), requireUser, noQuery, (c) => withBody(c, (body) => promoter.plan(actor(c), body)));
   app.get(allow('GET', '/api/operations'), requireUser, (c) => answer(promoter.listOperations(actor(c), queryObject(c))));
   // Streamed: the envelope, then the results a page at a time from the store (memory flat in their number).
   app.get(allow('GET', `/api/operations/${id}`), requireUser, noQuery, async (c) => {
     const opened = await promoter.streamOperation(actor(c), operationId(c));
     if (opened.isErr()) return sendError(toHttpError(opened.error));
-    return streamedOperation(opened.value, (error) => onDefect(error, c.req.raw));
+    return streamedOperation(opened.value, (error) => defect(error, c));
   });
   app.get(allow('GET', `/api/operations/${id}/quality-checks`), requireUser, (c) => listResults(c, ['quality_check']));
   app.get(allow('GET', `/api/operations/${id}/fields`), requireUser, (c) => listResults(c, ['computed_field']));
@@ -172,7 +205,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   });
   app.put(allow('PUT', `/api/operations/abort/${id}`), requireUser, noQuery, (c) => answer(promoter.abort(actor(c), operationId(c))));
   app.put(allow('PUT', `/api/operations/resume/${id}`), requireUser, noQuery, (c) => answer(promoter.resume(actor(c), operationId(c))));
-  app.post(allow('POST', `/api/operations/rerun/${id}`), requireUser, noQuery, (c) => answer(promoter.rerun(actor(c), operationId(c))));
+  app.post(allow('POST', `/api/operations/rerun/${id}`), requireUser, noQuery, (c) => answer(started(c, promoter.rerun(actor(c), operationId(c)))));
 
   // The world, read-only.
   app.get(allow('GET', '/api/datastores'), requireUser, (c) => answer(promoter.listDatastores(actor(c), queryObject(c))));
@@ -185,7 +218,25 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   let docsPage: string | undefined;
   app.get(allow('GET', '/api/docs'), (c) => c.html((docsPage ??= renderDocsPage(openApiDocument(basePath)))));
 
-  if (page) registerActivityPage(app, { promoter, authenticate, basePath, onDefect, maxBodyBytes });
+  // For operators, public (decision 0800): liveness, readiness, metrics.
+  const [healthz, readyz, metrics] = operatorRoutes;
+  const readiness = options.readiness ?? (() => promoter.checkReady().match((): Readiness => ({ ready: true }), (error): Readiness => ({ ready: false, reason: error.message })));
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? defaultReadinessTimeoutMs;
+  const uncached = { 'cache-control': 'no-store' };
+  app.get(allow('GET', healthz), () => json(200, { status: 'ok' }, uncached));
+  app.get(allow('GET', readyz), async () => {
+    const answer = await withTimeout(readiness(), readinessTimeoutMs);
+    return answer.ready ? json(200, { status: 'ready' }, uncached) : json(503, { status: 'unavailable', reason: answer.reason }, uncached);
+  });
+  app.get(allow('GET', metrics), async () => {
+    const source = options.telemetry?.metrics;
+    if (source === undefined) return sendError({ status: 404, body: { detail: 'No metrics: this app was made without telemetry' } });
+    if (options.serveMetrics === false) return sendError({ status: 404, body: { detail: 'Metrics are served on another port' } });
+    const exposition = await source.call(options.telemetry);
+    return new Response(exposition.body, { status: 200, headers: { 'content-type': exposition.contentType, ...uncached } });
+  });
+
+  if (page) registerActivityPage(app, { promoter, authenticate, basePath, onDefect: (error, request) => onDefect(error, request, requestIdOf(request)), maxBodyBytes });
 
   for (const [path, methods] of methodsByPath) {
     const allowHeader = [...new Set(methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))].join(', ');
@@ -208,12 +259,28 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     }
     // A client that closed mid-request is not a defect of ours, and is gone to read the answer.
     if (isClientDisconnect(error)) return json(400, { detail: clientDisconnectDetail });
-    onDefect(error, c.req.raw);
+    defect(error, c);
     if (page && isPagePath(c, basePath)) return renderPageError(c, basePath, 500, 'Something went wrong on the server; the error was logged.');
     return json(500, { detail: 'Internal server error' });
   });
 
   return app;
+}
+
+/** `id` of the operation routes: digits only, so that `/api/operations/run` never reads as an id. */
+const id = ':id{[0-9]{1,15}}';
+
+/** What a readiness check answers within `timeoutMs`: not ready when it takes longer or rejects. */
+async function withTimeout(check: Promise<Readiness>, timeoutMs: number): Promise<Readiness> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<Readiness>((resolve) => {
+    timer = setTimeout(() => resolve({ ready: false, reason: `the store did not answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([check.catch((error: unknown): Readiness => ({ ready: false, reason: error instanceof Error ? error.message : String(error) })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function json(status: 200 | ErrorStatus | HTTPException['status'], value: unknown, headers: Readonly<Record<string, string>> = {}): Response {

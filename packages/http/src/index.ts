@@ -1,4 +1,6 @@
-export { createApp, defaultMaxBodyBytes, type AppEnv, type CreateAppOptions } from './create-app.js';
+export { createApp, defaultMaxBodyBytes, defaultReadinessTimeoutMs, type AppEnv, type CreateAppOptions, type Readiness } from './create-app.js';
+export { createMetricsApp, type MetricsAppOptions } from './metrics-app.js';
+export { operatorRoutes, type AppTelemetry, type MetricsExposition, type RequestRecord } from './app-telemetry.js';
 export { bearerToken, serviceAuthenticator, tokenAuthenticator, type Authenticate } from './authenticate.js';
 export { toHttpError, bearerChallenge, type ErrorBody, type ErrorStatus, type HttpError } from './to-http-error.js';
 // The world-read query schemas live in core now (the service reads the world); re-exported for existing imports.
@@ -19,4 +21,6 @@ export {
   computedFieldSchema,
   validationErrorSchema,
   messageErrorSchema,
+  healthSchema,
+  readinessSchema,
 } from './openapi/response-schemas.js';

@@ -17,6 +17,8 @@ import {
   containerWithFieldsSchema,
   datastoreSchema,
   messageErrorSchema,
+  healthSchema,
+  readinessSchema,
   operationSchema,
   abortedOperationSchema,
   operationSummarySchema,
@@ -89,6 +91,8 @@ function componentSchemas(): Record<string, JsonObject> {
     ['PageOfComputedFields', pageSchema(computedFieldSchema)],
     ['ValidationError', validationErrorSchema],
     ['MessageError', messageErrorSchema],
+    ['Health', healthSchema],
+    ['Readiness', readinessSchema],
   ];
   for (const [id, schema] of named) registry.add(schema, { id });
   const generated = z.toJSONSchema(registry, { io: 'input', uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' });
@@ -442,6 +446,46 @@ function paths(): OpenApiDocument['paths'] {
         tags: ['Reference'],
         parameters: [],
         responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
+      }),
+    },
+    '/healthz': {
+      get: operation({
+        public: true,
+        operationId: 'healthz',
+        summary: 'Liveness: the process is up',
+        description: 'Always 200 while the process answers at all; it asks nothing of the database. For a liveness probe. No token needed.',
+        tags: ['Operators'],
+        parameters: [],
+        responses: { 200: { description: 'Up', content: jsonContent(ref('Health')) } },
+      }),
+    },
+    '/readyz': {
+      get: operation({
+        public: true,
+        operationId: 'readyz',
+        summary: 'Readiness: the database answers and is migrated',
+        description: 'For a load balancer or a readiness probe: 200 when this instance can serve, 503 with a short reason when its database cannot be reached, is not migrated (or migrated by a newer version), or does not answer within 2 s. No token needed.',
+        tags: ['Operators'],
+        parameters: [],
+        responses: {
+          200: { description: 'Ready', content: jsonContent(ref('Readiness')) },
+          503: { description: 'Not ready, and why', content: jsonContent(ref('Readiness')) },
+        },
+      }),
+    },
+    '/metrics': {
+      get: operation({
+        public: true,
+        operationId: 'metrics',
+        summary: 'Prometheus metrics',
+        description:
+          'The Prometheus text format (0.0.4): operations started and ended, in flight, entities by result, commit and Dataplane call durations, lease takeovers, HTTP requests. 404 when the app has no telemetry, or serves its metrics on another port (`promote serve --metrics-port`). No token needed.',
+        tags: ['Operators'],
+        parameters: [],
+        responses: {
+          200: { description: 'The metrics', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } },
+          404: { description: 'No metrics on this port', content: jsonContent(ref('MessageError')) },
+        },
       }),
     },
   };

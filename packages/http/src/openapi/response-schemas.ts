@@ -220,6 +220,14 @@ export const validationErrorSchema = z.object({ detail: z.array(issueSchema) }).
 /** Every other error. */
 export const messageErrorSchema = z.object({ detail: z.string() }).describe('An error with a human-readable message.');
 
+/** `GET /healthz`. */
+export const healthSchema = z.object({ status: z.literal('ok') }).describe('The process is up and answering.');
+
+/** `GET /readyz`: ready, or not with a short reason. */
+export const readinessSchema = z
+  .object({ status: z.enum(['ready', 'unavailable']), reason: z.string().optional().describe('Why not, when `unavailable`: e.g. `Store failure: connect ECONNREFUSED 10.0.0.5:5432`') })
+  .describe('Whether this instance can serve: its database answers and is migrated.');
+
 /** `A` is assignable to (a read-only) `B`: fails to compile when the schemas stop describing the core's values. */
 type Accepts<B, A extends DeepReadonly<B>> = A;
 type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;

@@ -7,6 +7,7 @@ import {
   steppingClock,
   type Promoter,
   type PromoterOptions,
+  type ReferenceDataplane,
   type ReferenceDataplaneOptions,
   type Store,
   type World,
@@ -43,6 +44,8 @@ export const tokens = {
 export interface TestApi {
   readonly store: Store;
   readonly promoter: Promoter;
+  /** The reference Dataplane the promoter validates with (its `calls` record every call). */
+  readonly dataplane: ReferenceDataplane;
   readonly app: ReturnType<typeof createApp>;
   /** Sends a request through `app.request()`; `token: null` sends no Authorization header. */
   call(method: string, path: string, options?: CallOptions): Promise<Answer>;
@@ -77,11 +80,13 @@ export function testApi(
   } = {},
 ): TestApi {
   const store = options.store ?? createMemoryStore({ world: options.world ?? exampleWorld() });
-  const promoter = createPromoter({ clock: steppingClock(), ...options.promoter, store, dataplane: createReferenceDataplane(options.dataplane) });
+  const dataplane = createReferenceDataplane(options.dataplane);
+  const promoter = createPromoter({ clock: steppingClock(), ...options.promoter, store, dataplane });
   const app = createApp({ promoter, ...options.app });
   return {
     store,
     promoter,
+    dataplane,
     app,
     async call(method, path, { token = tokens.jane, json, body, headers = {} } = {}) {
       const requestHeaders: Record<string, string> = { ...headers };
