@@ -117,6 +117,51 @@ describe('promote serve', () => {
     expect(outcomes).toEqual(Array(attempts).fill({ code: 0, signal: null, stopped: true }));
   });
 
+  test('JSON log lines on stdout: one per request with its X-Request-Id, one per operation start and end; no token in any; --metrics-port moves /metrics', async () => {
+    const server = await serve(['--world', exampleWorld, '--port', '0', '--db', ':memory:', '--metrics-port', '0']);
+    const metricsBase = /metrics: (http:\/\/[^\s]+)\/metrics;/.exec(server.output())?.[1];
+    expect(metricsBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(metricsBase).not.toBe(server.base);
+    const response = await fetch(`${server.base}/api/operations/run`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer jane-token', 'content-type': 'application/json', 'x-request-id': 'cli-run-1' },
+      body: JSON.stringify(seedBody('qc-seed')),
+    });
+    expect(response.headers.get('x-request-id')).toBe('cli-run-1');
+    const { id } = (await response.json()) as { id: number };
+    await pollUntilFinished(server.base, id);
+    expect((await fetch(`${server.base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${server.base}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`${metricsBase}/metrics`)).text();
+    expect(metrics).toMatch(/^promote_entities_total\{entity_type="quality_check",result="created"\} 3$/m);
+    // prom-client's process metrics, in serve only.
+    expect(metrics).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(await server.stop()).toBe(0);
+
+    const logLines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logLines.find((line) => line['request_id'] === 'cli-run-1')).toMatchObject({ level: 'info', method: 'POST', path: '/api/operations/run', status: 200, user: 'jane@example.com', operation_id: id, holder: expect.any(String) });
+    expect(logLines.filter((line) => line['operation_id'] === id && typeof line['event'] === 'string').map((line) => [line['event'], line['result']])).toEqual([
+      ['operation_started', undefined],
+      ['operation_ended', 'success'],
+    ]);
+    // The probe is below info.
+    expect(logLines.some((line) => line['path'] === '/readyz')).toBe(false);
+    expect(JSON.stringify(logLines)).not.toMatch(/-token|Bearer/);
+  });
+
+  test('--log-level silent writes no log line; PROMOTE_LOG_LEVEL sets it too', async () => {
+    const server = await serve(['--world', exampleWorld, '--port', '0', '--db', ':memory:'], { PROMOTE_LOG_LEVEL: 'silent' });
+    const started = await api(server.base, 'POST', '/api/operations/run', seedBody('qc-seed'));
+    await pollUntilFinished(server.base, started.body.id);
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toContain('JSON logs on stdout at silent');
+    expect(server.output().split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+  });
+
   // Refused before any server starts: in this process, through runCli.
   test('refusals before listening: bad port, empty database without a world, invalid world, port in use', async () => {
     const badPort = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', 'eighty']);
@@ -143,6 +188,14 @@ describe('promote serve', () => {
     expect(missing.stderr.trimEnd()).toBe(`promote serve: the database ${fresh} does not exist: give --world FILE to create it from a world`);
     expect(existsSync(fresh)).toBe(false);
 
+    const badLevel = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--log-level', 'verbose']);
+    expect(badLevel.code).toBe(2);
+    expect(badLevel.stderr.trimEnd()).toBe("promote serve: --log-level must be one of fatal, error, warn, info, debug, trace, silent; not 'verbose' (see: promote serve --help)");
+    const badEnvironmentLevel = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:'], { env: { PROMOTE_LOG_LEVEL: 'INFO' } });
+    expect([badEnvironmentLevel.code, badEnvironmentLevel.stderr.trimEnd().split('\n')]).toEqual([2, [expect.stringMatching(/^promote serve: PROMOTE_LOG_LEVEL must be one of .*; not 'INFO'/)]]);
+    const badMetricsPort = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--metrics-port', '9O9O']);
+    expect([badMetricsPort.code, badMetricsPort.stderr.trimEnd()]).toEqual([2, "promote serve: --metrics-port must be a port number 0..65535, not '9O9O' (see: promote serve --help)"]);
+
     const directory = tempDirectory({ 'world.json': { users: [{ id: 1, email: 'x', role: 'member' }] } });
     const invalid = await promoteInProcess(['serve', '--world', join(directory, 'world.json'), '--db', ':memory:', '--port', '0']);
     expect(invalid.code).toBe(2);
@@ -160,6 +213,9 @@ describe('promote serve', () => {
       const busyFile = await promoteInProcess(['serve', '--world', exampleWorld, '--db', loaded, '--port', String(port)]);
       expect(busyFile.code).toBe(1);
       expect(readdirSync(dirname(loaded))).toEqual([]);
+      // The metrics port in use: the same one line, and nothing left listening.
+      const metricsBusy = await promoteInProcess(['serve', '--world', exampleWorld, '--db', ':memory:', '--port', '0', '--metrics-port', String(port)]);
+      expect([metricsBusy.code, metricsBusy.stderr.trimEnd()]).toEqual([1, `promote serve: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`]);
     } finally {
       blocker.close();
     }

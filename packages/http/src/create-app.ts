@@ -220,7 +220,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 
   // For operators, public (decision 0800): liveness, readiness, metrics.
   const [healthz, readyz, metrics] = operatorRoutes;
-  const readiness = options.readiness ?? (() => promoter.checkReady().match((): Readiness => ({ ready: true }), (error): Readiness => ({ ready: false, reason: error.message })));
+  const readiness = options.readiness ?? (() => storeReadiness(promoter));
   const readinessTimeoutMs = options.readinessTimeoutMs ?? defaultReadinessTimeoutMs;
   const uncached = { 'cache-control': 'no-store' };
   app.get(allow('GET', healthz), () => json(200, { status: 'ok' }, uncached));
@@ -265,6 +265,14 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** The default of {@link CreateAppOptions.readiness}: ready when the service's `checkReady()` is, else the store failure's message. */
+export function storeReadiness(promoter: Pick<Promoter, 'checkReady'>): Promise<Readiness> {
+  return promoter.checkReady().match(
+    (): Readiness => ({ ready: true }),
+    (error): Readiness => ({ ready: false, reason: error.message }),
+  );
 }
 
 /** `id` of the operation routes: digits only, so that `/api/operations/run` never reads as an id. */

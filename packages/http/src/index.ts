@@ -1,4 +1,4 @@
-export { createApp, defaultMaxBodyBytes, defaultReadinessTimeoutMs, type AppEnv, type CreateAppOptions, type Readiness } from './create-app.js';
+export { createApp, defaultMaxBodyBytes, defaultReadinessTimeoutMs, storeReadiness, type AppEnv, type CreateAppOptions, type Readiness } from './create-app.js';
 export { createMetricsApp, type MetricsAppOptions } from './metrics-app.js';
 export { operatorRoutes, type AppTelemetry, type MetricsExposition, type RequestRecord } from './app-telemetry.js';
 export { bearerToken, serviceAuthenticator, tokenAuthenticator, type Authenticate } from './authenticate.js';

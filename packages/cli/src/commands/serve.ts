@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPromoter, createReferenceDataplane, storeFailure, type PromoteError, type ReferenceDataplane, type Store, type User, type World } from '@promote/core';
-import { createApp } from '@promote/http';
+import { createPromoter, createReferenceDataplane, localLeaseHolders, storeFailure, type PromoteError, type ReferenceDataplane, type Store, type User, type World } from '@promote/core';
+import { createApp, createMetricsApp, storeReadiness } from '@promote/http';
+import { createTelemetry, isLogLevel, logLevels, type LevelWithSilent } from '@promote/http/telemetry';
 import { err, errAsync, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
 import { parseOptions, stringOption, type OptionSpec } from '../arguments.js';
 import { exitCodes, type CliError, type ExitCode } from '../cli-error.js';
@@ -20,14 +21,17 @@ const options: OptionSpec = {
   'keep-alive-timeout': { type: 'string' },
   'dataplane-latency': { type: 'string' },
   'lease-ttl': { type: 'string' },
+  'log-level': { type: 'string' },
+  'metrics-port': { type: 'string' },
 };
 
 /** Defaults of `promote serve`. */
-export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 8080, leaseTtlMs: 30_000 } as const;
+export const serveDefaults = { db: 'promote.sqlite', host: '127.0.0.1', port: 8080, leaseTtlMs: 30_000, logLevel: 'info' } as const;
 
 /** Usage of `promote serve`. */
 export const serveUsage = [
-  'Usage: promote serve --world FILE [--db FILE|URL] [--host H] [--port N] [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S] [--dataplane-latency MS] [--lease-ttl MS]',
+  'Usage: promote serve --world FILE [--db FILE|URL] [--host H] [--port N] [--log-level L] [--metrics-port N]',
+  '                     [--request-timeout S] [--headers-timeout S] [--keep-alive-timeout S] [--dataplane-latency MS] [--lease-ttl MS]',
   '',
   'Serves the Promote API and the Activity page (at /) over a SQLite or PostgreSQL database, loading the world into it when it is empty.',
   '',
@@ -36,6 +40,8 @@ export const serveUsage = [
   `                 database, postgres://USER:PASSWORD@HOST:PORT/DATABASE (default: $PROMOTE_DATABASE_URL, else ${serveDefaults.db})`,
   `  --host H       interface to listen on (default ${serveDefaults.host})`,
   `  --port N       port; 0 picks a free one (default: $PORT, else ${serveDefaults.port})`,
+  `  --log-level L  JSON log lines on stdout from level L up: ${logLevels.join(', ')} (default: $PROMOTE_LOG_LEVEL, else ${serveDefaults.logLevel})`,
+  `  --metrics-port N  serve GET /metrics on this port instead of --port (default: $PROMOTE_METRICS_PORT, else none)`,
   `  --request-timeout S     seconds to receive a whole request, else a 408; 0: none (default: $PROMOTE_REQUEST_TIMEOUT, else ${defaultServerTimeouts.requestMs / 1000})`,
   `  --headers-timeout S     seconds to receive its headers, at most the request timeout (default: $PROMOTE_HEADERS_TIMEOUT, else ${defaultServerTimeouts.headersMs / 1000})`,
   `  --keep-alive-timeout S  seconds an idle connection stays open (default: $PROMOTE_KEEP_ALIVE_TIMEOUT, else ${defaultServerTimeouts.keepAliveMs / 1000})`,
@@ -58,6 +64,8 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
   return safeTry(async function* () {
     const values = yield* parseOptions('serve', args, options);
     const port = yield* portOf(stringOption(values, 'port'), io.env['PORT']);
+    const logLevel = yield* logLevelOf(stringOption(values, 'log-level'), io.env['PROMOTE_LOG_LEVEL']);
+    const metricsPort = yield* metricsPortOf(stringOption(values, 'metrics-port'), io.env['PROMOTE_METRICS_PORT']);
     const host = stringOption(values, 'host') ?? serveDefaults.host;
     const environmentDb = io.env['PROMOTE_DATABASE_URL'];
     const dbPath = stringOption(values, 'db') ?? (environmentDb !== undefined && environmentDb !== '' ? environmentDb : serveDefaults.db);
@@ -84,7 +92,10 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     }
     writeLines(io.stdout, prepared.value.notes);
 
-    const promoter = createPromoter({ store, dataplane: serveDataplane(latencyMs), leaseTtlMs });
+    // One holder id for the engine and its log lines: a takeover line names the holder it took from.
+    const holderId = localLeaseHolders.newHolderId();
+    const telemetry = createTelemetry({ level: logLevel, destination: io.stdout, fields: { holder: holderId }, processMetrics: true });
+    const promoter = createPromoter({ store, dataplane: serveDataplane(latencyMs), leaseTtlMs, holderId, onEvent: telemetry.onEvent });
     // Several instances share a PostgreSQL database (§18): what a dead one left running is continued
     // here. A SQLite file has one server: what it left running is marked interrupted (§9).
     const shared = isPostgresUrl(dbPath);
@@ -100,13 +111,26 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     }
     if (recovered.value !== undefined) writeLines(io.stdout, [recovered.value]);
 
-    const app = createApp({ promoter, activityPage: true, onDefect: (error, request) => io.stderr.write(`Internal error on ${request.method} ${new URL(request.url).pathname}: ${describeDefect(error)}\n`) });
+    let stopping = false;
+    const app = createApp({
+      promoter,
+      activityPage: true,
+      telemetry,
+      serveMetrics: metricsPort === undefined,
+      onDefect: telemetry.logDefect,
+      // Stopping: the load balancer takes this instance out while its operations finish.
+      readiness: () => (stopping ? Promise.resolve({ ready: false, reason: 'shutting down' }) : storeReadiness(promoter)),
+    });
     const server = createHttpServer({ fetch: app.fetch, hostname: host, timeouts });
+    const metricsServer = metricsPort === undefined ? undefined : createHttpServer({ fetch: createMetricsApp({ metrics: () => telemetry.metrics() }).fetch, hostname: host, timeouts });
     const listening = await listen(server, host, port);
-    if (listening.isErr()) {
+    const metricsListening = listening.isOk() && metricsServer !== undefined && metricsPort !== undefined ? await listen(metricsServer, host, metricsPort) : undefined;
+    const notListening = listening.isErr() ? listening.error : metricsListening?.isErr() ? metricsListening.error : undefined;
+    if (notListening !== undefined) {
+      server.close();
       await promoter.close();
       await abandon();
-      return err(listening.error);
+      return err(notListening);
     }
     // A process that crashed (or, on PostgreSQL, another instance that died) still held its scope
     // leases; its operations are found once those leases have lapsed.
@@ -122,7 +146,6 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     // The handlers are in place before "Listening on" is printed: whoever waits for that line may
     // send SIGTERM at once (the default handler used to kill the process then, 4 times in 10).
     const stopped = new Promise<void>((resolve) => {
-      let stopping = false;
       const stopSignals = io.onSignal((signal) => {
         if (stopping) {
           io.stderr.write(`${signal} again: stopping now, running operations are left for recovery\n`);
@@ -133,6 +156,8 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
         io.stdout.write(`${signal}: shutting down (waiting for running operations; press Ctrl+C again to stop at once)\n`);
         server.close(() => undefined);
         server.closeIdleConnections();
+        metricsServer?.close(() => undefined);
+        metricsServer?.closeAllConnections();
         void (async () => {
           await promoter.close();
           server.closeAllConnections();
@@ -142,8 +167,17 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
         })();
       });
     });
-    const base = `http://${host.includes(':') ? `[${host}]` : host}:${listening.value.port}`;
-    writeLines(io.stdout, [`Listening on ${base}`, ...tokenLines(prepared.value.users, base), `Activity page: ${base}/`, `API reference: ${base}/api/docs`, 'Press Ctrl+C to stop.']);
+    const address = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const base = address(listening.isOk() ? listening.value.port : port);
+    const metricsBase = metricsListening?.isOk() ? address(metricsListening.value.port) : base;
+    writeLines(io.stdout, [
+      `Listening on ${base}`,
+      ...tokenLines(prepared.value.users, base),
+      `Activity page: ${base}/`,
+      `API reference: ${base}/api/docs`,
+      `Probes: ${base}/healthz, ${base}/readyz; metrics: ${metricsBase}/metrics; JSON logs on stdout at ${logLevel}`,
+      'Press Ctrl+C to stop.',
+    ]);
     await stopped;
     writeLines(io.stdout, ['Stopped.']);
     return ok(exitCodes.success);
@@ -200,12 +234,33 @@ function tokenLines(users: readonly User[], base: string): string[] {
   ];
 }
 
+/** A value from its option, else from its environment variable (when not empty), with the name of where it came from. */
+function given(option: string | undefined, optionName: string, environment: string | undefined, variable: string): { readonly text: string; readonly source: string } | undefined {
+  if (option !== undefined) return { text: option, source: optionName };
+  return environment !== undefined && environment !== '' ? { text: environment, source: variable } : undefined;
+}
+
 function portOf(option: string | undefined, environment: string | undefined): ResultAsync<number, CliError> {
-  const [text, source] = option !== undefined ? [option, '--port'] : environment !== undefined && environment !== '' ? [environment, 'PORT'] : [undefined, ''];
-  if (text === undefined) return okAsync(serveDefaults.port);
+  const value = given(option, '--port', environment, 'PORT');
+  return value === undefined ? okAsync(serveDefaults.port) : parsePort(value);
+}
+
+function metricsPortOf(option: string | undefined, environment: string | undefined): ResultAsync<number | undefined, CliError> {
+  const value = given(option, '--metrics-port', environment, 'PROMOTE_METRICS_PORT');
+  return value === undefined ? okAsync(undefined) : parsePort(value);
+}
+
+function parsePort({ text, source }: { readonly text: string; readonly source: string }): ResultAsync<number, CliError> {
   const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(port) || port > 65_535) return errAsync({ kind: 'usage', command: 'serve', message: `${source} must be a port number 0..65535, not '${text}'` });
   return okAsync(port);
+}
+
+function logLevelOf(option: string | undefined, environment: string | undefined): ResultAsync<LevelWithSilent, CliError> {
+  const value = given(option, '--log-level', environment, 'PROMOTE_LOG_LEVEL');
+  if (value === undefined) return okAsync(serveDefaults.logLevel);
+  if (isLogLevel(value.text)) return okAsync(value.text);
+  return errAsync({ kind: 'usage', command: 'serve', message: `${value.source} must be one of ${logLevels.join(', ')}; not '${value.text}'` });
 }
 
 /**
@@ -264,8 +319,4 @@ function listen(server: Server, host: string, port: number): ResultAsync<Address
     }),
     (cause): CliError => ({ kind: 'listen', address: `${host}:${port}`, reason: systemReason(cause) }),
   );
-}
-
-function describeDefect(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
