@@ -225,13 +225,19 @@ async function startServer(database: string, probe: string, probeMs: number): Pr
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
+    // Once it listens, the rest of stdout is its log lines (a line per request): read and dropped,
+    // not kept for the whole soak.
+    let stdout: string | undefined = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout === undefined) return;
       stdout += chunk;
       const listening = /Listening on (http:\/\/\S+)/.exec(stdout);
-      if (listening?.[1] !== undefined) resolve(listening[1].replace(/\/$/, ''));
+      if (listening?.[1] !== undefined) {
+        resolve(listening[1].replace(/\/$/, ''));
+        stdout = undefined;
+      }
     });
-    child.once('exit', (code) => reject(new Error(`promote serve exited with ${String(code)} before listening: ${stderr}${stdout}`)));
+    child.once('exit', (code) => reject(new Error(`promote serve exited with ${String(code)} before listening: ${stderr}${stdout ?? ''}`)));
   });
   return {
     process: child,
