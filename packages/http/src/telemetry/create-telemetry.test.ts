@@ -1,6 +1,7 @@
-import type { ReferenceDataplaneOptions } from '@promote/core';
+import { createPromoter, createReferenceDataplane, type LeaseHolders, type ReferenceDataplaneOptions } from '@promote/core';
+import { createMemoryStore } from '@promote/store-memory';
 import { describe, expect, test } from 'vitest';
-import { exampleJson, gate, pollUntilFinished, testApi, tokens } from '../testing/fixtures.js';
+import { exampleJson, exampleWorld, gate, pollUntilFinished, testApi, tokens } from '../testing/fixtures.js';
 import { createTelemetry, isLogLevel, type TelemetryOptions } from './index.js';
 
 /** A telemetry writing into an array: every JSON line as written, and parsed. */
@@ -93,6 +94,58 @@ describe('createTelemetry: metrics after real promotions', () => {
     expect(value('promote_dataplane_call_duration_seconds_count', { outcome: 'error' })).toBe(api.dataplane.calls.length);
     expect(value('promote_operations_ended_total', { type: 'promote', promote_type: 'quality_check', result: 'failure' })).toBe(1);
     expect(samples((await other.metrics()).body)('promote_operations_ended_total', { type: 'promote', promote_type: 'quality_check', result: 'failure' })).toBe(0);
+  });
+});
+
+describe('createTelemetry: a takeover between two instances', () => {
+  test('the instance that takes over counts a lease takeover and a takeover turn, and logs it at warn; the one it took from ends unrecorded after a fenced commit', async () => {
+    // Two engines on one store with scope leases stand for two instances on one database; B knows A is gone.
+    const store = createMemoryStore({ world: exampleWorld() });
+    const holders = (holder: string, gone: string[]): LeaseHolders => ({ newHolderId: () => holder, isGone: (other) => gone.includes(other) });
+    const hold = gate();
+    let calls = 0;
+    const a = capturedTelemetry();
+    const b = capturedTelemetry();
+    // abortPollMs of a minute: A must meet the fence at its next commit, not notice B's end first.
+    const engine = (telemetry: typeof a.telemetry, holder: string, gone: string[], dataplane: ReferenceDataplaneOptions = {}) =>
+      createPromoter({
+        store,
+        dataplane: createReferenceDataplane(dataplane),
+        leaseHolders: holders(holder, gone),
+        commitBudgetMs: Number.POSITIVE_INFINITY,
+        commitBatchSize: 5,
+        abortPollMs: 60_000,
+        onEvent: telemetry.onEvent,
+      });
+    // A validates its first batch, then hangs in the second Dataplane call, as if its process had died there.
+    const instanceA = engine(a.telemetry, 'instance-a', [], { latencyMs: 1, sleep: () => (calls++ === 0 ? Promise.resolve() : hold.opened) });
+    const instanceB = engine(b.telemetry, 'instance-b', ['instance-a']);
+    const jane = { email: 'jane@example.com' };
+    const started = (await instanceA.run(jane, exampleJson('requests/qc-all-active.json')))._unsafeUnwrap();
+    while ((await store.getOperation(started.id))!.status.created === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    expect((await instanceB.takeOver())._unsafeUnwrap()).toEqual([started.id]);
+    await instanceB.waitFor(started.id);
+    hold.open();
+    await instanceA.waitFor(started.id);
+    expect((await store.getOperation(started.id))!.result).toBe('success');
+
+    const valueB = samples((await b.telemetry.metrics()).body);
+    expect(valueB('promote_lease_takeovers_total')).toBe(1);
+    expect(valueB('promote_operations_started_total', { type: 'promote', promote_type: 'quality_check', trigger: 'takeover' })).toBe(1);
+    expect(valueB('promote_operations_ended_total', { type: 'promote', promote_type: 'quality_check', result: 'success' })).toBe(1);
+    expect(b.lines().find((line) => line['event'] === 'operation_started')).toMatchObject({ level: 'warn', operation_id: started.id, trigger: 'takeover' });
+    expect(b.lines().find((line) => line['event'] === 'lease_taken_over')).toMatchObject({ level: 'info', operation_id: started.id, previous_holder: 'instance-a' });
+
+    const valueA = samples((await a.telemetry.metrics()).body);
+    expect(valueA('promote_lease_takeovers_total')).toBe(0);
+    expect(valueA('promote_commit_duration_seconds_count', { outcome: 'fenced' })).toBe(1);
+    expect(valueA('promote_operations_ended_total', { type: 'promote', promote_type: 'quality_check', result: 'unrecorded' })).toBe(1);
+    expect(valueA('promote_operations_in_flight')).toBe(0);
+    // Every entity has its result once: A's and B's committed entities add up to the operation's.
+    const committed = (value: typeof valueA) =>
+      (['created', 'updated', 'skipped', 'failed'] as const).reduce((sum, result) => sum + (value('promote_entities_total', { entity_type: 'quality_check', result }) ?? 0), 0);
+    expect(committed(valueA) + committed(valueB)).toBe((await store.getOperation(started.id))!.status.total);
   });
 });
 

@@ -6,18 +6,19 @@ import { operatorRoutes, type RequestRecord } from '../app-telemetry.js';
 const ms = (durationMs: number) => Math.round(durationMs * 10) / 10;
 
 /**
- * One JSON log line per engine event (docs/operations.md lists the fields): operations' starts,
- * ends, abort requests, interruptions and lease takeovers at `info` or `warn`; every commit and
- * Dataplane call at `debug`, or `warn` when it failed.
+ * One JSON log line per engine event (docs/operations.md lists the fields): operations' starts
+ * (takeovers at `warn`), ends, abort requests, interruptions and lease takeovers at `info` or
+ * `warn`; every commit and Dataplane call at `debug`, or `warn` when it failed.
  */
 export function logEngineEvent(logger: Logger, event: EngineEvent): void {
   switch (event.type) {
-    case 'operation_started':
-      logger.info(
-        { event: event.type, operation_id: event.operationId, type: event.operationType, promote_type: event.promoteType, trigger: event.trigger },
-        `operation ${event.operationId} started`,
-      );
+    case 'operation_started': {
+      const fields = { event: event.type, operation_id: event.operationId, type: event.operationType, promote_type: event.promoteType, trigger: event.trigger };
+      // A takeover means that the instance running it stopped: worth a look.
+      if (event.trigger === 'takeover') logger.warn(fields, `operation ${event.operationId} taken over: the instance running it stopped or lost its lease`);
+      else logger.info(fields, `operation ${event.operationId} started`);
       return;
+    }
     case 'operation_ended': {
       const fields = {
         event: event.type,
@@ -41,7 +42,7 @@ export function logEngineEvent(logger: Logger, event: EngineEvent): void {
       logger.warn({ event: event.type, operation_id: event.operationId }, `operation ${event.operationId} marked interrupted: the instance running it stopped`);
       return;
     case 'lease_taken_over':
-      logger.warn(
+      logger.info(
         { event: event.type, operation_id: event.operationId, scope: event.scope, previous_holder: event.previousHolder },
         `lease of ${event.scope} taken over from a holder that is gone`,
       );

@@ -21,7 +21,7 @@ export interface PromoteMetrics {
 
 const operationTypes: readonly OperationType[] = ['promote', 'revert'];
 const turnResults: readonly TurnResult[] = ['success', 'failure', 'aborted', 'unrecorded'];
-const triggers = ['new', 'resume'] as const;
+const triggers = ['new', 'resume', 'takeover'] as const;
 const commitOutcomes = ['committed', 'fenced', 'failed'] as const;
 const callOutcomes = ['ok', 'error', 'aborted'] as const;
 
@@ -39,7 +39,7 @@ export function createPromoteMetrics(options: PromoteMetricsOptions = {}): Promo
 
   const started = new Counter({
     name: 'promote_operations_started_total',
-    help: 'Operation turns this instance started: new operations (run, rerun) and resumed ones',
+    help: 'Operation turns this instance started: new operations (run, rerun), resumed ones, and ones taken over from an instance that died',
     labelNames: ['type', 'promote_type', 'trigger'] as const,
     registers,
   });
@@ -76,7 +76,7 @@ export function createPromoteMetrics(options: PromoteMetricsOptions = {}): Promo
   });
   const takeovers = new Counter({
     name: 'promote_lease_takeovers_total',
-    help: 'Scope leases this instance took over from a holder known to be gone, before they expired',
+    help: 'Operations this instance took over: left running by an instance that died or whose lease lapsed, continued here',
     registers,
   });
   const interrupted = new Counter({
@@ -108,6 +108,7 @@ export function createPromoteMetrics(options: PromoteMetricsOptions = {}): Promo
       switch (event.type) {
         case 'operation_started':
           started.inc({ type: event.operationType, promote_type: event.promoteType, trigger: event.trigger });
+          if (event.trigger === 'takeover') takeovers.inc();
           inFlight.inc();
           return;
         case 'operation_ended':
@@ -124,12 +125,12 @@ export function createPromoteMetrics(options: PromoteMetricsOptions = {}): Promo
         case 'dataplane_call':
           dataplaneSeconds.observe({ outcome: event.outcome }, event.durationMs / 1000);
           return;
-        case 'lease_taken_over':
-          takeovers.inc();
-          return;
         case 'operation_interrupted':
           interrupted.inc();
           return;
+        // Logged only: a lease taken from a holder known to be gone comes with the takeover or the
+        // interruption of its operation, which are counted.
+        case 'lease_taken_over':
         case 'operation_abort_requested':
           return;
         default:
