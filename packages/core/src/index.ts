@@ -61,12 +61,13 @@ export type {
   OperationQuery,
   OperationPatch,
   ScopeLeases,
+  CheckSelectionKey,
   CommitLease,
   CommitOptions,
   DistributiveOmit,
 } from './ports/store.js';
 export { LeaseLostError, isLeaseLost } from './ports/store.js';
-export { guardStore, createStoreRuntime, fromStore, type StoreRuntime } from './ports/store-runtime.js';
+export { guardStore, createStoreRuntime, fromStore, type StoreRuntime, type CheckKeyPage } from './ports/store-runtime.js';
 export type { Authorization, ActorReference } from './ports/authorization.js';
 export { storeAuthorization } from './run/store-authorization.js';
 export type { Dataplane, ValidationItem, ValidationOutcome, ValidationTarget } from './ports/dataplane.js';

@@ -47,6 +47,16 @@ const mutants: Record<string, (store: Store) => Partial<Store>> = {
       return (await store.commit(units)).map((row) => (row.result === 'created' ? { ...row, destination_entity_id: null } : row));
     },
   }),
+  'listCheckKeys includes the check at afterId': (store) => ({
+    async listCheckKeys(containerId, afterId, limit) {
+      return store.listCheckKeys!(containerId, afterId - 1, limit);
+    },
+  }),
+  'listCheckKeys ignores its limit': (store) => ({
+    async listCheckKeys(containerId, afterId) {
+      return store.listCheckKeys!(containerId, afterId, 1_000_000);
+    },
+  }),
   'findLineage oldest first': (store) => ({
     async findLineage(...args) {
       return [...(await store.findLineage(...args))].reverse();

@@ -94,6 +94,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async getChecks(ids) {
       return state.world.checks.getMany(ids);
     },
+    async listCheckKeys(containerId, afterId, limit) {
+      const keys = [];
+      for (const check of state.world.checks.childrenOf(containerId)) {
+        if (check.id <= afterId) continue;
+        if (keys.length === limit) break;
+        keys.push({ id: check.id, status: check.status, tags: check.tags });
+      }
+      return keys;
+    },
     async listComputedFields(containerId) {
       return state.world.computedFields.childrenOf(containerId);
     },

@@ -1,4 +1,4 @@
-import type { EntitySummary, OperationPatch, OperationQuery, Page, PromoteResultRecord, ResultQuery, ScopeLeases, Store, World, WorldEdit } from '@promote/core';
+import type { CheckStatus, EntitySummary, OperationPatch, OperationQuery, Page, PromoteResultRecord, ResultQuery, ScopeLeases, Store, Tags, World, WorldEdit } from '@promote/core';
 import { LeaseLostError } from '@promote/core';
 import { sql, type Kysely } from 'kysely';
 import {
@@ -25,6 +25,7 @@ import {
 import type { Database, IdKind } from './schema.js';
 import { applyEdit, commitUnits, insertRows, raiseCounters, reserveIds } from './write-entity.js';
 import { postgresStoreMigrations } from './migrations.js';
+import { decodeJson } from './json.js';
 
 /** The Store port on PostgreSQL. Unlike the port, it always offers {@link ScopeLeases}, with `holderOf` and `takeOver`, and `checkReady`. */
 export interface PostgresStore extends Store {
@@ -151,6 +152,18 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
 
     async listChecks(containerId) {
       return (await db.selectFrom('quality_checks').selectAll().where('container_id', '=', containerId).orderBy('id').execute()).map(fromCheckRow);
+    },
+
+    async listCheckKeys(containerId, afterId, limit) {
+      const rows = await db
+        .selectFrom('quality_checks')
+        .select(['id', 'status', 'tags'])
+        .where('container_id', '=', containerId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ id: row.id, status: row.status as CheckStatus, tags: decodeJson<Tags>(row.tags) }));
     },
 
     async getChecks(ids) {

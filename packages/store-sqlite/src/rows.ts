@@ -1,4 +1,5 @@
 import type {
+  CheckSelectionKey,
   CheckStatus,
   ComputedField,
   ComputedFieldStatus,
@@ -298,6 +299,11 @@ export function frozenCheckOfTuple(row: CheckTuple): QualityCheck {
     created_at: row[12],
     updated_at: row[13],
   });
+}
+
+/** A check's selection key (`Store.listCheckKeys`) from its `[id, status, tags]` row in raw mode. */
+export function checkKeyOfTuple(row: readonly [number, string, string]): CheckSelectionKey {
+  return { id: row[0], status: (knownStatuses.get(row[1]) ?? row[1]) as CheckStatus, tags: frozenList(row[2]) };
 }
 
 /*

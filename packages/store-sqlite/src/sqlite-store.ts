@@ -32,6 +32,7 @@ import {
   type StoredResultTuple,
   fromTeamRow,
   fromUserRow,
+  checkKeyOfTuple,
   frozenCheckOfTuple,
   operationParts,
   toCheckValues,
@@ -219,6 +220,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         listedChecks = { containerId, dataVersion, checks };
         return checks;
       }),
+
+    listCheckKeys: (containerId, afterId, limit) => use(() => statements.listCheckKeys.all(containerId, afterId, limit).map(checkKeyOfTuple)),
 
     getChecks: (ids) =>
       use(() => {

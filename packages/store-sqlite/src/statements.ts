@@ -186,6 +186,8 @@ export interface Statements {
   readonly listChecks: Statement<[number], CheckTuple>;
   /** Takes a JSON array of ids. Raw mode: rows are {@link CheckTuple}s. */
   readonly getChecks: Statement<[string], CheckTuple>;
+  /** A page of selection keys (`Store.listCheckKeys`): container, after id, limit. Raw mode: `[id, status, tags]`. */
+  readonly listCheckKeys: Statement<[number, number, number], readonly [number, string, string]>;
 
   /** Summaries (§10) by ids given as one JSON array, ascending id; raw mode, in the order of the summary keys. */
   readonly checkSummaries: Statement<[string], readonly [number, string, string, string]>;
@@ -293,6 +295,9 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     updateCheck: prepare(updateSql('quality_checks', checkColumns)),
     deleteCheck: prepare('delete from "quality_checks" where "id" = ?'),
     listChecks: prepare<[number], CheckTuple>(`select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? order by "id"`).raw(true),
+    listCheckKeys: prepare<[number, number, number], readonly [number, string, string]>(
+      'select "id", "status", "tags" from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ?',
+    ).raw(true),
     getChecks: prepare<[string], CheckTuple>(
       `select ${columnList(checkTupleColumns)} from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"`,
     ).raw(true),

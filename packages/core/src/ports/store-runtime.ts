@@ -3,7 +3,14 @@ import { lostLease, storeFailure, type LostLeaseError, type StoreFailureError } 
 import type { OperationRecord, PromoteResultRecord } from '../domain/operation.js';
 import { isLeaseLost, type CommitOptions, type CommitUnit } from './commit-unit.js';
 import { checkCommitUnitShape } from './commit-unit-shape.js';
-import type { OperationPatch, Store } from './store.js';
+import type { CheckSelectionKey, OperationPatch, Store } from './store.js';
+
+/** A page of {@link StoreRuntime.checkKeyPage}. */
+export interface CheckKeyPage {
+  readonly keys: readonly CheckSelectionKey[];
+  /** Whether no check above the page's last id is left. */
+  readonly last: boolean;
+}
 
 /*
  * The core side of the Store port, in the shape of kysely's RuntimeDriver: what every adapter would
@@ -59,6 +66,15 @@ export function guardStore(adapter: Store): Store {
     listComputedFields: (containerId) => call(() => adapter.listComputedFields(containerId)),
     getComputedFields: (ids) => call(() => adapter.getComputedFields(ids)),
     ...(adapter.summarise === undefined ? {} : { summarise: (entityType, ids) => call(() => adapter.summarise!(entityType, ids)) }),
+    ...(adapter.listCheckKeys === undefined
+      ? {}
+      : {
+          listCheckKeys: (containerId, afterId, limit) =>
+            call(async () => {
+              if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer from 1, got ${limit}`);
+              return adapter.listCheckKeys!(containerId, afterId, limit);
+            }),
+        }),
     findLineage: (entityType, scopeId, sourceIds) => call(() => adapter.findLineage(entityType, scopeId, sourceIds)),
     createOperation: (operation) => call(() => adapter.createOperation(operation)),
     getOperation: (id) => call(() => adapter.getOperation(id)),
@@ -126,7 +142,7 @@ export function guardStore(adapter: Store): Store {
   return store;
 }
 
-type StoreMethod = Exclude<keyof Store, 'leases' | 'commitBlocks' | 'close' | 'commit' | 'checkReady'>;
+type StoreMethod = Exclude<keyof Store, 'leases' | 'commitBlocks' | 'close' | 'commit' | 'checkReady' | 'listCheckKeys'>;
 
 /**
  * The Store as the engine calls it: every method of the guarded store as a `ResultAsync` whose error
@@ -158,6 +174,12 @@ export type StoreRuntime = {
   leaseHolder(scope: string, now: string): ResultAsync<string | undefined, StoreFailureError>;
   /** Takes a scope lease from `previous` (see `ScopeLeases.takeOver`); `false` when the store cannot. */
   takeOverLease(scope: string, previous: string, holder: string, now: string, expiresAt: string): ResultAsync<boolean, StoreFailureError>;
+  /**
+   * A page of the selection keys of a container's checks above `afterId` (see
+   * `Store.listCheckKeys`), and whether it is the last page. A store without `listCheckKeys`
+   * answers every check above `afterId` at once, decoded whole and cut down: one last page.
+   */
+  checkKeyPage(containerId: number, afterId: number, limit: number): ResultAsync<CheckKeyPage, StoreFailureError>;
   /** Whether the store can serve (see `Store.checkReady`); a store without it is asked `isEmpty()`. */
   checkReady(): ResultAsync<void, StoreFailureError>;
   close(): Promise<void>;
@@ -181,7 +203,7 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
     methods[key] = (...args: unknown[]) => fromStore(() => (method as (...a: unknown[]) => Promise<unknown>).apply(store, args));
   }
   return {
-    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commitBlocks' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'leaseHolder' | 'takeOverLease' | 'checkReady' | 'close'>),
+    ...(methods as Omit<StoreRuntime, 'store' | 'hasLeases' | 'commitBlocks' | 'commit' | 'tryAcquireLease' | 'releaseLease' | 'leaseHolder' | 'takeOverLease' | 'checkReady' | 'checkKeyPage' | 'close'>),
     store,
     hasLeases: leases !== undefined,
     commitBlocks: store.commitBlocks !== false,
@@ -195,6 +217,15 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
     leaseHolder: (scope, now) => fromStore(async () => (leases?.takeOver === undefined ? undefined : leases.holderOf?.(scope, now))),
     takeOverLease: (scope, previous, holder, now, expiresAt) =>
       fromStore(async () => (leases?.holderOf === undefined || leases.takeOver === undefined ? false : leases.takeOver(scope, previous, holder, now, expiresAt))),
+    checkKeyPage: (containerId, afterId, limit) =>
+      fromStore(async () => {
+        if (store.listCheckKeys !== undefined) {
+          const keys = await store.listCheckKeys(containerId, afterId, limit);
+          return { keys, last: keys.length < limit };
+        }
+        const keys = (await store.listChecks(containerId)).flatMap((check) => (check.id > afterId ? [{ id: check.id, status: check.status, tags: check.tags }] : []));
+        return { keys, last: true };
+      }),
     checkReady: () => fromStore(async () => void (store.checkReady === undefined ? await store.isEmpty() : await store.checkReady())),
     close: () => store.close(),
   };

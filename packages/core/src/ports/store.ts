@@ -10,6 +10,9 @@ import type { CommitOptions, CommitUnit, WorldEdit } from './commit-unit.js';
 export type { CommitLease, CommitOptions, CommitUnit, DistributiveOmit, EntityWrite, WorldEdit } from './commit-unit.js';
 export { isLeaseLost, LeaseLostError } from './commit-unit.js';
 
+/** What the selection of checks (§3) reads of a check: see {@link Store.listCheckKeys}. */
+export type CheckSelectionKey = Pick<QualityCheck, 'id' | 'status' | 'tags'>;
+
 /** Filters of {@link Store.listResults} (§10). */
 export interface ResultQuery {
   /** Case-insensitive substring of the stored `search_text`. */
@@ -116,6 +119,15 @@ export interface Store {
   listChecks(containerId: number): Promise<readonly QualityCheck[]>;
   /** The checks with these ids that exist, ascending id, each once. */
   getChecks(ids: readonly number[]): Promise<readonly QualityCheck[]>;
+  /**
+   * Optional: a page of what the selection of checks (§3) reads of a container's checks — each
+   * check's `id`, `status` and `tags` — for the checks of `containerId` with an id above `afterId`,
+   * ascending id, at most `limit` of them (`limit` is a whole number from 1). MUST equal
+   * `listChecks(containerId)` cut down to those keys and to that page. With it, fixing the
+   * selection of a large container reads it a page at a time instead of decoding every check at
+   * once (SPEC §19; a million checks did not fit); without it the engine lists the container whole.
+   */
+  listCheckKeys?(containerId: number, afterId: number, limit: number): Promise<readonly CheckSelectionKey[]>;
   /** Computed fields of a container, every status, ascending id. */
   listComputedFields(containerId: number): Promise<readonly ComputedField[]>;
   /** The computed fields with these ids that exist, ascending id, each once. */

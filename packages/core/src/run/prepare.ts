@@ -12,7 +12,7 @@ import {
   type RevertRequest,
 } from '../domain/requests.js';
 import { conflict, notFound, unprocessable, type PromoteError } from '../errors.js';
-import { selectChecks } from '../plan/select-checks.js';
+import { CheckSelector } from '../plan/select-checks.js';
 import { selectComputedFields, selectComputedFiles, selectComputedTables } from '../plan/select-computed.js';
 import type { Access } from './access.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
@@ -52,9 +52,7 @@ export function prepareOperation(store: StoreRuntime, access: Access, actor: Use
     case 'revert':
       return prepareRevert(store, access, actor, request);
     case 'promote_quality_check':
-      return prepareContainerScoped(store, access, actor, request, (container) =>
-        store.listChecks(container.id).andThen((checks) => selectChecks(checks, request, container.id)),
-      );
+      return prepareContainerScoped(store, access, actor, request, (container) => selectCheckIds(store, request, container.id));
     case 'promote_computed_field':
       return prepareContainerScoped(store, access, actor, request, (container) =>
         store.listComputedFields(container.id).andThen((fields) => selectComputedFields(fields, request, container.id)),
@@ -63,6 +61,30 @@ export function prepareOperation(store: StoreRuntime, access: Access, actor: Use
     case 'promote_computed_file':
       return prepareComputedContainers(store, access, actor, request);
   }
+}
+
+/** Checks per page when the selection reads a container's checks (`Store.listCheckKeys`). */
+export const checkKeyPageSize = 5_000;
+
+/**
+ * The selection of a quality-check request (§3), reading the source container's checks a page of
+ * selection keys at a time (SPEC §19: the selection of a million checks holds their ids, not the
+ * checks). Yields to the event loop between pages, so a large container does not block a server.
+ */
+function selectCheckIds(store: StoreRuntime, request: PromoteQualityCheckRequest, containerId: number): ResultAsync<readonly { readonly id: number }[], PromoteError> {
+  return safeTry(async function* () {
+    const selector = new CheckSelector(request, containerId);
+    let afterId = 0;
+    for (;;) {
+      const page = yield* store.checkKeyPage(containerId, afterId, checkKeyPageSize);
+      selector.add(page.keys);
+      if (page.last || page.keys.length === 0) break;
+      afterId = (page.keys[page.keys.length - 1] as { readonly id: number }).id;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const ids = yield* selector.finish();
+    return ok(ids.map((id) => ({ id })));
+  });
 }
 
 /** The existence checks shared by the container-scoped types: source datastore and container, destination container. */

@@ -17,7 +17,7 @@ export interface StoreConformanceCase {
 }
 
 /** The optional parts of the Store port a conformance case may need. */
-export type OptionalStorePart = 'leases' | 'lease-takeover' | 'summarise' | 'ready';
+export type OptionalStorePart = 'leases' | 'lease-takeover' | 'summarise' | 'check-keys' | 'ready';
 
 /** Whether `store` offers an optional part of the port (a runner skips the cases that need one it lacks). */
 export function storeOffers(store: Store, part: OptionalStorePart | undefined): boolean {
@@ -30,6 +30,8 @@ export function storeOffers(store: Store, part: OptionalStorePart | undefined): 
       return store.leases?.holderOf !== undefined && store.leases.takeOver !== undefined;
     case 'summarise':
       return store.summarise !== undefined;
+    case 'check-keys':
+      return store.listCheckKeys !== undefined;
     case 'ready':
       return store.checkReady !== undefined;
   }

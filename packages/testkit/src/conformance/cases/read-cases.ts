@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkSummary, computedFieldSummary, containerSummary } from '@promote/core';
+import { checkValue } from '../entity-values.js';
 import { sampleIds, sampleWorld } from '../sample-world.js';
 import type { StoreConformanceCase } from '../store-conformance-case.js';
 
@@ -111,6 +112,42 @@ export const readCases: readonly StoreConformanceCase[] = [
         [computedFields.amountUsd, computedFields.stagingAmountUsd],
       );
       assert.deepEqual(await store.getComputedFields([]), []);
+    },
+  },
+  {
+    name: 'listCheckKeys: pages of id, status and tags above an id, ascending, at most the limit; every page cut down from listChecks',
+    requires: 'check-keys',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const listCheckKeys = store.listCheckKeys?.bind(store);
+      assert.ok(listCheckKeys);
+      // More checks in one container, of every status and some tags, and a deleted one in between.
+      const statuses = ['active', 'draft', 'archived', 'discarded', 'active', 'draft', 'active'] as const;
+      const created = await store.applyEdits(statuses.map((status, index) => ({ kind: 'create_check' as const, value: checkValue(containers.orders, { status, tags: index % 2 === 0 ? [`t${index}`, 'even'] : [] }) })));
+      await store.applyEdits([{ kind: 'delete', entity: 'quality_check', id: created[3] as number }]);
+      const keysOf = (rows: readonly { readonly id: number; readonly status: string; readonly tags: readonly string[] }[]) => rows.map(({ id, status, tags }) => ({ id, status, tags }));
+      const all = keysOf(await store.listChecks(containers.orders));
+      assert.equal(all.length, 2 + statuses.length - 1);
+      for (const limit of [1, 2, 3, all.length, all.length + 5]) {
+        const pages: (typeof all)[] = [];
+        let after = 0;
+        for (;;) {
+          const page = keysOf(await listCheckKeys(containers.orders, after, limit));
+          assert.ok(page.length <= limit, `a page of limit ${limit} held ${page.length}`);
+          if (page.length === 0) break;
+          assert.ok(page.every((key) => key.id > after), `a page above ${after} held ${page.map((key) => key.id).join(', ')}`);
+          pages.push(page);
+          after = (page.at(-1) as (typeof all)[number]).id;
+        }
+        assert.deepEqual(pages.flat(), all, `pages of ${limit}`);
+        assert.ok(pages.slice(0, -1).every((page) => page.length === limit), `only the last page of ${limit} is short`);
+      }
+      // Above an id that is no check's (the deleted one), and above the last.
+      const deleted = created[3] as number;
+      assert.deepEqual(keysOf(await listCheckKeys(containers.orders, deleted, 100)), all.filter((key) => key.id > deleted));
+      assert.deepEqual(await listCheckKeys(containers.orders, (all.at(-1) as (typeof all)[number]).id, 10), []);
+      assert.deepEqual(await listCheckKeys(containers.revenue, 0, 10), []);
+      assert.deepEqual(await listCheckKeys(999_999, 0, 10), []);
     },
   },
   {
