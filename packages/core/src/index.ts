@@ -58,6 +58,7 @@ export type {
   EntityWrite,
   WorldEdit,
   ResultQuery,
+  ResultPosition,
   OperationQuery,
   OperationPatch,
   ScopeLeases,

@@ -322,6 +322,14 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
       });
     },
 
+    async listResultsAfter(operationId, after, limit) {
+      // One statement: a range of the index (operation_id, seq, id) from the row value `after`.
+      let selection = db.selectFrom('results').select(resultReadColumns).where('operation_id', '=', operationId);
+      if (after !== undefined) selection = selection.where(sql<boolean>`("seq", "id") > (${after.seq}, ${after.id})`);
+      const rows = await selection.orderBy('seq').orderBy('id').limit(limit).execute();
+      return rows.map(fromResultRow);
+    },
+
     applyEdits(edits: readonly WorldEdit[]) {
       return write(async (transaction) => {
         const ids: number[] = [];

@@ -439,6 +439,14 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         })();
       }),
 
+    listResultsAfter: (operationId, after, limit) =>
+      use(() =>
+        (after === undefined
+          ? statements.firstResults.all({ operation_id: operationId, limit })
+          : statements.resultsAfter.all({ operation_id: operationId, seq: after.seq, id: after.id, limit })
+        ).map(fromStoredResultTuple),
+      ),
+
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
 
     isEmpty: () => use(() => statements.isEmpty.get()?.empty === 1),
