@@ -50,6 +50,7 @@ export {
   type PlanView,
   type PromoteResultRecord,
   type PromoteResultView,
+  type ListedResult,
 } from './domain/operation.js';
 export * from './errors.js';
 export type {

@@ -1,4 +1,4 @@
-import type { PromoteResultRecord, ResultPosition } from '@promote/core';
+import type { ListedResult, PromoteResultRecord, ResultPosition } from '@promote/core';
 
 interface OperationResults {
   /** Ordered by `seq`, then id. */
@@ -37,9 +37,9 @@ export class ResultIndex {
 
   /**
    * At most `limit` rows of an operation coming after `after` in processing order, found by binary
-   * search (rows are frozen: the slice shares them).
+   * search, without their images (frozen, sharing the frozen `changes`).
    */
-  after(operationId: number, after: ResultPosition | undefined, limit: number): readonly PromoteResultRecord[] {
+  after(operationId: number, after: ResultPosition | undefined, limit: number): readonly ListedResult[] {
     const rows = this.of(operationId);
     let low = 0;
     if (after !== undefined) {
@@ -50,7 +50,7 @@ export class ResultIndex {
         else low = middle + 1;
       }
     }
-    return rows.slice(low, low + limit);
+    return rows.slice(low, low + limit).map(({ before: _before, after: _after, ...listed }) => Object.freeze(listed));
   }
 
   /** The rows of an operation in processing order; do not mutate. */

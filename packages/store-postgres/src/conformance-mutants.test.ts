@@ -175,7 +175,7 @@ const mutants: Record<string, Mutant> = {
         if (after === undefined) return store.listResultsAfter(operationId, after, limit);
         const { rows } = await raw('select id from results where operation_id = $1 and seq >= $2 and id > $3 order by seq, id limit $4', [operationId, after.seq, after.id, limit]);
         const ids = new Set(rows.map((row: { id: number }) => Number(row.id)));
-        return (await store.listResults(operationId)).items.filter((row) => ids.has(row.id));
+        return (await store.listResultsAfter(operationId, undefined, 1_000_000)).filter((row) => ids.has(row.id));
       },
     }),
   },
@@ -186,7 +186,7 @@ const mutants: Record<string, Mutant> = {
         if (after === undefined) return store.listResultsAfter(operationId, after, limit);
         const { rows } = await raw('select id from results where operation_id = $1 and seq > $2 order by seq, id limit $3', [operationId, after.id === 0 ? after.seq - 1 : after.seq, limit]);
         const ids = new Set(rows.map((row: { id: number }) => Number(row.id)));
-        return (await store.listResults(operationId)).items.filter((row) => ids.has(row.id));
+        return (await store.listResultsAfter(operationId, undefined, 1_000_000)).filter((row) => ids.has(row.id));
       },
     }),
   },

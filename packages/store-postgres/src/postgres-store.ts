@@ -13,6 +13,8 @@ import {
   fromTeamRow,
   fromUserRow,
   resultReadColumns,
+  listedResultColumns,
+  fromListedResultRow,
   toCheckValues,
   toComputedFieldValues,
   toContainerValues,
@@ -324,10 +326,10 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
 
     async listResultsAfter(operationId, after, limit) {
       // One statement: a range of the index (operation_id, seq, id) from the row value `after`.
-      let selection = db.selectFrom('results').select(resultReadColumns).where('operation_id', '=', operationId);
+      let selection = db.selectFrom('results').select(listedResultColumns).where('operation_id', '=', operationId);
       if (after !== undefined) selection = selection.where(sql<boolean>`("seq", "id") > (${after.seq}, ${after.id})`);
       const rows = await selection.orderBy('seq').orderBy('id').limit(limit).execute();
-      return rows.map(fromResultRow);
+      return rows.map(fromListedResultRow);
     },
 
     applyEdits(edits: readonly WorldEdit[]) {

@@ -28,6 +28,7 @@ import {
   fromOperationHead,
   fromOperationRow,
   fromStoredResultTuple,
+  fromListedResultTuple,
   resultReadColumns,
   type StoredResultTuple,
   fromTeamRow,
@@ -444,7 +445,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         (after === undefined
           ? statements.firstResults.all({ operation_id: operationId, limit })
           : statements.resultsAfter.all({ operation_id: operationId, seq: after.seq, id: after.id, limit })
-        ).map(fromStoredResultTuple),
+        ).map(fromListedResultTuple),
       ),
 
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),

@@ -3,12 +3,12 @@ import {
   checkTupleColumns,
   lineageTupleColumns,
   resultInsertColumns,
-  resultReadColumns,
+  listedResultColumns,
   type CheckTuple,
   type LineageTuple,
   type ResultTuple,
   type Row,
-  type StoredResultTuple,
+  type ListedResultTuple,
   type TeamRow,
   type Values,
 } from './rows.js';
@@ -241,12 +241,12 @@ export interface Statements {
   readonly deleteResultsOf: Statement<[number]>;
   readonly deleteOperation: Statement<[number]>;
   /**
-   * `listResultsAfter` (raw mode, {@link resultReadColumns}): the first `@limit` results of an
+   * `listResultsAfter` (raw mode, {@link listedResultColumns}): the first `@limit` results of an
    * operation, and those after `(@seq, @id)` — a range of the index `results_operation_seq`
    * (`operation_id`, `seq`, and the rowid `id`), neither counted nor skipped over.
    */
-  readonly firstResults: Statement<{ readonly operation_id: number; readonly limit: number }, StoredResultTuple>;
-  readonly resultsAfter: Statement<{ readonly operation_id: number; readonly seq: number; readonly id: number; readonly limit: number }, StoredResultTuple>;
+  readonly firstResults: Statement<{ readonly operation_id: number; readonly limit: number }, ListedResultTuple>;
+  readonly resultsAfter: Statement<{ readonly operation_id: number; readonly seq: number; readonly id: number; readonly limit: number }, ListedResultTuple>;
   readonly addToStatus: Statement<{
     readonly id: number;
     readonly created: number;
@@ -372,11 +372,11 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     largestResultIdOf: prepare<[number], number | null>('select max("id") from "results" where "operation_id" = ?').pluck(true),
     deleteResultsOf: prepare('delete from "results" where "operation_id" = ?'),
     deleteOperation: prepare('delete from "operations" where "id" = ?'),
-    firstResults: prepare<{ readonly operation_id: number; readonly limit: number }, StoredResultTuple>(
-      `select ${columnList(resultReadColumns)} from "results" where "operation_id" = @operation_id order by "seq", "id" limit @limit`,
+    firstResults: prepare<{ readonly operation_id: number; readonly limit: number }, ListedResultTuple>(
+      `select ${columnList(listedResultColumns)} from "results" where "operation_id" = @operation_id order by "seq", "id" limit @limit`,
     ).raw(true),
-    resultsAfter: prepare<{ readonly operation_id: number; readonly seq: number; readonly id: number; readonly limit: number }, StoredResultTuple>(
-      `select ${columnList(resultReadColumns)} from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit @limit`,
+    resultsAfter: prepare<{ readonly operation_id: number; readonly seq: number; readonly id: number; readonly limit: number }, ListedResultTuple>(
+      `select ${columnList(listedResultColumns)} from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit @limit`,
     ).raw(true),
     addToStatus: prepare(
       `update "operations" set "created" = "created" + @created, "updated" = "updated" + @updated,

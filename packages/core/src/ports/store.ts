@@ -1,6 +1,6 @@
 import type { ComputedField, Container, Datastore, Field, LineageLink, QualityCheck, Team, User } from '../domain/entities.js';
 import type { EntityType, OperationResult, PromoteResultValue, PromoteType } from '../domain/enums.js';
-import type { EntitySummary, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
+import type { EntitySummary, ListedResult, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
 import type { World } from '../world/world.js';
 // For the doc comments' links.
 import type { LeaseLostError } from './commit-unit.js';
@@ -210,13 +210,14 @@ export interface Store {
    * Keyset reading of an operation's results: at most `limit` of them, in processing order (`seq`,
    * then id), every one coming strictly after `after` in that order — `(seq, id) > (after.seq,
    * after.id)` — or from the first when `after` is `undefined`. Fewer than `limit` (or none) means
-   * there are no more. An unknown operation has none. The rows equal those of
-   * {@link Store.listResults}. The engine reads whole operations (`GET /api/operations/{id}`) and
+   * there are no more. An unknown operation has none. Each row equals that of
+   * {@link Store.listResults} without its `before` and `after` keys (a {@link ListedResult}: a store
+   * need not read or decode those columns). The engine reads whole operations (`GET /api/operations/{id}`) and
    * unfiltered result pages with it, so its cost MUST grow with `limit`, not with how far into the
    * operation `after` lies: an index range from `after`, without counting the operation's results
    * and without skipping rows (`OFFSET`).
    */
-  listResultsAfter(operationId: number, after: ResultPosition | undefined, limit: number): Promise<readonly PromoteResultRecord[]>;
+  listResultsAfter(operationId: number, after: ResultPosition | undefined, limit: number): Promise<readonly ListedResult[]>;
 
   /**
    * Applies edits in order, atomically (all or none); a later edit sees what earlier ones did.

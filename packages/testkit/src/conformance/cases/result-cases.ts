@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import type { CommitUnit, PromoteResultRecord, ResultPosition, Store } from '@promote/core';
+import type { CommitUnit, ListedResult, PromoteResultRecord, ResultPosition, Store } from '@promote/core';
 import { createdCheckUnit, failedCheckUnit, operationInput, skippedCheckUnit } from '../commit-fixtures.js';
 import { sampleIds, sampleWorld } from '../sample-world.js';
 import type { StoreConformanceCase } from '../store-conformance-case.js';
 
 const { checks } = sampleIds;
 
-const sourcesOf = (rows: readonly PromoteResultRecord[]) => rows.map((row) => row.source_entity_id);
+const sourcesOf = (rows: readonly (PromoteResultRecord | ListedResult)[]) => rows.map((row) => row.source_entity_id);
+
+/** A stored result as `listResultsAfter` answers it: without its images. */
+const listed = ({ before: _before, after: _after, ...rest }: PromoteResultRecord): ListedResult => rest;
 
 /**
  * An operation with ten results (sources 1..10 at seq 0..9), committed out of order: even sources
@@ -142,9 +145,9 @@ export const resultCases: readonly StoreConformanceCase[] = [
     name: 'listResultsAfter: reads every result in processing order, a few at a time from the last one read',
     async run(store) {
       const operation = await operationWithResults(store);
-      const all = (await store.listResults(operation.id)).items;
+      const all = (await store.listResults(operation.id)).items.map(listed);
       for (const limit of [1, 3, 4, 10, 50]) {
-        const read: PromoteResultRecord[] = [];
+        const read: ListedResult[] = [];
         let after: ResultPosition | undefined;
         for (let calls = 0; ; calls++) {
           // A store that reads its position again never gets to the end.
@@ -156,7 +159,7 @@ export const resultCases: readonly StoreConformanceCase[] = [
           const last = chunk.at(-1)!;
           after = { seq: last.seq, id: last.id };
         }
-        // The rows of listResults, exactly, each once and in its order.
+        // The rows of listResults without their images, exactly, each once and in its order.
         assert.deepEqual(read, all, `read ${limit} at a time`);
         const last = all.at(-1)!;
         assert.deepEqual(await store.listResultsAfter(operation.id, { seq: last.seq, id: last.id }, limit), [], 'nothing after the last');
@@ -194,11 +197,12 @@ export const resultCases: readonly StoreConformanceCase[] = [
         failedCheckUnit({ operationId: operation.id, seq: 0, sourceId: 2 }),
       ]);
       assert.ok(late !== undefined && first !== undefined && second !== undefined);
-      assert.deepEqual(await store.listResultsAfter(operation.id, undefined, 10), [first, second, late]);
-      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: first.id }, 10), [second, late]);
-      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: first.id }, 1), [second]);
-      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: second.id }, 10), [late]);
-      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 1, id: 0 }, 10), [late]);
+      const [lateRow, firstRow, secondRow] = [listed(late), listed(first), listed(second)];
+      assert.deepEqual(await store.listResultsAfter(operation.id, undefined, 10), [firstRow, secondRow, lateRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: first.id }, 10), [secondRow, lateRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: first.id }, 1), [secondRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: second.id }, 10), [lateRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 1, id: 0 }, 10), [lateRow]);
     },
   },
 ];
