@@ -164,7 +164,7 @@ async function servingMemoryFigure(scale: BenchScale, seed: number, workDir: str
       ratio: ratioOf(value, baseline),
       note:
         `median of ${rounds}, alternating; after GC ${count(scale.httpMemoryResults)}: ${list(big.live)} MiB, ${count(scale.httpResults)}: ${list(small.live)} MiB; ` +
-        `with garbage (no GC) ${count(scale.httpMemoryResults)}: ${list(big.peak)} MiB, ${count(scale.httpResults)}: ${list(small.peak)} MiB; ` +
+        `peak between those collections ${count(scale.httpMemoryResults)}: ${list(big.peak)} MiB, ${count(scale.httpResults)}: ${list(small.peak)} MiB; ` +
         `RSS growth at ${count(scale.httpMemoryResults)}: ${list(big.rss)} MiB; ${largeBytes} bytes per answer`,
     };
   } finally {
