@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createPromoter, createReferenceDataplane, steppingClock, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { openSqliteStore } from '@promote/store-sqlite';
+import { failedCheckUnit, operationInput, sampleWorld } from '@promote/testkit';
 import { admin, runToEnd } from './support.js';
 import { qcRequest, smallWorld } from './fixtures.js';
 
@@ -55,4 +56,63 @@ describe('result views (§10): Store.summarise answers what whole entities would
       await store.close();
     });
   }
+});
+
+/** The store, counting the calls of `listResults` (the listing that counts and skips). */
+function countingListings(store: Store): { readonly store: Store; readonly listings: () => number } {
+  let listings = 0;
+  return {
+    store: new Proxy(store, {
+      get: (target, key) =>
+        key === 'listResults'
+          ? (...args: Parameters<Store['listResults']>) => {
+              listings += 1;
+              return target.listResults(...args);
+            }
+          : Reflect.get(target, key, target),
+    }),
+    listings: () => listings,
+  };
+}
+
+describe('result pages (§10): the API unchanged, read by seq range when the operation is complete', () => {
+  test('every page of every size equals the slice of the whole operation; unfiltered pages need no count and no offset', async () => {
+    const counted = countingListings(createMemoryStore({ world }));
+    const promoter = createPromoter({ store: counted.store, dataplane: createReferenceDataplane(), clock: steppingClock() });
+    const finished = await runToEnd(promoter, admin, qcRequest());
+    const before = counted.listings();
+    for (const size of [1, 2, 4, 5, 6, 50]) {
+      for (let page = 1; page <= Math.ceil(6 / size) + 1; page++) {
+        const listed = (await promoter.listResults(admin, finished.id, { page: String(page), size: String(size) }))._unsafeUnwrap();
+        expect(listed).toEqual({ items: finished.results.slice((page - 1) * size, page * size), total: 6, page, size });
+      }
+    }
+    expect(counted.listings()).toBe(before);
+    // Filtered pages still list (with their count), and agree with the whole operation.
+    const created = (await promoter.listResults(admin, finished.id, { promote_result: 'created', page: '2', size: '2' }))._unsafeUnwrap();
+    expect(created).toEqual({ items: finished.results.filter((result) => result.result === 'created').slice(2, 4), total: 4, page: 2, size: 2 });
+    expect(counted.listings()).toBe(before + 1);
+    await promoter.close();
+  });
+
+  test('results that are not positions 0 … total − 1, or an operation still missing results: pages are listed with a count and offset, and right', async () => {
+    const store = createMemoryStore({ world: sampleWorld() });
+    const promoter = createPromoter({ store, dataplane: createReferenceDataplane(), clock: steppingClock() });
+    // Counters adding up to the total, seqs that are not positions (written outside the runner).
+    const spaced = await store.createOperation(operationInput({ result: 'success', status: { total: 3, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+    await store.commit([10, 20, 30].map((seq, index) => failedCheckUnit({ operationId: spaced.id, seq, sourceId: index + 1 })));
+    // Two of four results, one seq missing.
+    const partial = await store.createOperation(operationInput({ result: 'aborted', status: { total: 4, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+    await store.commit([0, 2].map((seq) => failedCheckUnit({ operationId: partial.id, seq, sourceId: seq + 1 })));
+    const sources = async (id: number, page: number, size: number) => {
+      const listed = (await promoter.listResults(admin, id, { page: String(page), size: String(size) }))._unsafeUnwrap();
+      return { sources: listed.items.map((result) => result.source_entity_id), total: listed.total };
+    };
+    expect(await sources(spaced.id, 1, 2)).toEqual({ sources: [1, 2], total: 3 });
+    expect(await sources(spaced.id, 2, 2)).toEqual({ sources: [3], total: 3 });
+    expect(await sources(partial.id, 1, 1)).toEqual({ sources: [1], total: 2 });
+    expect(await sources(partial.id, 2, 1)).toEqual({ sources: [3], total: 2 });
+    expect(await sources(partial.id, 3, 1)).toEqual({ sources: [], total: 2 });
+    await promoter.close();
+  });
 });

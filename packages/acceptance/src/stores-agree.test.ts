@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { createPromoter, createReferenceDataplane, type Clock, type Promoter, type Store } from '@promote/core';
+import { createPromoter, createReferenceDataplane, type Clock, type Promoter, type ResultPosition, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { openPostgresStore } from '@promote/store-postgres';
 import { openSqliteStore } from '@promote/store-sqlite';
@@ -107,7 +107,20 @@ async function observe(store: Store, setting: Setting, commands: readonly Comman
   }
   const operations = await store.listOperations({ page: 1, size: 1000 });
   const results = await Promise.all(operations.items.map((operation) => store.listResults(operation.id)));
-  return { answers, operations, results, world: await store.exportWorld() };
+  // Keyset reads, three at a time from the start and from seq 1, and a result page as the API reads it (a seq range when complete).
+  const keyset = await Promise.all(
+    operations.items.map(async (operation) => {
+      const chunks = [];
+      for (let after: ResultPosition | undefined, chunk = await store.listResultsAfter(operation.id, undefined, 3); ; chunk = await store.listResultsAfter(operation.id, after, 3)) {
+        chunks.push(chunk);
+        const last = chunk.at(-1);
+        if (chunk.length < 3 || last === undefined) break;
+        after = { seq: last.seq, id: last.id };
+      }
+      return { chunks, fromSeq1: await store.listResultsAfter(operation.id, { seq: 1, id: 0 }, 2), page2: await promoter.listResults(actor, operation.id, { page: '2', size: '2' }) };
+    }),
+  );
+  return { answers, operations, results, keyset, world: await store.exportWorld() };
 }
 
 // One database for the file, one new schema (an empty, freshly migrated store) per run.

@@ -21,6 +21,8 @@ export interface BenchScale {
   /** Full `GET /api/operations/{id}` (every result in one answer): requests in flight, and in all. */
   readonly httpFullConcurrency: number;
   readonly httpFullRequests: number;
+  /** Results of the operation whose one whole read the server's memory is measured for (against `httpResults`). */
+  readonly httpMemoryResults: number;
   /** New checks of the draft promotion that the abort-latency scenario aborts, and when (ms after its first commit). */
   readonly abortChecks: number;
   readonly abortDelaysMs: readonly number[];
@@ -52,6 +54,7 @@ export const fullScale: BenchScale = {
   httpRequests: 4_000,
   httpFullConcurrency: 4,
   httpFullRequests: 20,
+  httpMemoryResults: 100_000,
   abortChecks: 50_000,
   abortDelaysMs: [20, 150, 400],
   postgresScalingChecks: 5_000,
@@ -78,6 +81,7 @@ export const tinyScale: BenchScale = {
   httpRequests: 16,
   httpFullConcurrency: 2,
   httpFullRequests: 4,
+  httpMemoryResults: 400,
   abortChecks: 5_000,
   abortDelaysMs: [0],
   postgresScalingChecks: 50,

@@ -50,6 +50,7 @@ export {
   type PlanView,
   type PromoteResultRecord,
   type PromoteResultView,
+  type ListedResult,
 } from './domain/operation.js';
 export * from './errors.js';
 export type {
@@ -58,6 +59,7 @@ export type {
   EntityWrite,
   WorldEdit,
   ResultQuery,
+  ResultPosition,
   OperationQuery,
   OperationPatch,
   ScopeLeases,

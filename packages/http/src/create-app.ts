@@ -326,12 +326,13 @@ function streamedOperation(operation: OperationStream, onFailure: (error: unknow
         controller.error(new Error('the store failed while the operation was streamed'));
         return;
       }
-      let chunk = '';
-      for (const result of next.value.value) {
-        chunk += `${first ? '' : ','}${JSON.stringify(result)}`;
-        first = false;
-      }
-      controller.enqueue(encoder.encode(chunk));
+      const results = next.value.value;
+      if (results.length === 0) return;
+      // One serialisation per page, the array's brackets cut off: what stringifying each result and
+      // joining them gives, without a string per result.
+      const members = JSON.stringify(results).slice(1, -1);
+      controller.enqueue(encoder.encode(first ? members : `,${members}`));
+      first = false;
     },
     async cancel() {
       await pages.return?.(undefined);

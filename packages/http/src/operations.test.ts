@@ -159,6 +159,7 @@ describe('GET /api/operations/{id} streamed from the store', () => {
     const store: Store = {
       ...inner,
       listResults: (id, query) => (failReads ? Promise.reject(new Error('disk I/O error')) : inner.listResults(id, query)),
+      listResultsAfter: (id, after, limit) => (failReads ? Promise.reject(new Error('disk I/O error')) : inner.listResultsAfter(id, after, limit)),
     };
     const onDefect = vi.fn();
     const api = testApi({ store, app: { onDefect } });

@@ -1,8 +1,11 @@
-import type { OperationRecord, PromoteResultRecord, Store } from '@promote/core';
+import type { ListedResult, OperationRecord, PromoteResultRecord, Store } from '@promote/core';
 import { guardStore } from '@promote/core';
 import { storeConformanceCases } from '@promote/testkit';
 import { describe, expect, test } from 'vitest';
 import { createMemoryStore } from './index.js';
+
+/** A result row as `listResultsAfter` answers it. */
+const withoutImages = ({ before: _before, after: _after, ...listed }: PromoteResultRecord): ListedResult => listed;
 
 /**
  * The conformance suite must catch broken stores: each mutant below is the memory store with one
@@ -85,6 +88,35 @@ const mutants: Record<string, (store: Store) => Partial<Store>> = {
   'listResults ignores the result filter': (store) => ({
     async listResults(operationId, query) {
       return store.listResults(operationId, { ...query, results: undefined });
+    },
+  }),
+  'listResultsAfter includes the result at its position': (store) => ({
+    async listResultsAfter(operationId, after, limit) {
+      return store.listResultsAfter(operationId, after === undefined ? undefined : { seq: after.seq, id: Math.max(0, after.id - 1) }, limit);
+    },
+  }),
+  'listResultsAfter skips the rest of the seq it starts in (seq alone compared)': (store) => ({
+    async listResultsAfter(operationId, after, limit) {
+      return store.listResultsAfter(operationId, after === undefined || after.id === 0 ? after : { seq: after.seq, id: Number.MAX_SAFE_INTEGER }, limit);
+    },
+  }),
+  'listResultsAfter in commit (id) order': (store) => ({
+    async listResultsAfter(operationId, after, limit) {
+      const all = (await store.listResults(operationId)).items.map(withoutImages).sort((a, b) => a.id - b.id);
+      return all.filter((row) => after === undefined || row.id > after.id).slice(0, limit);
+    },
+  }),
+  'listResultsAfter ignores the limit': (store) => ({
+    async listResultsAfter(operationId, after) {
+      return store.listResultsAfter(operationId, after, Number.MAX_SAFE_INTEGER);
+    },
+  }),
+  'listResultsAfter reads every operation\'s results': (store) => ({
+    async listResultsAfter(operationId, after, limit) {
+      const operations = (await store.listOperations({ page: 1, size: 1000 })).items.map((operation) => operation.id).sort((a, b) => a - b);
+      const all = (await Promise.all([...new Set([...operations, operationId])].map(async (id) => (await store.listResults(id)).items.map(withoutImages)))).flat();
+      all.sort((a, b) => a.seq - b.seq || a.id - b.id);
+      return all.filter((row) => after === undefined || row.seq > after.seq || (row.seq === after.seq && row.id > after.id)).slice(0, limit);
     },
   }),
   'listOperations oldest first': (store) => ({

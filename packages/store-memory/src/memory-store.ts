@@ -174,6 +174,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async listResults(operationId, query = {}) {
       return listResults(state, operationId, query);
     },
+    async listResultsAfter(operationId, after, limit) {
+      return state.results.after(operationId, after, limit);
+    },
     async applyEdits(edits) {
       const ids = state.ids.fork();
       const draft = state.world.draft(ids);

@@ -1,4 +1,4 @@
-import type { PromoteResultRecord } from '@promote/core';
+import type { ListedResult, PromoteResultRecord, ResultPosition } from '@promote/core';
 
 interface OperationResults {
   /** Ordered by `seq`, then id. */
@@ -35,12 +35,30 @@ export class ResultIndex {
     this.#byOperation.delete(operationId);
   }
 
+  /**
+   * At most `limit` rows of an operation coming after `after` in processing order, found by binary
+   * search, without their images (frozen, sharing the frozen `changes`).
+   */
+  after(operationId: number, after: ResultPosition | undefined, limit: number): readonly ListedResult[] {
+    const rows = this.of(operationId);
+    let low = 0;
+    if (after !== undefined) {
+      let high = rows.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (comesAfter(rows[middle]!, after)) high = middle;
+        else low = middle + 1;
+      }
+    }
+    return rows.slice(low, low + limit).map(({ before: _before, after: _after, ...listed }) => Object.freeze(listed));
+  }
+
   /** The rows of an operation in processing order; do not mutate. */
   of(operationId: number): readonly PromoteResultRecord[] {
     return this.#byOperation.get(operationId)?.rows ?? [];
   }
 }
 
-function comesAfter(a: PromoteResultRecord, b: PromoteResultRecord): boolean {
+function comesAfter(a: ResultPosition, b: ResultPosition): boolean {
   return a.seq > b.seq || (a.seq === b.seq && a.id > b.id);
 }

@@ -168,6 +168,28 @@ const mutants: Record<string, Mutant> = {
       },
     }),
   },
+  'listResultsAfter compares seq and id apart (seq >= $1 and id > $2), not as a row value': {
+    suspects: 'listResultsAfter:',
+    breakIt: (store, raw) => ({
+      async listResultsAfter(operationId, after, limit) {
+        if (after === undefined) return store.listResultsAfter(operationId, after, limit);
+        const { rows } = await raw('select id from results where operation_id = $1 and seq >= $2 and id > $3 order by seq, id limit $4', [operationId, after.seq, after.id, limit]);
+        const ids = new Set(rows.map((row: { id: number }) => Number(row.id)));
+        return (await store.listResultsAfter(operationId, undefined, 1_000_000)).filter((row) => ids.has(row.id));
+      },
+    }),
+  },
+  'listResultsAfter compares seq alone (seq > $1), dropping the rest of a seq': {
+    suspects: 'listResultsAfter:',
+    breakIt: (store, raw) => ({
+      async listResultsAfter(operationId, after, limit) {
+        if (after === undefined) return store.listResultsAfter(operationId, after, limit);
+        const { rows } = await raw('select id from results where operation_id = $1 and seq > $2 order by seq, id limit $3', [operationId, after.id === 0 ? after.seq - 1 : after.seq, limit]);
+        const ids = new Set(rows.map((row: { id: number }) => Number(row.id)));
+        return (await store.listResultsAfter(operationId, undefined, 1_000_000)).filter((row) => ids.has(row.id));
+      },
+    }),
+  },
   'listOperations total counts the page only (no count in the same snapshot)': {
     suspects: 'listOperations:',
     breakIt: (store) => ({

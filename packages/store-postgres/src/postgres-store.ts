@@ -13,6 +13,8 @@ import {
   fromTeamRow,
   fromUserRow,
   resultReadColumns,
+  listedResultColumns,
+  fromListedResultRow,
   toCheckValues,
   toComputedFieldValues,
   toContainerValues,
@@ -333,6 +335,14 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
         const rows = await ordered.limit(query.size).offset((page - 1) * query.size).execute();
         return { items: rows.map(fromResultRow), total, page, size: query.size };
       });
+    },
+
+    async listResultsAfter(operationId, after, limit) {
+      // One statement: a range of the index (operation_id, seq, id) from the row value `after`.
+      let selection = db.selectFrom('results').select(listedResultColumns).where('operation_id', '=', operationId);
+      if (after !== undefined) selection = selection.where(sql<boolean>`("seq", "id") > (${after.seq}, ${after.id})`);
+      const rows = await selection.orderBy('seq').orderBy('id').limit(limit).execute();
+      return rows.map(fromListedResultRow);
     },
 
     applyEdits(edits: readonly WorldEdit[]) {

@@ -1,4 +1,5 @@
 import type {
+  ListedResult,
   CheckStatus,
   ComputedField,
   ComputedFieldStatus,
@@ -375,6 +376,36 @@ export function fromResultRow(row: Omit<Row<ResultsTable>, 'search_folded'>): Pr
     changes: decodeNullableJson(row.changes),
     before: decodeNullableJson(row.before),
     after: decodeNullableJson(row.after),
+    search_text: row.search_text,
+  };
+}
+
+/** The columns `listResultsAfter` reads: a listed result's, without the `before` and `after` images. */
+export const listedResultColumns = [
+  'id',
+  'operation_id',
+  'seq',
+  'entity_type',
+  'source_entity_id',
+  'result',
+  'destination_entity_id',
+  'message',
+  'changes',
+  'search_text',
+] as const satisfies readonly (keyof Row<ResultsTable>)[];
+
+/** A listed result (no images) from its row of {@link listedResultColumns}. */
+export function fromListedResultRow(row: Pick<Row<ResultsTable>, (typeof listedResultColumns)[number]>): ListedResult {
+  return {
+    id: row.id,
+    operation_id: row.operation_id,
+    seq: row.seq,
+    entity_type: row.entity_type as EntityType,
+    source_entity_id: row.source_entity_id,
+    result: row.result as PromoteResultValue,
+    destination_entity_id: row.destination_entity_id,
+    message: row.message,
+    changes: decodeNullableJson(row.changes),
     search_text: row.search_text,
   };
 }

@@ -1,5 +1,6 @@
 import type {
   CheckSelectionKey,
+  ListedResult,
   CheckStatus,
   ComputedField,
   ComputedFieldStatus,
@@ -539,3 +540,36 @@ export function fromStoredResultTuple(row: StoredResultTuple): PromoteResultReco
   };
 }
 
+
+/** The columns `listResultsAfter` reads (raw mode): a listed result's, without the `before` and `after` images. */
+export const listedResultColumns = [
+  'id',
+  'operation_id',
+  'seq',
+  'entity_type',
+  'source_entity_id',
+  'result',
+  'destination_entity_id',
+  'message',
+  'changes',
+  'search_text',
+] as const satisfies readonly (keyof Row<ResultsTable>)[];
+
+/** A listed result row as an array, in the order of {@link listedResultColumns}. */
+export type ListedResultTuple = TupleOf<Row<ResultsTable>, typeof listedResultColumns>;
+
+/** A listed result (no images) from its row in raw mode ({@link listedResultColumns}). */
+export function fromListedResultTuple(row: ListedResultTuple): ListedResult {
+  return {
+    id: row[0],
+    operation_id: row[1],
+    seq: row[2],
+    entity_type: row[3] as EntityType,
+    source_entity_id: row[4],
+    result: row[5] as PromoteResultValue,
+    destination_entity_id: row[6],
+    message: row[7],
+    changes: decodeNullableJson(row[8]),
+    search_text: row[9],
+  };
+}

@@ -28,6 +28,7 @@ import {
   fromOperationHead,
   fromOperationRow,
   fromStoredResultTuple,
+  fromListedResultTuple,
   resultReadColumns,
   type StoredResultTuple,
   fromTeamRow,
@@ -441,6 +442,14 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           return { items: rows.map(fromStoredResultTuple), total, page, size: query.size };
         })();
       }),
+
+    listResultsAfter: (operationId, after, limit) =>
+      use(() =>
+        (after === undefined
+          ? statements.firstResults.all({ operation_id: operationId, limit })
+          : statements.resultsAfter.all({ operation_id: operationId, seq: after.seq, id: after.id, limit })
+        ).map(fromListedResultTuple),
+      ),
 
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
 

@@ -1,5 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { checkTupleColumns, lineageTupleColumns, resultInsertColumns, type CheckTuple, type LineageTuple, type ResultTuple, type Row, type TeamRow, type Values } from './rows.js';
+import {
+  checkTupleColumns,
+  lineageTupleColumns,
+  resultInsertColumns,
+  listedResultColumns,
+  type CheckTuple,
+  type LineageTuple,
+  type ResultTuple,
+  type Row,
+  type ListedResultTuple,
+  type TeamRow,
+  type Values,
+} from './rows.js';
 import type {
   ComputedFieldsTable,
   ContainersTable,
@@ -230,6 +242,13 @@ export interface Statements {
   readonly largestResultIdOf: Statement<[number], number | null>;
   readonly deleteResultsOf: Statement<[number]>;
   readonly deleteOperation: Statement<[number]>;
+  /**
+   * `listResultsAfter` (raw mode, {@link listedResultColumns}): the first `@limit` results of an
+   * operation, and those after `(@seq, @id)` — a range of the index `results_operation_seq`
+   * (`operation_id`, `seq`, and the rowid `id`), neither counted nor skipped over.
+   */
+  readonly firstResults: Statement<{ readonly operation_id: number; readonly limit: number }, ListedResultTuple>;
+  readonly resultsAfter: Statement<{ readonly operation_id: number; readonly seq: number; readonly id: number; readonly limit: number }, ListedResultTuple>;
   readonly addToStatus: Statement<{
     readonly id: number;
     readonly created: number;
@@ -358,6 +377,12 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     largestResultIdOf: prepare<[number], number | null>('select max("id") from "results" where "operation_id" = ?').pluck(true),
     deleteResultsOf: prepare('delete from "results" where "operation_id" = ?'),
     deleteOperation: prepare('delete from "operations" where "id" = ?'),
+    firstResults: prepare<{ readonly operation_id: number; readonly limit: number }, ListedResultTuple>(
+      `select ${columnList(listedResultColumns)} from "results" where "operation_id" = @operation_id order by "seq", "id" limit @limit`,
+    ).raw(true),
+    resultsAfter: prepare<{ readonly operation_id: number; readonly seq: number; readonly id: number; readonly limit: number }, ListedResultTuple>(
+      `select ${columnList(listedResultColumns)} from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit @limit`,
+    ).raw(true),
     addToStatus: prepare(
       `update "operations" set "created" = "created" + @created, "updated" = "updated" + @updated,
        "skipped" = "skipped" + @skipped, "failed" = "failed" + @failed where "id" = @id`,

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createPromoter, createReferenceDataplane } from '@promote/core';
 import { createApp } from '@promote/http';
 import { openSqliteStore } from '@promote/store-sqlite';
-import { benchWorld } from '../bench-world.js';
+import { benchWorld, type BenchWorld } from '../bench-world.js';
 import { runChild } from '../children/child-process.js';
 import type { HttpLoadAnswer, HttpLoadPlan } from '../children/http-load.js';
 import { ratioOf, type Figure } from '../figure.js';
@@ -30,23 +31,16 @@ interface Measured {
  * in turn. The baseline is the same client against a bare `node:http` server in this process that
  * answers each URL with the very bytes the app answered, precomputed: what the loopback, node's
  * HTTP and the client cost alone. A second case reads the whole operation,
- * `GET /api/operations/{id}` with all N results, at a lower concurrency.
+ * `GET /api/operations/{id}` with all N results, at a lower concurrency. A third measures the
+ * server's memory while it streams one whole operation of `httpMemoryResults` results, against one
+ * of N ({@link servingMemoryFigure}).
  */
 export async function httpReads(scale: BenchScale, seed: number, workDir: string): Promise<Figure[]> {
   const n = scale.httpResults;
   const bench = benchWorld({ seed, checks: n, destination: 'mixed' });
-  const file = join(workDir, 'http.sqlite');
-  await sqliteTemplate(file, bench.world);
-  const store = await openSqliteStore({ filename: file });
-  const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
-  const operation = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true });
-  expectEqual(`the operation the HTTP scenario reads`, operation.status, { total: n, ...bench.expected, failed: 0 });
-
-  const defects: unknown[] = [];
-  const app = createApp({ promoter, onDefect: (error) => defects.push(error) });
-  // Without a `createServer` option the adaptor makes a plain `node:http` server.
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const base = await listen(server);
+  const served = await serveOperation(bench, join(workDir, 'http.sqlite'));
+  const { base, defects } = served;
+  const operation = { id: served.operationId };
   const pages = Math.ceil(n / scale.httpPageSize);
   const pageUrls = Array.from({ length: pages }, (_, index) => `${base}/api/operations/${operation.id}/quality-checks?page=${index + 1}&size=${scale.httpPageSize}`);
   const fullUrls = [`${base}/api/operations/${operation.id}`];
@@ -94,13 +88,129 @@ export async function httpReads(scale: BenchScale, seed: number, workDir: string
         },
       );
     }
+    figures.push(await servingMemoryFigure(scale, seed, workDir, bench, served));
   } finally {
-    await close(server);
-    await promoter.close();
-    await store.close();
-    removeDatabase(file);
+    await served.close();
   }
   return figures;
+}
+
+/** An operation of every check of `bench` promoted into a SQLite file, served by the app on a loopback port. */
+async function serveOperation(bench: BenchWorld, file: string) {
+  await sqliteTemplate(file, bench.world);
+  const store = await openSqliteStore({ filename: file });
+  const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+  const operation = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true });
+  const { created, updated, skipped } = bench.expected;
+  expectEqual(`the operation the HTTP scenario reads`, operation.status, { total: created + updated + skipped, ...bench.expected, failed: 0 });
+  const defects: unknown[] = [];
+  const app = createApp({ promoter, onDefect: (error) => defects.push(error) });
+  // Without a `createServer` option the adaptor makes a plain `node:http` server.
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const base = await listen(server);
+  return {
+    base,
+    operationId: operation.id,
+    defects,
+    async close() {
+      await close(server);
+      await promoter.close();
+      await store.close();
+      removeDatabase(file);
+    },
+  };
+}
+
+/**
+ * The server's memory while it answers one `GET /api/operations/{id}` of `httpMemoryResults`
+ * results, next to one of the scenario's `httpResults` (the baseline, same run, same process): the
+ * growth of this process's V8 heap and external memory (buffers) over their level after a full
+ * collection just before the request, at its highest, measured after a full collection every 25 ms
+ * while it is served (timers run between the pages of the stream) — what the request holds, not
+ * the garbage it leaves until the next collection (that peak is in the note). Median of 3–5 rounds,
+ * the two sizes alternating. A read that held every result would grow ten times for ten times the
+ * results.
+ */
+async function servingMemoryFigure(scale: BenchScale, seed: number, workDir: string, smallWorld: BenchWorld, smallServed: { readonly base: string; readonly operationId: number }): Promise<Figure> {
+  const large = benchWorld({ seed, checks: scale.httpMemoryResults, destination: 'mixed' });
+  const largeServed = await serveOperation(large, join(workDir, 'http-large.sqlite'));
+  try {
+    const small: { live: number[]; peak: number[] } = { live: [], peak: [] };
+    const big: { live: number[]; peak: number[]; rss: number[] } = { live: [], peak: [], rss: [] };
+    let largeBytes = 0;
+    const rounds = Math.max(3, Math.min(scale.repetitions, 5));
+    for (let round = 0; round < rounds; round++) {
+      const smallRead = await servingMemory(`${smallServed.base}/api/operations/${smallServed.operationId}`, smallWorld.token);
+      small.live.push(smallRead.live);
+      small.peak.push(smallRead.peak);
+      const largeRead = await servingMemory(`${largeServed.base}/api/operations/${largeServed.operationId}`, large.token);
+      big.live.push(largeRead.live);
+      big.peak.push(largeRead.peak);
+      big.rss.push(largeRead.rssGrowth);
+      largeBytes = largeRead.bytes;
+    }
+    if (largeServed.defects.length > 0) throw new Error(`the app reported defects: ${String(largeServed.defects[0])}`);
+    const mib = (bytes: number) => bytes / 1024 / 1024;
+    const list = (values: readonly number[]) => values.map((bytes) => mib(bytes).toFixed(1)).join(', ');
+    const value = mib(median(big.live));
+    const baseline = mib(median(small.live));
+    return {
+      scenario: 'http',
+      case: `GET /api/operations/{id}, all ${count(scale.httpMemoryResults)} results, one request`,
+      measure: 'server memory growth (heap after GC + buffers), peak',
+      value,
+      unit: 'MiB',
+      baseline: { label: `the same for all ${count(scale.httpResults)} results`, value: baseline, unit: 'MiB' },
+      ratio: ratioOf(value, baseline),
+      note:
+        `median of ${rounds}, alternating; after GC ${count(scale.httpMemoryResults)}: ${list(big.live)} MiB, ${count(scale.httpResults)}: ${list(small.live)} MiB; ` +
+        `peak between those collections ${count(scale.httpMemoryResults)}: ${list(big.peak)} MiB, ${count(scale.httpResults)}: ${list(small.peak)} MiB; ` +
+        `RSS growth at ${count(scale.httpMemoryResults)}: ${list(big.rss)} MiB; ${largeBytes} bytes per answer`,
+    };
+  } finally {
+    await largeServed.close();
+  }
+}
+
+/**
+ * One GET of `url` from a client child while this process samples its own memory (see
+ * {@link servingMemoryFigure}): every millisecond the level as it is (garbage included), and every
+ * 25 ms after a full collection (what the request holds; without `--expose-gc`, as it is).
+ */
+async function servingMemory(url: string, token: string): Promise<{ readonly live: number; readonly peak: number; readonly rssGrowth: number; readonly bytes: number }> {
+  collectGarbage();
+  const level = () => {
+    const usage = process.memoryUsage();
+    return { held: usage.heapUsed + usage.external, rss: usage.rss };
+  };
+  const before = level();
+  let peak = before.held;
+  let live = before.held;
+  let rssPeak = before.rss;
+  let collected = performance.now();
+  const sample = () => {
+    if (performance.now() - collected >= 25) {
+      collectGarbage();
+      collected = performance.now();
+      live = Math.max(live, level().held);
+    }
+    const now = level();
+    peak = Math.max(peak, now.held);
+    rssPeak = Math.max(rssPeak, now.rss);
+  };
+  const timer = setInterval(sample, 1);
+  let answer: Measured;
+  try {
+    answer = await measure({ urls: [url], token, concurrency: 1, requests: 1, warmup: 0 });
+  } finally {
+    clearInterval(timer);
+  }
+  return { live: live - before.held, peak: peak - before.held, rssGrowth: rssPeak - before.rss, bytes: answer.answer.bytes };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function measure(plan: HttpLoadPlan): Promise<Measured> {

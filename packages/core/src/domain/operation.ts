@@ -77,6 +77,13 @@ export interface PromoteResultRecord {
   readonly search_text: string;
 }
 
+/**
+ * A result as result views are built from it: the stored record without its `before` and `after`
+ * images, which views do not show (§10: `before` MAY be omitted; `after` is for a revert, §16) and
+ * which are the largest columns of an updated result. What `Store.listResultsAfter` answers.
+ */
+export type ListedResult = Omit<PromoteResultRecord, 'before' | 'after'>;
+
 /** Entity details shown in a result (§10). */
 export type EntitySummary =
   | { readonly id: number; readonly description: string; readonly rule_type: string; readonly status: string }

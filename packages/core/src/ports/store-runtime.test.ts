@@ -18,7 +18,7 @@ function recordingAdapter(answers: Partial<Record<keyof Store, (...args: unknown
   const methods = [
     'findUser', 'teamsOfUser', 'getDatastore', 'listDatastores', 'getContainer', 'getContainers', 'listContainers', 'listFields',
     'listChecks', 'getChecks', 'listComputedFields', 'getComputedFields', 'findLineage', 'createOperation', 'getOperation',
-    'listOperations', 'listRunningOperations', 'updateOperation', 'transitionOperation', 'deleteOperation', 'commit', 'listResults', 'applyEdits',
+    'listOperations', 'listRunningOperations', 'updateOperation', 'transitionOperation', 'deleteOperation', 'commit', 'listResults', 'listResultsAfter', 'applyEdits',
     'isEmpty', 'importWorld', 'exportWorld', 'close',
   ];
   const adapter = Object.fromEntries(methods.map((method) => [method, record(method)])) as unknown as Store;
@@ -79,6 +79,22 @@ describe('guardStore', () => {
     await store.listResults(7, { page: 0 });
     await store.listOperations({ page: 2, size: 5 });
     expect(calls.map((call) => call.method)).toEqual(['listResults', 'listOperations']);
+  });
+
+  test('a listResultsAfter limit that is not a whole number from 1, or a position that is not whole, rejects before the adapter', async () => {
+    const { adapter, calls } = recordingAdapter();
+    const store = guardStore(adapter);
+    await expect(store.listResultsAfter(7, undefined, 0)).rejects.toThrow(RangeError);
+    await expect(store.listResultsAfter(7, undefined, 2.5)).rejects.toThrow(RangeError);
+    await expect(store.listResultsAfter(7, { seq: 1.5, id: 3 }, 10)).rejects.toThrow(RangeError);
+    await expect(store.listResultsAfter(7, { seq: 1, id: -1 }, 10)).rejects.toThrow(RangeError);
+    expect(calls).toEqual([]);
+    await store.listResultsAfter(7, { seq: 4, id: 0 }, 10);
+    await store.listResultsAfter(7, undefined, 1);
+    expect(calls).toEqual([
+      { method: 'listResultsAfter', args: [7, { seq: 4, id: 0 }, 10] },
+      { method: 'listResultsAfter', args: [7, undefined, 1] },
+    ]);
   });
 
   test('a patch reaches the adapter without its undefined keys; an empty one not at all', async () => {

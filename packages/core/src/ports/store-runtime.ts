@@ -3,7 +3,7 @@ import { lostLease, storeFailure, type LostLeaseError, type StoreFailureError } 
 import type { OperationRecord, PromoteResultRecord } from '../domain/operation.js';
 import { isLeaseLost, type CommitOptions, type CommitUnit } from './commit-unit.js';
 import { checkCommitUnitShape } from './commit-unit-shape.js';
-import type { CheckSelectionKey, OperationPatch, Store } from './store.js';
+import type { CheckSelectionKey, OperationPatch, ResultPosition, Store } from './store.js';
 
 /** A page of {@link StoreRuntime.checkKeyPage}. */
 export interface CheckKeyPage {
@@ -25,8 +25,9 @@ const guarded = new WeakSet<Store>();
 /**
  * The adapter under the runtime's checks, still a {@link Store}: a call after `close()` rejects
  * without reaching the adapter; `close()` waits for every call in flight, then closes the adapter
- * once; a `deleteOperation` with no `from` answers `undefined` without reaching it; a page or size
- * that is not a whole number from 1 rejects (`RangeError`); a patch reaches the
+ * once; a `deleteOperation` with no `from` answers `undefined` without reaching it; a page, size
+ * or `listResultsAfter` limit that is not a whole number from 1 rejects (`RangeError`), and so does
+ * a result position that is not a whole `seq` and an id from 0; a patch reaches the
  * adapter without its `undefined` keys, and an empty patch not at all (the operation is read
  * instead); a commit unit that contradicts itself rejects the whole commit before the adapter sees
  * it. Guarding a guarded store returns it.
@@ -108,6 +109,12 @@ export function guardStore(adapter: Store): Store {
       call(async () => {
         if (query?.size !== undefined) checkPage(query.page ?? 1, query.size);
         return adapter.listResults(operationId, query);
+      }),
+    listResultsAfter: (operationId, after, limit) =>
+      call(async () => {
+        checkLimit(limit);
+        if (after !== undefined) checkPosition(after);
+        return adapter.listResultsAfter(operationId, after, limit);
       }),
     applyEdits: (edits) => call(() => adapter.applyEdits(edits)),
     isEmpty: () => call(() => adapter.isEmpty()),
@@ -235,6 +242,18 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
 function checkPage(page: number, size: number): void {
   if (!Number.isInteger(page) || page < 1) throw new RangeError(`page must be an integer from 1, got ${page}`);
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be an integer from 1, got ${size}`);
+}
+
+/** Refuses a `listResultsAfter` limit that is not a whole number from 1. */
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer from 1, got ${limit}`);
+}
+
+/** Refuses a result position that is not two whole numbers (a `seq` and an id from 0). */
+function checkPosition(position: ResultPosition): void {
+  if (!Number.isSafeInteger(position.seq) || !Number.isSafeInteger(position.id) || position.id < 0) {
+    throw new RangeError(`a result position is a whole seq and an id from 0, got ${JSON.stringify(position)}`);
+  }
 }
 
 /** The keys of a patch that give a value (`null` included), or `undefined` when none does. */

@@ -1,6 +1,6 @@
 import type { ComputedField, Container, Datastore, Field, LineageLink, QualityCheck, Team, User } from '../domain/entities.js';
 import type { EntityType, OperationResult, PromoteResultValue, PromoteType } from '../domain/enums.js';
-import type { EntitySummary, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
+import type { EntitySummary, ListedResult, OperationRecord, Page, PromoteResultRecord } from '../domain/operation.js';
 import type { World } from '../world/world.js';
 // For the doc comments' links.
 import type { LeaseLostError } from './commit-unit.js';
@@ -22,6 +22,17 @@ export interface ResultQuery {
   /** From 1. With `size`: one page. Without: every matching result. */
   readonly page?: number | undefined;
   readonly size?: number | undefined;
+}
+
+/**
+ * A place in an operation's processing order (§10): results are ordered by `seq`, then id, and a
+ * position is the `(seq, id)` of a result — the last one read, for {@link Store.listResultsAfter}.
+ * `id: 0` stands before every result of that `seq` (ids start at 1), so `{ seq: k, id: 0 }` reads
+ * from seq `k` on.
+ */
+export interface ResultPosition {
+  readonly seq: number;
+  readonly id: number;
 }
 
 /** Filters of {@link Store.listOperations}. */
@@ -94,7 +105,8 @@ export interface ScopeLeases {
  * ({@link guardStore}, `ports/store-runtime.ts`), which owns what every adapter would otherwise
  * repeat, so an adapter need not do it. The runtime guarantees an adapter that: no call arrives
  * after `close()` was called (those reject in the runtime), and `close()` arrives once, after every
- * call made before it has settled; `page` and `size` are whole numbers from 1; a patch holds only
+ * call made before it has settled; `page`, `size` and `limit` are whole numbers from 1, a result
+ * position a whole `seq` and an id from 0; a patch holds only
  * the keys it gives a value to, and is never empty; `transitionOperation` and `deleteOperation` get at least one `from`;
  * every commit unit has passed `checkCommitUnitShape`.
  */
@@ -205,6 +217,19 @@ export interface Store {
    * every match is returned as page 1 with `size` = the number of items.
    */
   listResults(operationId: number, query?: ResultQuery): Promise<Page<PromoteResultRecord>>;
+
+  /**
+   * Keyset reading of an operation's results: at most `limit` of them, in processing order (`seq`,
+   * then id), every one coming strictly after `after` in that order — `(seq, id) > (after.seq,
+   * after.id)` — or from the first when `after` is `undefined`. Fewer than `limit` (or none) means
+   * there are no more. An unknown operation has none. Each row equals that of
+   * {@link Store.listResults} without its `before` and `after` keys (a {@link ListedResult}: a store
+   * need not read or decode those columns). The engine reads whole operations (`GET /api/operations/{id}`) and
+   * unfiltered result pages with it, so its cost MUST grow with `limit`, not with how far into the
+   * operation `after` lies: an index range from `after`, without counting the operation's results
+   * and without skipping rows (`OFFSET`).
+   */
+  listResultsAfter(operationId: number, after: ResultPosition | undefined, limit: number): Promise<readonly ListedResult[]>;
 
   /**
    * Applies edits in order, atomically (all or none); a later edit sees what earlier ones did.

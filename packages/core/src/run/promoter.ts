@@ -1,6 +1,6 @@
-import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
+import { err, ok, okAsync, ResultAsync, safeTry, type Result } from 'neverthrow';
 import type { User } from '../domain/entities.js';
-import { messages, type AbortView, type OperationEvent, type OperationRecord, type OperationView, type PromoteResultView } from '../domain/operation.js';
+import { messages, type AbortView, type ListedResult, type OperationEvent, type OperationRecord, type OperationView, type Page, type PromoteResultView } from '../domain/operation.js';
 import { parseWith } from '../domain/parse.js';
 import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
 import { operationRequestSchema, type OperationRequest } from '../domain/requests.js';
@@ -10,6 +10,7 @@ import { isoTimestamp, systemClock } from '../ports/clock.js';
 import { engineEvents, type TurnTrigger } from '../ports/engine-events.js';
 import { localLeaseHolders } from '../ports/lease-holders.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
+import type { ResultPosition } from '../ports/store.js';
 import { createAccess, type Actor, type PermissionNeed } from './access.js';
 import { dryRun, preparedNames } from './dry-run.js';
 import { runOperation, type AbortReason, type RunnerOptions } from './operation-runner.js';
@@ -93,14 +94,49 @@ export function createPromoter(options: PromoterOptions): Promoter {
       .andThen((page) => resultViews(store, page.items))
       .map((results) => ({ ...operationEnvelope(operation), results }));
 
-  /** The first `count` results of an operation, `size` at a time, each page with its summaries. */
+  /**
+   * The first `count` results of an operation, `size` at a time, each page with its summaries (one
+   * store read for them): keyset pages, each read from the last result of the one before, so no
+   * page counts or skips over the results before it, and only one page is held at a time.
+   */
   async function* resultPages(operationId: number, count: number, size: number): AsyncGenerator<Result<readonly PromoteResultView[], PromoteError>> {
-    for (let page = 1; (page - 1) * size < count; page++) {
-      const read = await store.listResults(operationId, { page, size }).andThen((found) => resultViews(store, found.items.slice(0, count - (page - 1) * size)));
-      yield read;
-      if (read.isErr()) return;
+    let after: ResultPosition | undefined;
+    for (let left = count; left > 0; ) {
+      const limit = Math.min(size, left);
+      const read = await store.listResultsAfter(operationId, after, limit).andThen((rows) => resultViews(store, rows).map((views) => ({ rows, views })));
+      if (read.isErr()) {
+        yield err(read.error);
+        return;
+      }
+      const { rows, views } = read.value;
+      if (views.length > 0) yield ok(views);
+      const last = rows.at(-1);
+      if (rows.length < limit || last === undefined) return;
+      left -= rows.length;
+      after = { seq: last.seq, id: last.id };
     }
   }
+
+  /**
+   * One page of an operation's unfiltered results when every selected entity has its result: then
+   * their `seq` are the positions 0 … total − 1 in the selection, each once (the runner numbers
+   * units by their entity's place in the selection, which holds each entity once), so page N is the
+   * seq range from (N − 1) × size — an index range, not an `OFFSET` — and the total is the
+   * operation's counters, not a count. `undefined` when that does not hold: the operation is not
+   * complete (results may still arrive, out of seq order), or the rows read are not that range
+   * (results not written by the runner); the caller then lists the page with a count and offset.
+   */
+  const seqRangePage = (operation: OperationRecord, page: number, size: number): ResultAsync<Page<ListedResult> | undefined, PromoteError> => {
+    const { total, created, updated, skipped, failed } = operation.status;
+    const recorded = created + updated + skipped + failed;
+    if (recorded !== total || total === 0) return okAsync(undefined);
+    const from = (page - 1) * size;
+    const expected = Math.max(0, Math.min(size, total - from));
+    if (expected === 0) return okAsync({ items: [], total, page, size });
+    return store.listResultsAfter(operation.id, { seq: from, id: 0 }, expected).map((rows) =>
+      rows.length === expected && rows.every((row, index) => row.seq === from + index) ? { items: rows, total, page, size } : undefined,
+    );
+  };
 
   const prepare = (actor: Actor, body: unknown) =>
     safeTry(async function* () {
@@ -211,7 +247,9 @@ export function createPromoter(options: PromoterOptions): Promoter {
         if (entityType !== undefined && entityType !== operation.promote_type) {
           return ok({ items: [], total: 0, page: parsed.page, size: parsed.size });
         }
-        const page = yield* store.listResults(id, { search: parsed.search, results: parsed.promote_result, page: parsed.page, size: parsed.size });
+        const unfiltered = (parsed.search === undefined || parsed.search === '') && (parsed.promote_result === undefined || parsed.promote_result.length === 0);
+        const ranged = unfiltered ? yield* seqRangePage(operation, parsed.page, parsed.size) : undefined;
+        const page = ranged ?? (yield* store.listResults(id, { search: parsed.search, results: parsed.promote_result, page: parsed.page, size: parsed.size }));
         const items = yield* resultViews(store, page.items);
         return ok({ items, total: page.total, page: parsed.page, size: parsed.size });
       }),

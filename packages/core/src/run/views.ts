@@ -17,13 +17,14 @@ export interface ResultLike {
   readonly changes: PromoteResultView['changes'] | null;
 }
 
+/** Up to this many results, their sources' and destinations' summaries are one store read. */
+const oneReadResults = 2000;
+
 /**
  * Result views with the **current** details of source and destination entities (§10): one store
- * read per entity kind for the whole list.
+ * read for a list of up to 2,000 results (a page), two for a longer one.
  */
 export function resultViews(store: StoreRuntime, results: readonly ResultLike[]): ResultAsync<PromoteResultView[], StoreFailureError> {
-  // Sources and destinations asked apart: each list is usually ascending already (processing
-  // order), so a store need not sort one list of both (200,000 ids in a 100,000-check plan).
   const sourceIds: number[] = [];
   const destinationIds: number[] = [];
   for (let index = 0; index < results.length; index++) {
@@ -32,10 +33,17 @@ export function resultViews(store: StoreRuntime, results: readonly ResultLike[])
     if (result.destination_entity_id !== null) destinationIds.push(result.destination_entity_id);
   }
   const kind = results[0]?.entity_type;
-  return ResultAsync.combine([summaries(store, kind, sourceIds), summaries(store, kind, destinationIds)] as const).map(([sources, destinations]) => {
-    for (const [id, summary] of destinations) sources.set(id, summary);
-    return sources;
-  }).map((byId) =>
+  // A page (of a listing, or of a streamed operation) asks once for both; a whole plan asks for
+  // sources and destinations apart: each list is usually ascending already (processing order), so
+  // a store need not sort one list of both (200,000 ids in a 100,000-check plan).
+  const read =
+    results.length <= oneReadResults
+      ? summaries(store, kind, sourceIds.concat(destinationIds))
+      : ResultAsync.combine([summaries(store, kind, sourceIds), summaries(store, kind, destinationIds)] as const).map(([sources, destinations]) => {
+          for (const [id, summary] of destinations) sources.set(id, summary);
+          return sources;
+        });
+  return read.map((byId) =>
     results.map((result) => ({
       id: result.id ?? null,
       source_entity_id: result.source_entity_id,

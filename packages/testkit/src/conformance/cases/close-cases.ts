@@ -28,6 +28,7 @@ const everyCall: Readonly<Record<Exclude<keyof Store, 'close' | 'leases' | 'comm
   deleteOperation: (store) => store.deleteOperation(1, ['success']),
   commit: (store) => store.commit([]),
   listResults: (store) => store.listResults(1),
+  listResultsAfter: (store) => store.listResultsAfter(1, undefined, 10),
   applyEdits: (store) => store.applyEdits([{ kind: 'create_check', value: checkValue(1) }]),
   isEmpty: (store) => store.isEmpty(),
   importWorld: (store) => store.importWorld(emptyWorld),

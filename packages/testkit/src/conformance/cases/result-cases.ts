@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import type { CommitUnit, PromoteResultRecord, Store } from '@promote/core';
+import type { CommitUnit, ListedResult, PromoteResultRecord, ResultPosition, Store } from '@promote/core';
 import { createdCheckUnit, failedCheckUnit, operationInput, skippedCheckUnit } from '../commit-fixtures.js';
 import { sampleIds, sampleWorld } from '../sample-world.js';
 import type { StoreConformanceCase } from '../store-conformance-case.js';
 
 const { checks } = sampleIds;
 
-const sourcesOf = (rows: readonly PromoteResultRecord[]) => rows.map((row) => row.source_entity_id);
+const sourcesOf = (rows: readonly (PromoteResultRecord | ListedResult)[]) => rows.map((row) => row.source_entity_id);
+
+/** A stored result as `listResultsAfter` answers it: without its images. */
+const listed = ({ before: _before, after: _after, ...rest }: PromoteResultRecord): ListedResult => rest;
 
 /**
  * An operation with ten results (sources 1..10 at seq 0..9), committed out of order: even sources
@@ -32,7 +35,7 @@ async function operationWithResults(store: Store) {
   return operation;
 }
 
-/** listResults: processing order, search, filter, pagination; exact round trip of the row. */
+/** listResults: processing order, search, filter, pagination; exact round trip of the row. listResultsAfter: keyset reading. */
 export const resultCases: readonly StoreConformanceCase[] = [
   {
     name: 'listResults: rows come in seq order whatever the order they were committed in',
@@ -136,6 +139,70 @@ export const resultCases: readonly StoreConformanceCase[] = [
       assert.deepEqual(listed?.changes, changes);
       assert.deepEqual(listed?.before, before);
       assert.equal(listed?.search_text, unit.search_text);
+    },
+  },
+  {
+    name: 'listResultsAfter: reads every result in processing order, a few at a time from the last one read',
+    async run(store) {
+      const operation = await operationWithResults(store);
+      const all = (await store.listResults(operation.id)).items.map(listed);
+      for (const limit of [1, 3, 4, 10, 50]) {
+        const read: ListedResult[] = [];
+        let after: ResultPosition | undefined;
+        for (let calls = 0; ; calls++) {
+          // A store that reads its position again never gets to the end.
+          assert.ok(calls <= all.length, `the end after at most ${all.length + 1} calls of ${limit}`);
+          const chunk = await store.listResultsAfter(operation.id, after, limit);
+          assert.ok(chunk.length <= limit, `at most ${limit} rows`);
+          read.push(...chunk);
+          if (chunk.length < limit) break;
+          const last = chunk.at(-1)!;
+          after = { seq: last.seq, id: last.id };
+        }
+        // The rows of listResults without their images, exactly, each once and in its order.
+        assert.deepEqual(read, all, `read ${limit} at a time`);
+        const last = all.at(-1)!;
+        assert.deepEqual(await store.listResultsAfter(operation.id, { seq: last.seq, id: last.id }, limit), [], 'nothing after the last');
+      }
+    },
+  },
+  {
+    name: 'listResultsAfter: { seq, id: 0 } reads from that seq on; a position between rows or past the end; one operation only',
+    async run(store) {
+      const operation = await operationWithResults(store);
+      const other = await store.createOperation(operationInput({ status: { total: 2, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      await store.commit([failedCheckUnit({ operationId: other.id, seq: 0, sourceId: 1 }), failedCheckUnit({ operationId: other.id, seq: 1, sourceId: 2 })]);
+      const sources = async (operationId: number, after: ResultPosition | undefined, limit: number) => sourcesOf(await store.listResultsAfter(operationId, after, limit));
+      assert.deepEqual(await sources(operation.id, { seq: 4, id: 0 }, 3), [5, 6, 7]);
+      assert.deepEqual(await sources(operation.id, { seq: 0, id: 0 }, 2), [1, 2]);
+      assert.deepEqual(await sources(operation.id, { seq: 3, id: Number.MAX_SAFE_INTEGER }, 3), [5, 6, 7], 'after every result of seq 3');
+      assert.deepEqual(await sources(operation.id, { seq: 7, id: 0 }, 50), [8, 9, 10]);
+      assert.deepEqual(await sources(operation.id, { seq: 100, id: 0 }, 50), []);
+      assert.deepEqual(await sources(operation.id, undefined, 50), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.deepEqual(await sources(other.id, undefined, 50), [1, 2]);
+      assert.deepEqual(await sources(other.id, { seq: 0, id: 0 }, 50), [1, 2]);
+      assert.deepEqual(await sources(999, undefined, 50), []);
+      assert.deepEqual(await sources(999, { seq: 0, id: 0 }, 50), []);
+    },
+  },
+  {
+    name: 'listResultsAfter: results of one seq come in id order, and reading resumes inside a seq',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const operation = await store.createOperation(operationInput({ status: { total: 3, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      // Committed out of order: the result of seq 1 gets the smallest id.
+      const [late] = await store.commit([failedCheckUnit({ operationId: operation.id, seq: 1, sourceId: 3 })]);
+      const [first, second] = await store.commit([
+        failedCheckUnit({ operationId: operation.id, seq: 0, sourceId: 1 }),
+        failedCheckUnit({ operationId: operation.id, seq: 0, sourceId: 2 }),
+      ]);
+      assert.ok(late !== undefined && first !== undefined && second !== undefined);
+      const [lateRow, firstRow, secondRow] = [listed(late), listed(first), listed(second)];
+      assert.deepEqual(await store.listResultsAfter(operation.id, undefined, 10), [firstRow, secondRow, lateRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: first.id }, 10), [secondRow, lateRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: first.id }, 1), [secondRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 0, id: second.id }, 10), [lateRow]);
+      assert.deepEqual(await store.listResultsAfter(operation.id, { seq: 1, id: 0 }, 10), [lateRow]);
     },
   },
 ];
