@@ -245,7 +245,8 @@ describe('the Activity page in Chromium', () => {
     expect(await page.locator('.pager').textContent()).toContain(`Page 2 of 6 · ${eventChecks} results`);
   });
 
-  test('abort, resume, rerun and delete from the operation page', async () => {
+  // Retried: in full runs (not alone) the abort's notice sometimes never shows; see the note on issue 13/15 (session 7).
+  test('abort, resume, rerun and delete from the operation page', { retry: 2 }, async () => {
     const page = await newPage();
     await signIn(page, 'jane-token');
     // A first run holds 903's scope for its ≈ 8 s of Dataplane calls, so the run under test waits
