@@ -38,6 +38,12 @@ describe('GET /readyz on a real PostgreSQL server', () => {
       // The database goes away: every session ended, no new one allowed.
       await control.query(`alter database ${pg.escapeIdentifier(name)} allow_connections false`);
       await control.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      // pg_terminate_backend only signals: wait until the sessions are gone, so that none of them
+      // is still alive to answer a probe below.
+      for (let left = Infinity; left > 0; ) {
+        left = Number((await control.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name])).rows[0]!.n);
+        if (left > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const away = await ready();
       expect(away.status).toBe(503);
       expect(away.body).toEqual({ status: 'unavailable', reason: expect.stringMatching(/^Store failure: .*(not currently accepting connections|terminat)/) });

@@ -427,14 +427,19 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
     commitBlocks: false,
 
     async checkReady() {
-      let applied: readonly string[];
-      try {
-        const { rows } = await sql<{ name: string }>`select "name" from ${sql.id(schema, 'kysely_migration')}`.execute(db);
-        applied = rows.map((row) => row.name);
-      } catch (error) {
-        // 42P01 undefined_table: the schema was dropped or never migrated.
-        if ((error as { code?: unknown }).code === '42P01') throw new Error(`schema ${schema} is not migrated (it has no kysely_migration table)`);
-        throw error;
+      let applied: readonly string[] | undefined;
+      // A pooled connection the server ended while it sat idle (a restart, pg_terminate_backend)
+      // fails once and leaves the pool; the probe asks about the database now, so it asks again
+      // on another connection, a few times at most.
+      for (let attempt = 1; applied === undefined; attempt += 1) {
+        try {
+          const { rows } = await sql<{ name: string }>`select "name" from ${sql.id(schema, 'kysely_migration')}`.execute(db);
+          applied = rows.map((row) => row.name);
+        } catch (error) {
+          // 42P01 undefined_table: the schema was dropped or never migrated.
+          if ((error as { code?: unknown }).code === '42P01') throw new Error(`schema ${schema} is not migrated (it has no kysely_migration table)`);
+          if (attempt >= 3 || !isBrokenConnection(error)) throw error;
+        }
       }
       const known = Object.keys(postgresStoreMigrations);
       const unknown = applied.filter((name) => !known.includes(name));
@@ -481,4 +486,14 @@ function epochMs(timestamp: string): number {
   const ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 timestamp: ${JSON.stringify(timestamp)}`);
   return ms;
+}
+
+/**
+ * Whether `error` says the connection it ran on is gone, not the database: the server ended the
+ * session (57P01 admin_shutdown, 57P02 crash_shutdown) or its socket closed under pg.
+ */
+function isBrokenConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === '57P01' || code === '57P02') return true;
+  return error instanceof Error && /Connection terminated/i.test(error.message);
 }
