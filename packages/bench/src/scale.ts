@@ -9,8 +9,8 @@ export interface BenchScale {
   readonly activeChecks: number;
   readonly activeLatencyMs: number;
   readonly activeConcurrency: readonly number[];
-  /** Checks of the large draft promotion whose peak RSS is measured in a child process. */
-  readonly largeChecks: number;
+  /** Checks of the large draft promotions whose peak RSS is measured, each in a child process of its own (SPEC §19: a million within the memory of a hundred thousand). */
+  readonly largeSizes: readonly number[];
   /** Results of the operation the HTTP scenario reads. */
   readonly httpResults: number;
   readonly httpPageSize: number;
@@ -47,7 +47,7 @@ export const fullScale: BenchScale = {
   activeChecks: 2_000,
   activeLatencyMs: 10,
   activeConcurrency: [1, 4, 8],
-  largeChecks: 100_000,
+  largeSizes: [100_000, 1_000_000],
   httpResults: 10_000,
   httpPageSize: 50,
   httpConcurrency: 200,
@@ -74,7 +74,7 @@ export const tinyScale: BenchScale = {
   activeChecks: 40,
   activeLatencyMs: 1,
   activeConcurrency: [1, 4],
-  largeChecks: 100,
+  largeSizes: [100, 300],
   httpResults: 40,
   httpPageSize: 5,
   httpConcurrency: 4,

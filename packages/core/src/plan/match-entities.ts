@@ -34,21 +34,39 @@ export interface Matches {
 export function matchEntities<S>(strategy: MatchStrategy<S>): Matches {
   const { sources } = strategy;
   const taken = new Set(strategy.taken ?? []);
-  const destinations = new Array<number | undefined>(sources.length).fill(undefined);
-  const throughNewestLink = new Array<boolean>(sources.length).fill(false);
+  const sourceIds = new Array<number>(sources.length);
+  for (let index = 0; index < sources.length; index++) sourceIds[index] = strategy.sourceId(sources[index] as S);
+  const { destinations, throughNewestLink } = matchLineage(sourceIds, strategy.lineage, strategy.isCandidate, taken);
+  for (let index = 0; index < sources.length; index++) {
+    if (destinations[index] !== undefined) continue;
+    destinations[index] = matchFallback(strategy.fallback(sources[index] as S, index), taken);
+  }
+  return { destinations, throughNewestLink };
+}
+
+/**
+ * Phase 1 of §4 for `sourceIds` (existing sources, in processing order): each source takes its
+ * newest link whose destination is a candidate and not in `taken`, else the next such link, and
+ * adds it to `taken`. A chunked planner calls it chunk after chunk of the selection, with one
+ * `taken`, before any fallback: the same matches as over the whole selection at once.
+ */
+export function matchLineage(sourceIds: readonly number[], lineage: readonly LineageLink[], isCandidate: (destinationId: number) => boolean, taken: Set<number>): Matches & { destinations: (number | undefined)[] } {
+  const destinations = new Array<number | undefined>(sourceIds.length).fill(undefined);
+  const throughNewestLink = new Array<boolean>(sourceIds.length).fill(false);
+  if (lineage.length === 0) return { destinations, throughNewestLink };
   // Destinations of each source's links, newest first; most sources have one link, kept without an array.
   const linksBySource = new Map<number, number | number[]>();
   // Indexed loops: they run once per link and per source, and `for…of` allocated per element.
-  for (let index = 0; index < strategy.lineage.length; index++) {
-    const link = strategy.lineage[index] as LineageLink;
+  for (let index = 0; index < lineage.length; index++) {
+    const link = lineage[index] as LineageLink;
     const known = linksBySource.get(link.source_entity_id);
     if (known === undefined) linksBySource.set(link.source_entity_id, link.destination_entity_id);
     else if (typeof known === 'number') linksBySource.set(link.source_entity_id, [known, link.destination_entity_id]);
     else known.push(link.destination_entity_id);
   }
-  const usable = (candidate: number) => !taken.has(candidate) && strategy.isCandidate(candidate);
-  for (let index = 0; index < sources.length; index++) {
-    const links = linksBySource.get(strategy.sourceId(sources[index] as S));
+  const usable = (candidate: number) => !taken.has(candidate) && isCandidate(candidate);
+  for (let index = 0; index < sourceIds.length; index++) {
+    const links = linksBySource.get(sourceIds[index] as number);
     if (links === undefined) continue;
     const newest = typeof links === 'number' ? links : (links[0] as number);
     const destination = usable(newest) ? newest : typeof links === 'number' ? undefined : links.find(usable);
@@ -58,13 +76,12 @@ export function matchEntities<S>(strategy: MatchStrategy<S>): Matches {
       taken.add(destination);
     }
   }
-  for (let index = 0; index < sources.length; index++) {
-    if (destinations[index] !== undefined) continue;
-    const destination = strategy.fallback(sources[index] as S, index).find((candidate) => !taken.has(candidate));
-    if (destination !== undefined) {
-      destinations[index] = destination;
-      taken.add(destination);
-    }
-  }
   return { destinations, throughNewestLink };
+}
+
+/** Phase 2 of §4 for one source: the first of its fallback candidates not in `taken`, which it joins. */
+export function matchFallback(candidates: readonly number[], taken: Set<number>): number | undefined {
+  const destination = candidates.find((candidate) => !taken.has(candidate));
+  if (destination !== undefined) taken.add(destination);
+  return destination;
 }

@@ -1,6 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { LineageLink, QualityCheck } from '../domain/entities.js';
-import { planQualityChecks, type QualityCheckPlanInput } from './plan-quality-checks.js';
+import type { CheckStatus } from '../domain/enums.js';
+import { planQualityChecks, QualityCheckPlanner, type QualityCheckPlanInput } from './plan-quality-checks.js';
+// A test-only file that imports nothing of ours: core's tests share it without core depending on testkit.
+import { testProp } from '../../../testkit/src/properties/test-prop.js';
 import { containerReferenceContext } from './resolve-check.js';
 import { check, field, table } from './test-builders.js';
 
@@ -108,5 +112,57 @@ describe('planning quality checks (§4, §5, §8)', () => {
       input([check(1)], [check(7, { container_id: 20 }), check(8, { container_id: 20, description: 'x' })], { lineage: [link(1, 8), link(1, 7)] }),
     );
     expect(plans[0]?.destination_entity_id).toBe(8);
+  });
+});
+
+describe('planning quality checks in chunks (SPEC §19)', () => {
+  // Few descriptions and fields, so that overlaps are common; lineage links to any destination,
+  // several per source, some to checks that cannot be matched; some destinations already taken.
+  const status = fc.constantFrom<CheckStatus>('active', 'draft', 'archived', 'discarded');
+  const look = fc.record({ description: fc.constantFrom('a', 'b'), fields: fc.constantFrom(['Email'], ['amount'], ['missing']) });
+  const world = fc
+    .record({
+      sources: fc.array(look, { maxLength: 12 }),
+      destinations: fc.array(fc.record({ look, status }), { maxLength: 8 }),
+      links: fc.array(fc.tuple(fc.nat(11), fc.nat(7)), { maxLength: 14 }),
+      taken: fc.array(fc.nat(7), { maxLength: 2 }),
+      sizes: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 12 }),
+    })
+    .map(({ sources, destinations, links, taken, sizes }) => ({
+      input: input(
+        sources.map((value, index) => check(index + 1, value)),
+        destinations.map((value, index) => check(101 + index, { ...value.look, status: value.status, container_id: 20 })),
+        {
+          lineage: links.map(([source, destination]) => link(source + 1, 101 + destination)),
+          taken: new Set(taken.map((index) => 101 + index)),
+        },
+      ),
+      sizes,
+    }));
+
+  testProp('the plans of any split into chunks equal those of the whole selection at once: lineage first, first wins, lowest id wins', [world], ({ input: whole, sizes }) => {
+    const expected = planQualityChecks(whole);
+    const planner = new QualityCheckPlanner(whole, whole.taken);
+    const chunks: QualityCheck[][] = [];
+    for (let start = 0, turn = 0; start < whole.sources.length; turn += 1) {
+      const size = sizes[turn % sizes.length] as number;
+      chunks.push(whole.sources.slice(start, start + size));
+      start += size;
+    }
+    // The lineage phase chunk by chunk (each with only its own links), then the planning chunk by chunk.
+    for (const chunk of chunks) {
+      const ids = new Set(chunk.map((source) => source.id));
+      planner.claimLineage(
+        chunk.map((source) => source.id),
+        whole.lineage.filter((candidate) => ids.has(candidate.source_entity_id)),
+      );
+    }
+    expect(chunks.flatMap((chunk) => planner.planChunk(chunk))).toEqual(expected);
+  });
+
+  test('lineage claimed after planning began is a defect, not a silent change of the matches', () => {
+    const planner = new QualityCheckPlanner(input([], [check(7, { container_id: 20 })]));
+    planner.planChunk([check(1)]);
+    expect(() => planner.claimLineage([2], [link(2, 7)])).toThrow(/after planning began/);
   });
 });

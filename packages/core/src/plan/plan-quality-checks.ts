@@ -6,7 +6,7 @@ import { checkAttributes } from './compared-attributes.js';
 import { diffAttributes } from './diff.js';
 import type { EntityPlan } from './entity-plan.js';
 import { fieldNamespace } from './field-namespace.js';
-import { matchEntities } from './match-entities.js';
+import { matchFallback, matchLineage } from './match-entities.js';
 import { OverlapIndex } from './overlap-index.js';
 import { resolveCheck, unresolvedMessage, type ContainerReferenceContext, type ResolvedCheck } from './resolve-check.js';
 
@@ -45,52 +45,108 @@ export function checkSearchText(check: Pick<CheckDefinition, 'description' | 'ru
   return `${check.description}\n${check.rule_type}`.toLowerCase();
 }
 
+/** What the quality-check planner reads once per operation: the destination side, and the request's settings. */
+export type QualityCheckDestination = Omit<QualityCheckPlanInput, 'sources' | 'lineage' | 'taken'>;
+
 /**
  * The pure planner for quality checks: selection already made, it matches (§4), resolves (§7),
  * compares (§5) and applies the status rules (§8). One plan per source, in processing order.
  */
 export function planQualityChecks(input: QualityCheckPlanInput): EntityPlan[] {
-  const namespace = fieldNamespace(input.destinationFields, input.destinationComputedFields);
-  // Resolutions by position, next to the sources: at 100,000 checks, looking them up by id was a
-  // tenth of the planner's time (cache misses in a large map), and pairing each with its source in
-  // an object of its own was 100,000 more objects for the collector to copy.
+  const planner = new QualityCheckPlanner(input, input.taken);
   const { sources } = input;
-  const resolutions = sources.map((source) => resolveCheck(source, namespace, input.references));
-
-  const candidates = new Map<number, QualityCheck>();
-  // Indexed loops on the per-check paths: a `for…of` here allocated an iterator result per element.
-  for (let index = 0; index < input.destinationChecks.length; index++) {
-    const check = input.destinationChecks[index] as QualityCheck;
-    if (check.status === 'active' || check.status === 'draft') candidates.set(check.id, check);
-  }
-  // Built on the first source without lineage: a re-promotion matched wholly by lineage never needs it.
-  let byOverlap: OverlapIndex | undefined;
-  const overlapIndex = (): OverlapIndex => (byOverlap ??= new OverlapIndex([...candidates.values()].sort((a, b) => a.id - b.id)));
-  const matches = matchEntities({
-    sources,
-    sourceId: (source) => source.id,
-    lineage: input.lineage,
-    isCandidate: (id) => candidates.has(id),
-    fallback: (source, index) => {
-      // Into an empty container (a first promotion) there is nothing to overlap with: no key needed.
-      if (candidates.size === 0) return [];
-      const resolution = resolutions[index] as ResolvedCheck;
-      return overlapIndex().find({ rule_type: source.rule_type, filter: source.filter, fields: resolution.fields, properties: resolution.properties });
-    },
-    taken: input.taken,
-  });
-
-  return sources.map((source, index) => {
-    const resolution = resolutions[index] as ResolvedCheck;
-    const destinationId = matches.destinations[index];
-    const destination = destinationId === undefined ? undefined : candidates.get(destinationId);
-    return destination === undefined
-      ? planCreate(source, resolution, input)
-      : planUpdate(source, resolution, destination, input, matches.throughNewestLink[index] === true);
-  });
+  const ids = new Array<number>(sources.length);
+  for (let index = 0; index < sources.length; index++) ids[index] = (sources[index] as QualityCheck).id;
+  planner.claimLineage(ids, input.lineage);
+  return planner.planChunk(sources);
 }
 
-function planCreate(source: QualityCheck, resolution: ResolvedCheck, input: QualityCheckPlanInput): EntityPlan {
+/**
+ * {@link planQualityChecks} in chunks (SPEC §19): the destination is read once, then §4's first
+ * phase runs over the whole selection chunk after chunk ({@link claimLineage}: only the ids of
+ * sources that exist and their lineage links), and only then is each chunk of sources planned in
+ * processing order ({@link planChunk}), the overlap fallback seeing what every earlier chunk took.
+ * The plans equal those of `planQualityChecks` over the whole selection, whatever the chunks.
+ */
+export class QualityCheckPlanner {
+  private readonly namespace: ReturnType<typeof fieldNamespace>;
+  private readonly candidates = new Map<number, QualityCheck>();
+  private readonly taken: Set<number>;
+  /** Lineage matches by source id: the destination id, doubled, plus 1 when through the newest link. */
+  private readonly claims = new Map<number, number>();
+  private planning = false;
+  // Built on the first source without lineage: a re-promotion matched wholly by lineage never needs it.
+  private byOverlap: OverlapIndex | undefined;
+
+  constructor(
+    private readonly input: QualityCheckDestination,
+    taken?: ReadonlySet<number>,
+  ) {
+    this.namespace = fieldNamespace(input.destinationFields, input.destinationComputedFields);
+    // Indexed loops on the per-check paths: a `for…of` here allocated an iterator result per element.
+    for (let index = 0; index < input.destinationChecks.length; index++) {
+      const check = input.destinationChecks[index] as QualityCheck;
+      if (check.status === 'active' || check.status === 'draft') this.candidates.set(check.id, check);
+    }
+    this.taken = new Set(taken ?? []);
+  }
+
+  /** Whether any destination check can be matched: without one, lineage and overlap find nothing. */
+  get hasCandidates(): boolean {
+    return this.candidates.size > 0;
+  }
+
+  /** Whether a lineage link to `destinationId` could match (the check exists, active or draft). */
+  isCandidate(destinationId: number): boolean {
+    return this.candidates.has(destinationId);
+  }
+
+  /**
+   * §4 phase 1 for the next part of the selection: `sourceIds` are the sources that exist, in
+   * processing order, after every part given before; `lineage` their links, newest first. Every
+   * part comes before the first {@link planChunk}.
+   */
+  claimLineage(sourceIds: readonly number[], lineage: readonly LineageLink[]): void {
+    if (this.planning) throw new Error('QualityCheckPlanner: lineage claimed after planning began');
+    if (lineage.length === 0 || this.candidates.size === 0) return;
+    const matches = matchLineage(sourceIds, lineage, (id) => this.candidates.has(id), this.taken);
+    for (let index = 0; index < sourceIds.length; index++) {
+      const destination = matches.destinations[index];
+      if (destination !== undefined) this.claims.set(sourceIds[index] as number, destination * 2 + (matches.throughNewestLink[index] === true ? 1 : 0));
+    }
+  }
+
+  /** Plans the next chunk of sources (processing order, after every chunk planned before): one plan per source. */
+  planChunk(sources: readonly QualityCheck[]): EntityPlan[] {
+    this.planning = true;
+    const { input, candidates, taken } = this;
+    // Resolutions by position, next to the sources: at 100,000 checks, looking them up by id was a
+    // tenth of the planner's time (cache misses in a large map), and pairing each with its source in
+    // an object of its own was 100,000 more objects for the collector to copy.
+    const resolutions = sources.map((source) => resolveCheck(source, this.namespace, input.references));
+    const plans = new Array<EntityPlan>(sources.length);
+    for (let index = 0; index < sources.length; index++) {
+      const source = sources[index] as QualityCheck;
+      const resolution = resolutions[index] as ResolvedCheck;
+      const claim = this.claims.get(source.id);
+      let destinationId: number | undefined;
+      if (claim !== undefined) {
+        destinationId = Math.floor(claim / 2);
+        // Held until planned, once: a chunk's claims leave the map with it.
+        this.claims.delete(source.id);
+      } else if (candidates.size > 0) {
+        // Into an empty container (a first promotion) there is nothing to overlap with: no key needed.
+        this.byOverlap ??= new OverlapIndex([...candidates.values()].sort((a, b) => a.id - b.id));
+        destinationId = matchFallback(this.byOverlap.find({ rule_type: source.rule_type, filter: source.filter, fields: resolution.fields, properties: resolution.properties }), taken);
+      }
+      const destination = destinationId === undefined ? undefined : candidates.get(destinationId);
+      plans[index] = destination === undefined ? planCreate(source, resolution, input) : planUpdate(source, resolution, destination, input, claim !== undefined && claim % 2 === 1);
+    }
+    return plans;
+  }
+}
+
+function planCreate(source: QualityCheck, resolution: ResolvedCheck, input: QualityCheckDestination): EntityPlan {
   const message = unresolvedMessage(resolution);
   const status: CheckStatus = input.asDraft || message !== null ? 'draft' : 'active';
   const value: Omit<QualityCheck, 'id'> = {
@@ -123,7 +179,7 @@ function planCreate(source: QualityCheck, resolution: ResolvedCheck, input: Qual
   };
 }
 
-function planUpdate(source: QualityCheck, resolution: ResolvedCheck, destination: QualityCheck, input: QualityCheckPlanInput, linkCurrent: boolean): EntityPlan {
+function planUpdate(source: QualityCheck, resolution: ResolvedCheck, destination: QualityCheck, input: QualityCheckDestination, linkCurrent: boolean): EntityPlan {
   const message = unresolvedMessage(resolution);
   // Most matched checks of a re-promotion are identical: said without building the desired check
   // and its diff (a fifth of a 10,000-check re-promotion's planning, and most of its garbage).

@@ -22,6 +22,11 @@ export interface ExecuteOptions {
    * `commitBatchSize`.
    */
   readonly commitBudgetMs: number;
+  /**
+   * The sizer of the commits, when several executions share one ({@link commitSizerFor} of the same
+   * settings): the executions of one turn's chunks, so that what earlier commits took sizes the next.
+   */
+  readonly sizer?: CommitSizer | undefined;
   readonly signal: AbortSignal;
   /** Validation of the plans that need it, by plan index. */
   readonly validation: ReadonlyMap<number, PendingValidation>;
@@ -54,8 +59,7 @@ export type Execution = Result<'completed' | 'aborted' | 'aborted_elsewhere', St
  */
 export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<Execution> {
   let pending: CommitUnit[] = [];
-  // Only a commit that keeps the event loop busy is sized by time (decision 0405).
-  const sizer = new CommitSizer(options.commitBatchSize, options.store.commitBlocks ? options.commitBudgetMs : Number.POSITIVE_INFINITY);
+  const sizer = options.sizer ?? commitSizerFor(options);
   const aborted = new Promise<'aborted'>((resolve) => {
     if (options.signal.aborted) resolve('aborted');
     else options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
@@ -143,8 +147,15 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The sizer of {@link executePlans}' commits for these settings and store. */
+export function commitSizerFor(options: Pick<ExecuteOptions, 'store' | 'commitBatchSize' | 'commitBudgetMs'>): CommitSizer {
+  // Only a commit that keeps the event loop busy is sized by time (decision 0405).
+  return new CommitSizer(options.commitBatchSize, options.store.commitBlocks ? options.commitBudgetMs : Number.POSITIVE_INFINITY);
+}
+
 /**
- * The size of the next commit: as many units as the time per unit of the commits so far fits in
+ * The size of the next commit (only a commit that keeps the event loop busy is sized by time,
+ * decision 0405): as many units as the time per unit of the commits so far fits in
  * the budget, from 1 to `max`. The first commit is small (at most 100 units), so that the first
  * results show early and a first time per unit is known.
  */

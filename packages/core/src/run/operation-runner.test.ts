@@ -7,7 +7,7 @@ import { lostLease } from '../errors.js';
 import { check, field, table } from '../plan/test-builders.js';
 import { manualClock } from '../ports/clock.js';
 import { engineEvents, type EngineEvent } from '../ports/engine-events.js';
-import type { CommitOptions, CommitUnit, OperationPatch, ScopeLeases, Store } from '../ports/store.js';
+import type { CommitOptions, CommitUnit, OperationPatch, ResultPosition, ScopeLeases, Store } from '../ports/store.js';
 import { createStoreRuntime } from '../ports/store-runtime.js';
 import { runOperation, type RunnerOptions } from './operation-runner.js';
 import { testOperation } from './test-operation.js';
@@ -84,10 +84,13 @@ function operationStore(initial: OperationRecord, options: StoreOptions = {}) {
       if (options.getOperation !== undefined) return options.getOperation();
       return id === current.id ? current : undefined;
     }),
-    listResults: recorded('listResults', async (operationId: number) => {
-      const items = results.filter((result) => result.operation_id === operationId);
-      return { items, total: items.length, page: 1, size: items.length };
-    }),
+    listResultsAfter: recorded('listResultsAfter', async (operationId: number, after: ResultPosition | undefined, limit: number) =>
+      results
+        .filter((result) => result.operation_id === operationId && (after === undefined || result.seq > after.seq || (result.seq === after.seq && result.id > after.id)))
+        .sort((a, b) => a.seq - b.seq || a.id - b.id)
+        .slice(0, limit)
+        .map(({ before: _before, after: _after, ...listed }) => listed),
+    ),
     getContainer: recorded('getContainer', async (id: number) => [sourceContainer, destinationContainer].find((container) => container.id === id)),
     getChecks: recorded('getChecks', async (ids: readonly number[]) => checks.filter((entry) => ids.includes(entry.id))),
     listFields: recorded('listFields', async (containerId: number) => (containerId === 20 ? destinationFields : [])),
@@ -145,6 +148,7 @@ function runnerOptions(runtime: RunnerOptions['store'], overrides: Partial<Runne
     concurrency: 2,
     commitBatchSize: 100,
     commitBudgetMs: Number.POSITIVE_INFINITY,
+    chunkSize: 2000,
     leaseTtlMs: 600,
     abortPollMs: 500,
     leasePollMs: 100,
@@ -171,6 +175,31 @@ describe('runOperation', () => {
     expect(commits[0]?.units[0]?.write).toMatchObject({ kind: 'create_check', value: { container_id: 20, fields: ['Email'], status: 'active' } });
     expect(transitions).toEqual([{ from: ['running'], patch: { result: 'success', end_time: endTime, message: null } }]);
     expect(current()).toMatchObject({ result: 'success', end_time: endTime, message: null, status: { total: 3, created: 1, updated: 0, skipped: 0, failed: 2 } });
+  });
+
+  test('in chunks of one (SPEC §19): each chunk is read, validated and committed before the next is read; results and seqs as whole', async () => {
+    const { runtime, current, calls, commits, results } = operationStore(operation());
+    const { options, dataplane } = runnerOptions(runtime, { chunkSize: 1 });
+    await runOperation(operation(), new AbortController().signal, options);
+    // The destination once; then per chunk its checks, and the commit of its result before the next read.
+    expect(calls.filter((call) => call === 'listChecks')).toHaveLength(1);
+    expect(calls.filter((call) => call === 'getChecks' || call === 'commit')).toEqual(['getChecks', 'commit', 'getChecks', 'commit', 'getChecks', 'commit']);
+    expect(dataplane.calls.map((call) => call.sourceCheckIds)).toEqual([[1], [2]]);
+    expect(commits.map((entry) => entry.units.map((unit) => unit.seq))).toEqual([[0], [1], [2]]);
+    expect(results.map(({ seq, source_entity_id, result }) => ({ seq, source_entity_id, result }))).toEqual([
+      { seq: 0, source_entity_id: 1, result: 'created' },
+      { seq: 1, source_entity_id: 2, result: 'failed' },
+      { seq: 2, source_entity_id: 3, result: 'failed' },
+    ]);
+    expect(current()).toMatchObject({ result: 'success', status: { total: 3, created: 1, updated: 0, skipped: 0, failed: 2 } });
+  });
+
+  test('createPromoter refuses a chunk size that is not a whole number from 1', async () => {
+    const { createPromoter } = await import('./promoter.js');
+    const { runtime } = operationStore(operation());
+    for (const chunkSize of [0, 1.5, Number.NaN]) {
+      expect(() => createPromoter({ store: runtime.store, dataplane: createReferenceDataplane(), chunkSize })).toThrow(new RangeError(`chunkSize must be a whole number from 1, got ${chunkSize}`));
+    }
   });
 
   test('records failure when every entity failed', async () => {
@@ -221,7 +250,7 @@ describe('runOperation', () => {
     await runOperation(operation(), new AbortController().signal, options);
     expect(transitions).toEqual([]);
     expect(commits).toEqual([]);
-    expect(calls).toEqual(['getOperation', 'listResults']);
+    expect(calls).toEqual(['getOperation']);
     expect(dataplane.calls).toEqual([]);
     expect(current()).toEqual(aborted);
   });

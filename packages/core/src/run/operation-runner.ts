@@ -9,10 +9,11 @@ import type { Dataplane } from '../ports/dataplane.js';
 import type { EngineEvents, TurnResult, TurnTrigger } from '../ports/engine-events.js';
 import type { Profiler } from '../ports/profiler.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
-import { executePlans } from './execute-plans.js';
+import type { ResultPosition } from '../ports/store.js';
+import { commitSizerFor, executePlans } from './execute-plans.js';
 import { finishOperation, recordEnd, type OperationEnd } from './finish-operation.js';
 import { destinationScopeId, planContext, validationTarget } from './plan-context.js';
-import { planEntities } from './plan-entities.js';
+import { planInChunks } from './plan-entities.js';
 import { requestProfiles } from './request-profiles.js';
 import { ScopeLease } from './scope-lease.js';
 import { startValidation, type PendingValidation } from './validate-plans.js';
@@ -27,6 +28,8 @@ export interface RunnerOptions {
   readonly concurrency: number;
   readonly commitBatchSize: number;
   readonly commitBudgetMs: number;
+  /** Quality checks planned, validated and committed per chunk (SPEC §19; see `PromoterOptions.chunkSize`). */
+  readonly chunkSize: number;
   readonly leaseTtlMs: number;
   readonly leasePollMs: number;
   readonly abortPollMs: number;
@@ -141,68 +144,116 @@ function endOf(executed: Executed, signal: AbortSignal): OperationEnd {
   return { kind: 'aborted', by: (signal.reason as AbortReason | undefined)?.by ?? null };
 }
 
+/** Recorded results read per page when a turn resumes an operation (`Store.listResultsAfter`). */
+const resumePageSize = 5_000;
+
+/** What earlier turns recorded: the sources processed and the destinations they matched. */
+interface Recorded {
+  readonly processed: ReadonlySet<number>;
+  readonly taken: ReadonlySet<number>;
+  readonly count: number;
+}
+
+/** Reads the operation's recorded results in keyset pages (without their images), keeping only ids. */
+async function readRecorded(store: StoreRuntime, operationId: number): Promise<Result<Recorded, PromoteError>> {
+  const processed = new Set<number>();
+  const taken = new Set<number>();
+  let after: ResultPosition | undefined;
+  for (;;) {
+    const page = await store.listResultsAfter(operationId, after, resumePageSize);
+    if (page.isErr()) return err(page.error);
+    for (const result of page.value) {
+      processed.add(result.source_entity_id);
+      if (result.destination_entity_id !== null) taken.add(result.destination_entity_id);
+    }
+    const last = page.value[page.value.length - 1];
+    if (last === undefined || page.value.length < resumePageSize) break;
+    after = { seq: last.seq, id: last.id };
+  }
+  return ok({ processed, taken, count: processed.size });
+}
+
 async function execute(initial: OperationRecord, signal: AbortSignal, lease: ScopeLease, options: RunnerOptions): Promise<Executed> {
   const { store } = options;
-  const loaded = await store.getOperation(initial.id).andThen((operation) =>
-    store.listResults(initial.id).map((recorded) => ({ operation: operation ?? initial, recorded: recorded.items })),
-  );
+  const loaded = await store.getOperation(initial.id);
   if (loaded.isErr()) return err(loaded.error);
-  const { operation, recorded } = loaded.value;
+  const operation = loaded.value ?? initial;
   // Aborted (from another engine, or queued here and aborted) while it waited for its turn: no
   // planning, no Dataplane call, and nothing to record.
   if (operation.result !== 'running') return ok('aborted_elsewhere');
   if (signal.aborted) return ok('aborted');
-  const processed = new Set(recorded.map((result) => result.source_entity_id));
-  const taken = new Set(recorded.flatMap((result) => (result.destination_entity_id === null ? [] : [result.destination_entity_id])));
-  const seq = new Map<number, number>();
-  for (let index = 0; index < operation.selection.length; index++) seq.set(operation.selection[index] as number, index);
-  const remaining = operation.selection.filter((id) => !processed.has(id));
-  options.onProgress?.({ operationId: operation.id, phase: 'planning' });
-  const planned = await planEntities(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now())));
-  if (planned.isErr()) return err(planned.error);
-  let plans: readonly EntityPlan[] = planned.value;
-  let validation = startValidation(plans, validationTarget(store, operation), {
-    dataplane: options.dataplane,
-    batchSize: options.batchSize,
-    concurrency: options.concurrency,
-    signal,
-    operationId: operation.id,
-    events: options.events,
-  });
-  if (validation.size > 0) options.onProgress?.({ operationId: operation.id, phase: 'validating' });
-  const expected = operation.request.expected_plan_fingerprint;
-  if (expected !== undefined && recorded.length === 0) {
-    // A reviewed plan (§15): this turn does exactly it or nothing. Everything is planned and
-    // validated under the scope's lease before the first write, then compared.
-    const finals = await settleAll(plans, validation, signal);
-    if (finals === 'aborted') return ok('aborted');
-    if (planFingerprint(finals) !== expected) return err(conflict(messages.planChanged));
-    plans = finals;
-    validation = new Map();
+  const recorded = await readRecorded(store, operation.id);
+  if (recorded.isErr()) return err(recorded.error);
+  const { processed, taken } = recorded.value;
+  // What is left, with each source's position in the selection (its result's `seq`).
+  const remaining: number[] = [];
+  const positions: number[] = [];
+  for (let index = 0; index < operation.selection.length; index++) {
+    const id = operation.selection[index] as number;
+    if (processed.has(id)) continue;
+    remaining.push(id);
+    positions.push(index);
   }
+  options.onProgress?.({ operationId: operation.id, phase: 'planning' });
+  const expected = operation.request.expected_plan_fingerprint;
+  // A reviewed plan (§15): this turn does exactly it or nothing, so it is planned in one chunk.
+  const reviewed = expected !== undefined && recorded.value.count === 0;
+  const chunks = await planInChunks(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now())), reviewed ? Math.max(1, remaining.length) : options.chunkSize);
+  if (chunks.isErr()) return err(chunks.error);
   const total = operation.selection.length;
-  let done = recorded.length;
+  let done = recorded.value.count;
+  let offset = 0;
   const progress = options.onProgress;
-  progress?.({ operationId: operation.id, phase: 'writing', processed: done, total });
-  return executePlans(plans, {
-    onCommitted: progress === undefined ? undefined : (units) => progress({ operationId: operation.id, phase: 'writing', processed: (done += units), total }),
-    store,
-    operationId: operation.id,
-    destinationScopeId: destinationScopeId(operation),
-    seqOf: (id) => seq.get(id) ?? 0,
-    commitBatchSize: options.commitBatchSize,
-    commitBudgetMs: options.commitBudgetMs,
-    signal,
-    validation,
-    events: options.events,
-    stopRequested: async () => {
-      const lost = lease.lost();
-      if (lost !== undefined) return lost;
-      const current = await store.getOperation(operation.id);
-      return current.isOk() && current.value?.result === 'aborted' ? 'aborted_elsewhere' : undefined;
-    },
-    // The store checks the lease inside each commit and extends it (a fence: decision 0008);
-    // the renewal keeps it through long Dataplane calls between commits.
-    lease: () => lease.forCommit(),
-  });
+  // One sizer for every chunk: what the commits so far took sizes the next, across chunks too.
+  const sizer = commitSizerFor(options);
+  for (;;) {
+    const planned = await chunks.value.next();
+    if (planned.isErr()) return err(planned.error);
+    if (planned.value === undefined) return ok('completed');
+    let plans: readonly EntityPlan[] = planned.value.plans;
+    const seq = new Map<number, number>();
+    for (let index = 0; index < planned.value.ids.length; index++) seq.set(planned.value.ids[index] as number, positions[offset + index] as number);
+    offset += planned.value.ids.length;
+    let validation = startValidation(plans, validationTarget(store, operation), {
+      dataplane: options.dataplane,
+      batchSize: options.batchSize,
+      concurrency: options.concurrency,
+      signal,
+      operationId: operation.id,
+      events: options.events,
+    });
+    if (validation.size > 0) options.onProgress?.({ operationId: operation.id, phase: 'validating' });
+    if (reviewed) {
+      // Everything is planned and validated under the scope's lease before the first write, then compared.
+      const finals = await settleAll(plans, validation, signal);
+      if (finals === 'aborted') return ok('aborted');
+      if (planFingerprint(finals) !== expected) return err(conflict(messages.planChanged));
+      plans = finals;
+      validation = new Map();
+    }
+    progress?.({ operationId: operation.id, phase: 'writing', processed: done, total });
+    const executed = await executePlans(plans, {
+      onCommitted: progress === undefined ? undefined : (units) => progress({ operationId: operation.id, phase: 'writing', processed: (done += units), total }),
+      store,
+      operationId: operation.id,
+      destinationScopeId: destinationScopeId(operation),
+      seqOf: (id) => seq.get(id) ?? 0,
+      commitBatchSize: options.commitBatchSize,
+      commitBudgetMs: options.commitBudgetMs,
+      sizer,
+      signal,
+      validation,
+      events: options.events,
+      stopRequested: async () => {
+        const lost = lease.lost();
+        if (lost !== undefined) return lost;
+        const current = await store.getOperation(operation.id);
+        return current.isOk() && current.value?.result === 'aborted' ? 'aborted_elsewhere' : undefined;
+      },
+      // The store checks the lease inside each commit and extends it (a fence: decision 0008);
+      // the renewal keeps it through long Dataplane calls between commits.
+      lease: () => lease.forCommit(),
+    });
+    if (executed.isErr() || executed.value !== 'completed') return executed;
+  }
 }

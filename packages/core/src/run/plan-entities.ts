@@ -1,11 +1,11 @@
-import { err, ok, ResultAsync, safeTry } from 'neverthrow';
+import { err, ok, okAsync, ResultAsync, safeTry } from 'neverthrow';
 import type { EntityType, PromoteType } from '../domain/enums.js';
-import type { OperationRequest } from '../domain/requests.js';
+import type { OperationRequest, PromoteQualityCheckRequest } from '../domain/requests.js';
 import { notFound, type PromoteError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
 import { planComputedContainers } from '../plan/plan-containers.js';
 import { planComputedFields } from '../plan/plan-computed-fields.js';
-import { planQualityChecks } from '../plan/plan-quality-checks.js';
+import { QualityCheckPlanner } from '../plan/plan-quality-checks.js';
 import { planRevert, type DestinationEntity, type RevertItem } from '../plan/plan-revert.js';
 import { containerReferenceContext } from '../plan/resolve-check.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
@@ -24,6 +24,107 @@ export interface PlanContext {
   readonly taken: ReadonlySet<number>;
   /** Timestamp for what is written. */
   readonly now: string;
+}
+
+/** The plans of one chunk of the remaining sources, in processing order. */
+export interface PlanChunk {
+  /** The source ids of the chunk: a slice of `PlanContext.remaining`, in its order. */
+  readonly ids: readonly number[];
+  /** One plan per id, in the same order. */
+  readonly plans: EntityPlan[];
+}
+
+/** The chunks of a promotion, planned one at a time. */
+export interface PlanChunks {
+  /** Plans the next chunk; `undefined` after the last. */
+  next(): ResultAsync<PlanChunk | undefined, PromoteError>;
+}
+
+/**
+ * Plans the remaining sources chunk after chunk (SPEC §19): quality checks `chunkSize` at a time —
+ * the destination read once, §4's lineage phase run over the whole selection first (ids and links
+ * only), then each chunk's checks read and planned when it is asked for, so a promotion holds one
+ * chunk of sources and plans, not its whole selection. The plans equal {@link planEntities}'s,
+ * whatever `chunkSize`. The other entity types come as one chunk: a container holds few.
+ */
+export function planInChunks(store: StoreRuntime, context: PlanContext, chunkSize: number): ResultAsync<PlanChunks, PromoteError> {
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a whole number from 1, got ${chunkSize}`);
+  if (context.request.type === 'promote_quality_check') return qualityCheckChunks(store, context, context.request, chunkSize);
+  let done = false;
+  return okAsync({
+    next: () => {
+      if (done) return okAsync(undefined);
+      done = true;
+      return planEntities(store, context).map((plans) => ({ ids: context.remaining, plans }));
+    },
+  });
+}
+
+/** Reads a chunk at most this many sources long when §4's lineage phase looks at the selection (ids and links only). */
+const lineageChunkSize = 5_000;
+
+function qualityCheckChunks(store: StoreRuntime, context: PlanContext, request: PromoteQualityCheckRequest, chunkSize: number): ResultAsync<PlanChunks, PromoteError> {
+  return safeTry(async function* () {
+    const destinationContainer = yield* store.getContainer(request.destination_container_id);
+    if (destinationContainer === undefined) return err(notFound('Container', request.destination_container_id));
+    const [fields, computedFields, destinationChecks, sourceContainers, destinationContainers] = yield* ResultAsync.combine([
+      store.listFields(destinationContainer.id),
+      store.listComputedFields(destinationContainer.id),
+      store.listChecks(destinationContainer.id),
+      store.listContainers(context.datastoreId),
+      store.listContainers(destinationContainer.datastore_id),
+    ] as const);
+    const planner = new QualityCheckPlanner(
+      {
+        destinationContainer,
+        destinationFields: fields,
+        destinationComputedFields: computedFields,
+        destinationChecks,
+        references: containerReferenceContext(context.datastoreId, destinationContainer.datastore_id, sourceContainers, destinationContainers),
+        additionalTags: request.check_additional_tags ?? [],
+        asDraft: request.as_draft,
+        now: context.now,
+      },
+      context.taken,
+    );
+    const { remaining } = context;
+    // §4 phase 1 over the whole selection before any chunk is planned. Into a container without a
+    // check that could match (a first promotion) no link can: nothing to read.
+    for (let start = 0; planner.hasCandidates && start < remaining.length; start += lineageChunkSize) {
+      const ids = remaining.slice(start, start + lineageChunkSize);
+      const lineage = yield* store.findLineage('quality_check', destinationContainer.id, ids);
+      const linked = new Set<number>();
+      for (const link of lineage) if (planner.isCandidate(link.destination_entity_id)) linked.add(link.source_entity_id);
+      if (linked.size === 0) continue;
+      // Only a source that still exists claims its destination, as when the whole selection is planned.
+      const existing = yield* existingChecks(store, ids.filter((id) => linked.has(id)));
+      planner.claimLineage(
+        ids.filter((id) => existing.has(id)),
+        lineage,
+      );
+      if (start + lineageChunkSize < remaining.length) await nextTurn();
+    }
+    let start = 0;
+    return ok({
+      next: (): ResultAsync<PlanChunk | undefined, PromoteError> => {
+        if (start >= remaining.length) return okAsync(undefined);
+        const ids = remaining.slice(start, start + chunkSize);
+        start += ids.length;
+        return store.getChecks(ids).map((found) => ({ ids, plans: withMissingSources(ids, 'quality_check', planner.planChunk(inOrderOf(ids, found)), 'Source quality check') }));
+      },
+    });
+  });
+}
+
+/** The ids among `ids` of checks that exist: from their summaries when the store offers them (no JSON to decode). */
+function existingChecks(store: StoreRuntime, ids: readonly number[]): ResultAsync<ReadonlySet<number>, PromoteError> {
+  const found: ResultAsync<readonly { readonly id: number }[], PromoteError> = store.summarise === undefined ? store.getChecks(ids) : store.summarise('quality_check', ids);
+  return found.map((entities) => new Set(entities.map((entity) => entity.id)));
+}
+
+/** Resolves once the event loop has gone round. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Reads what the pure planner needs from the store and plans the remaining entities. */
@@ -48,34 +149,7 @@ export function planEntities(store: StoreRuntime, context: PlanContext): ResultA
         return ok(planRevert({ revertedOperationId: request.operation_id, items, now: context.now }));
       });
     case 'promote_quality_check':
-      return safeTry(async function* () {
-        const destinationContainer = yield* store.getContainer(request.destination_container_id);
-        if (destinationContainer === undefined) return err(notFound('Container', request.destination_container_id));
-        const found = yield* store.getChecks(context.remaining);
-        const sources = inOrderOf(context.remaining, found);
-        const [fields, computedFields, destinationChecks, lineage, sourceContainers, destinationContainers] = yield* ResultAsync.combine([
-          store.listFields(destinationContainer.id),
-          store.listComputedFields(destinationContainer.id),
-          store.listChecks(destinationContainer.id),
-          store.findLineage('quality_check', destinationContainer.id, context.remaining),
-          store.listContainers(context.datastoreId),
-          store.listContainers(destinationContainer.datastore_id),
-        ] as const);
-        const plans = planQualityChecks({
-          sources,
-          destinationContainer,
-          destinationFields: fields,
-          destinationComputedFields: computedFields,
-          destinationChecks,
-          lineage,
-          taken: context.taken,
-          references: containerReferenceContext(context.datastoreId, destinationContainer.datastore_id, sourceContainers, destinationContainers),
-          additionalTags: request.check_additional_tags ?? [],
-          asDraft: request.as_draft,
-          now: context.now,
-        });
-        return ok(withMissingSources(context, 'quality_check', plans, 'Source quality check'));
-      });
+      return planInChunks(store, context, Math.max(1, context.remaining.length)).andThen((chunks) => chunks.next().map((chunk) => chunk?.plans ?? []));
     case 'promote_computed_field':
       return safeTry(async function* () {
         const [sourceComputedFields, sourceFields, destinationFields, destinationComputedFields, lineage] = yield* ResultAsync.combine([
@@ -98,7 +172,7 @@ export function planEntities(store: StoreRuntime, context: PlanContext): ResultA
           taken: context.taken,
           additionalTags: request.computed_field_additional_tags ?? [],
         });
-        return ok(withMissingSources(context, 'computed_field', plans, 'Source computed field'));
+        return ok(withMissingSources(context.remaining, 'computed_field', plans, 'Source computed field'));
       });
     case 'promote_computed_table':
     case 'promote_computed_file':
@@ -127,7 +201,7 @@ export function planEntities(store: StoreRuntime, context: PlanContext): ResultA
           taken: context.taken,
           additionalTags: request.container_additional_tags ?? [],
         });
-        return ok(withMissingSources(context, kind, plans, kind === 'computed_table' ? 'Source computed table' : 'Source computed file'));
+        return ok(withMissingSources(context.remaining, kind, plans, kind === 'computed_table' ? 'Source computed table' : 'Source computed file'));
       });
   }
 }
@@ -144,11 +218,11 @@ function inOrderOf<T extends { readonly id: number }>(ids: readonly number[], fo
 }
 
 /** Plans in the order of `remaining`; a source that no longer exists fails with a message saying so. */
-function withMissingSources(context: PlanContext, entityType: EntityType, plans: readonly EntityPlan[], label: string): EntityPlan[] {
+function withMissingSources(remaining: readonly number[], entityType: EntityType, plans: readonly EntityPlan[], label: string): EntityPlan[] {
   // The planners answer in processing order: when nothing is missing, the plans are the answer.
-  if (plans.length === context.remaining.length && plans.every((plan, index) => plan.source_entity_id === context.remaining[index])) return [...plans];
+  if (plans.length === remaining.length && plans.every((plan, index) => plan.source_entity_id === remaining[index])) return [...plans];
   const planned = new Map(plans.map((plan) => [plan.source_entity_id, plan]));
-  return context.remaining.map(
+  return remaining.map(
     (id): EntityPlan =>
       planned.get(id) ?? {
         entity_type: entityType,

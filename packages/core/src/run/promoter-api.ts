@@ -69,6 +69,15 @@ export interface PromoterOptions {
    */
   readonly commitBatchSize?: number | undefined;
   /**
+   * Quality checks a run plans, validates and commits per chunk (SPEC §19). Default 2000. A run
+   * holds one chunk of source checks and plans at a time, not its whole selection: the destination
+   * container is read once and §4's lineage phase runs over the whole selection (ids and links
+   * only) before the first chunk, so the results are those of one chunk, whatever the size. A
+   * reviewed plan (`expected_plan_fingerprint`) is still planned whole: nothing is written before
+   * all of it is compared. Must be a whole number from 1 (`createPromoter` throws a `RangeError`).
+   */
+  readonly chunkSize?: number | undefined;
+  /**
    * About how long one commit may take, in ms. Default 15. Each commit's size follows the time per
    * unit of the commits before it (from 1 unit up to `commitBatchSize`; the first at most 100): a
    * synchronous store such as SQLite blocks the event loop for a whole commit, and an abort takes

@@ -47,6 +47,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     concurrency: options.concurrency ?? 4,
     commitBatchSize: options.commitBatchSize ?? 2000,
     commitBudgetMs: options.commitBudgetMs ?? 15,
+    chunkSize: options.chunkSize ?? 2_000,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     leasePollMs: options.leasePollMs ?? 100,
     abortPollMs: options.abortPollMs ?? 500,
@@ -55,6 +56,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     onProgress: options.onProgress,
     events: engineEvents(options.onEvent),
   };
+  if (!Number.isInteger(runner.chunkSize) || runner.chunkSize < 1) throw new RangeError(`chunkSize must be a whole number from 1, got ${runner.chunkSize}`);
   if (!(runner.commitBudgetMs > 0)) throw new RangeError(`commitBudgetMs must be above 0 ms, got ${runner.commitBudgetMs}`);
   if (!(runner.leaseTtlMs > 0) || !(runner.leasePollMs > 0) || !(runner.abortPollMs > 0)) {
     throw new RangeError(`leaseTtlMs, leasePollMs and abortPollMs must be above 0 ms, got ${runner.leaseTtlMs}, ${runner.leasePollMs} and ${runner.abortPollMs}`);

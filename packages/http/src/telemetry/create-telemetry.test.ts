@@ -196,11 +196,19 @@ describe('createTelemetry: JSON log lines', () => {
   test('one line per operation start, end and abort with its id; commits and Dataplane calls at debug; debug shows probes too', async () => {
     const { telemetry, lines } = capturedTelemetry({ level: 'debug' });
     const hold = gate();
-    const api = observedApi(telemetry, { latencyMs: 1, sleep: () => hold.opened });
+    const calling = gate();
+    const api = observedApi(telemetry, {
+      latencyMs: 1,
+      sleep: () => {
+        calling.open();
+        return hold.opened;
+      },
+    });
     const started = await api.call('POST', '/api/operations/run', { json: exampleJson('requests/qc-all-active.json'), headers: { 'x-request-id': 'run-1' } });
     const id = started.body.id as number;
+    // Aborted once a Dataplane call is in flight (held): the abort waits for the turn, which waits for the call.
+    await calling.opened;
     const abort = api.call('PUT', `/api/operations/abort/${id}`, { headers: { 'x-request-id': 'abort-1' } });
-    // The abort waits for the turn, which waits for the held Dataplane call.
     await new Promise((resolve) => setTimeout(resolve, 20));
     hold.open();
     expect((await abort).body).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', stopped: true });

@@ -40,7 +40,9 @@ export async function startEngine(engine: EngineUnderTest, world: World, datapla
   const store = await engine.openStore(world);
   const reference = createReferenceDataplane(dataplane);
   // Every commit's link_current claims are checked against the store's lineage (decision 0400).
-  const promoter = createPromoter({ store: verifyingLinkClaims(store), dataplane: engine.wrapDataplane?.(reference) ?? reference, clock: steppingClock() });
+  // Runs plan checks two at a time while plans are made whole: the properties that compare a plan
+  // with its run (or a run with the next) see a chunked run against the whole planner (SPEC §19).
+  const promoter = createPromoter({ store: verifyingLinkClaims(store), dataplane: engine.wrapDataplane?.(reference) ?? reference, clock: steppingClock(), chunkSize: 2 });
   return {
     store,
     promoter,
