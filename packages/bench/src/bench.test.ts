@@ -34,6 +34,7 @@ describe('every scenario at a tiny size', () => {
       're-promotion',
       'active-promotion',
       'large-draft',
+      'responsiveness',
       'http',
       'abort-latency',
       'activity-page',
@@ -41,7 +42,7 @@ describe('every scenario at a tiny size', () => {
       'postgres-re-promotion',
       'postgres-scaling',
     ]);
-    expect(Object.keys(scenarios)).toHaveLength(8);
+    expect(Object.keys(scenarios)).toHaveLength(9);
     for (const figure of report.figures) {
       // A count of units let through after an abort may well be 0, and so may a memory growth; every time and rate is above 0.
       if (figure.unit === 'units' || figure.measure.includes('growth')) expect(figure.value).toBeGreaterThanOrEqual(0);
@@ -54,7 +55,14 @@ describe('every scenario at a tiny size', () => {
       're-promotion',
       'active-promotion',
       'active-promotion',
+      // Peak RSS and wall time, at each of the two sizes.
       'large-draft',
+      'large-draft',
+      'large-draft',
+      'large-draft',
+      // Read latency p99 and maximum.
+      'responsiveness',
+      'responsiveness',
       'abort-latency',
       'abort-latency',
       'abort-latency',

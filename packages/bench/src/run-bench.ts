@@ -12,6 +12,7 @@ import { httpReads } from './scenarios/http-reads.js';
 import { largeDraft } from './scenarios/large-draft.js';
 import { plannerScaling } from './scenarios/planner-scaling.js';
 import { postgresScenarios } from './scenarios/postgres.js';
+import { responsiveness } from './scenarios/responsiveness.js';
 
 /** The scenarios, in the order they run; the keys `--only` takes. */
 export const scenarios = {
@@ -19,6 +20,7 @@ export const scenarios = {
   'draft-promotion': (scale: BenchScale, seed: number, workDir: string) => draftPromotion(scale, seed, workDir),
   'active-promotion': (scale: BenchScale, seed: number, workDir: string) => activePromotion(scale, seed, workDir),
   'large-draft': (scale: BenchScale, seed: number, workDir: string) => largeDraft(scale, seed, workDir),
+  responsiveness: (scale: BenchScale, seed: number, workDir: string) => responsiveness(scale, seed, workDir),
   http: (scale: BenchScale, seed: number, workDir: string) => httpReads(scale, seed, workDir),
   'abort-latency': (scale: BenchScale, seed: number, workDir: string) => abortLatency(scale, seed, workDir),
   'activity-page': (scale: BenchScale, seed: number, workDir: string) => activityPage(scale, seed, workDir),

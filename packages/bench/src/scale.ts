@@ -11,6 +11,8 @@ export interface BenchScale {
   readonly activeConcurrency: readonly number[];
   /** Checks of the large draft promotions whose peak RSS is measured, each in a child process of its own (SPEC §19: a million within the memory of a hundred thousand). */
   readonly largeSizes: readonly number[];
+  /** New checks of the promotion `promote serve` runs while the responsiveness scenario reads another operation's pages. */
+  readonly responsivenessChecks: number;
   /** Results of the operation the HTTP scenario reads. */
   readonly httpResults: number;
   readonly httpPageSize: number;
@@ -48,6 +50,7 @@ export const fullScale: BenchScale = {
   activeLatencyMs: 10,
   activeConcurrency: [1, 4, 8],
   largeSizes: [100_000, 1_000_000],
+  responsivenessChecks: 1_000_000,
   httpResults: 10_000,
   httpPageSize: 50,
   httpConcurrency: 200,
@@ -75,6 +78,7 @@ export const tinyScale: BenchScale = {
   activeLatencyMs: 1,
   activeConcurrency: [1, 4],
   largeSizes: [100, 300],
+  responsivenessChecks: 300,
   httpResults: 40,
   httpPageSize: 5,
   httpConcurrency: 4,

@@ -210,16 +210,26 @@ function latestHeapMiB(probe: string): number | undefined {
   return last === undefined || last === '' ? undefined : (JSON.parse(last) as { heapUsed: number }).heapUsed / 2 ** 20;
 }
 
+/** A `promote serve` child process of {@link startServer}. */
+export interface ServerProcess {
+  readonly process: ChildProcessWithoutNullStreams;
+  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  readonly base: string;
+  /** Ends it (SIGTERM) and answers what it printed on stderr. */
+  stop(): Promise<string>;
+}
+
 /**
- * `promote serve` on `database` in a child process (the CLI from its sources when the soak runs
- * from its own), on a free port, with the memory probe loaded (`soak-probe`).
+ * `promote serve` on `database` in a child process (the CLI from its sources when the bench runs
+ * from its own), on a free port; with the soak's memory probe loaded (`soak-probe`) when `probe`
+ * names its file.
  */
-async function startServer(database: string, probe: string, probeMs: number): Promise<{ readonly process: ChildProcessWithoutNullStreams; readonly base: string; stop(): Promise<string> }> {
+export async function startServer(database: string, probe?: string, probeMs = 5_000): Promise<ServerProcess> {
   const fromSources = import.meta.url.endsWith('.ts');
   const main = fileURLToPath(new URL(`../../cli/${fromSources ? 'src/main.ts' : 'dist/main.js'}`, import.meta.url));
   const probeScript = fileURLToPath(new URL(`./soak-probe.${fromSources ? 'ts' : 'js'}`, import.meta.url));
-  const args = [...(fromSources ? ['--conditions=source', '--import', 'tsx'] : []), '--expose-gc', '--import', probeScript, main, 'serve', '--db', database, '--port', '0'];
-  const env = { ...process.env, PROMOTE_SOAK_PROBE: probe, PROMOTE_SOAK_PROBE_MS: String(Math.max(200, Math.floor(probeMs / 2))) };
+  const args = [...(fromSources ? ['--conditions=source', '--import', 'tsx'] : []), ...(probe === undefined ? [] : ['--expose-gc', '--import', probeScript]), main, 'serve', '--db', database, '--port', '0'];
+  const env = probe === undefined ? process.env : { ...process.env, PROMOTE_SOAK_PROBE: probe, PROMOTE_SOAK_PROBE_MS: String(Math.max(200, Math.floor(probeMs / 2))) };
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -58,12 +58,23 @@ export type Execution = Result<'completed' | 'aborted' | 'aborted_elsewhere', St
  * between units when `signal` aborts: what is committed keeps its result, the rest gets none.
  */
 export async function executePlans(plans: readonly EntityPlan[], options: ExecuteOptions): Promise<Execution> {
+  // The listener leaves the signal with the execution: a turn runs one execution per chunk on one signal.
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    if (options.signal.aborted) resolve('aborted');
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await executeUntil(plans, options, aborted);
+  } finally {
+    if (onAbort !== undefined) options.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function executeUntil(plans: readonly EntityPlan[], options: ExecuteOptions, aborted: Promise<'aborted'>): Promise<Execution> {
   let pending: CommitUnit[] = [];
   const sizer = options.sizer ?? commitSizerFor(options);
-  const aborted = new Promise<'aborted'>((resolve) => {
-    if (options.signal.aborted) resolve('aborted');
-    else options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-  });
 
   /** Commits what is pending; an end when the execution cannot go on. */
   const flush = async (): Promise<Execution | undefined> => {
