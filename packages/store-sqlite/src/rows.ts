@@ -432,6 +432,15 @@ export interface OperationParts {
   readonly selection: readonly number[];
 }
 
+/**
+ * The parts of an operation just written from `values` (its {@link toOperationValues}): the request
+ * decoded from its text, the selection a frozen copy — whole numbers, which its JSON decodes to —
+ * rather than 7 MB of JSON read back and decoded for a million ids.
+ */
+export function writtenOperationParts(values: Values<OperationsTable>, selection: readonly number[]): OperationParts {
+  return { request: deepFreeze(decodeJson<OperationRequest>(values.request as string)), selection: Object.freeze([...selection]) };
+}
+
 /** The request and selection of an operation row, decoded and deep-frozen (so they can be shared). */
 export function operationParts(row: Pick<Row<OperationsTable>, 'request' | 'selection'>): OperationParts {
   return { request: deepFreeze(decodeJson<OperationRequest>(row.request)), selection: Object.freeze(decodeJson<number[]>(row.selection)) };

@@ -2,6 +2,7 @@ import type {
   EntitySummary,
   EntityType,
   OperationPatch,
+  OperationRecord,
   OperationQuery,
   Page,
   PromoteResultRecord,
@@ -26,7 +27,6 @@ import {
   fromLineageRow,
   fromLineageTuple,
   fromOperationHead,
-  fromOperationRow,
   fromStoredResultTuple,
   fromListedResultTuple,
   resultReadColumns,
@@ -45,9 +45,10 @@ import {
   toResultTuple,
   toUserRow,
   type OperationParts,
+  writtenOperationParts,
   type Row,
 } from './rows.js';
-import type { Database, ResultsTable } from './schema.js';
+import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { applyEdit } from './write-entity.js';
 
@@ -118,6 +119,17 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
     partsByOperation.set(id, parts);
     if (partsByOperation.size > cachedOperationParts) partsByOperation.delete(partsByOperation.keys().next().value as number);
     return parts;
+  };
+  /**
+   * An operation from its whole row, with the request and selection decoded once: the cached parts
+   * when there are any (a selection of a million ids takes tens of milliseconds to decode, and
+   * listings and status changes read the row again and again while it runs).
+   */
+  const operationOf = (row: Row<OperationsTable>, remember: boolean): OperationRecord => {
+    const cached = partsByOperation.get(row.id);
+    if (cached !== undefined) return fromOperationHead(row, cached);
+    const parts = operationParts(row);
+    return fromOperationHead(row, remember ? rememberParts(row.id, parts) : parts);
   };
 
   /*
@@ -280,12 +292,16 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
 
     createOperation: (operation) =>
       use(async (connection) => {
-        const row = await connection
-          .insertInto('operations')
-          .values(toOperationValues(operation))
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return fromOperationRow(row);
+        const values = toOperationValues(operation);
+        // The head read back, the request and selection not: a million-check selection is 7 MB of
+        // JSON, and reading it back and decoding it again was the longest synchronous step of
+        // starting such a promotion. The parts are the request decoded from what was written and
+        // a frozen copy of the selection (whole numbers: its JSON decodes to the same).
+        const inserted = await connection.insertInto('operations').values(values).executeTakeFirstOrThrow();
+        const id = Number(inserted.insertId);
+        const head = statements.getOperationHead.get(id);
+        if (head === undefined) throw new Error(`the operation just inserted (${id}) is not there`);
+        return fromOperationHead(head, rememberParts(id, writtenOperationParts(values, operation.selection)));
       }),
 
     getOperation: (id) =>
@@ -326,7 +342,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           .limit(query.size)
           .offset((query.page - 1) * query.size)
           .execute();
-        return { items: rows.map(fromOperationRow), total, page: query.page, size: query.size };
+        return { items: rows.map((row) => operationOf(row, false)), total, page: query.page, size: query.size };
       }),
 
     listRunningOperations: () =>
@@ -337,21 +353,21 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           .where('result', '=', 'running')
           .orderBy('id')
           .execute();
-        return rows.map(fromOperationRow);
+        return rows.map((row) => operationOf(row, true));
       }),
 
     updateOperation: (id, patch: OperationPatch) =>
       use(async (connection) => {
         const row = await connection.updateTable('operations').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
         if (row === undefined) throw new Error(`Operation ${id} not found`);
-        return fromOperationRow(row);
+        return operationOf(row, true);
       }),
 
     transitionOperation: (id, from, patch: OperationPatch) =>
       use(async (connection) => {
         // One statement: the check of the current result and the write are atomic across processes.
         const row = await connection.updateTable('operations').set(patch).where('id', '=', id).where('result', 'in', [...from]).returningAll().executeTakeFirst();
-        if (row !== undefined) return fromOperationRow(row);
+        if (row !== undefined) return operationOf(row, true);
         const exists = await connection.selectFrom('operations').select('id').where('id', '=', id).executeTakeFirst();
         if (exists === undefined) throw new Error(`Operation ${id} not found`);
         return undefined;
@@ -361,7 +377,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       write(() => {
         const row = statements.getOperation.get(id);
         if (row === undefined || !(from as readonly string[]).includes(row.result)) return undefined;
-        const operation = fromOperationRow(row);
+        const operation = operationOf(row, false);
         const largest = statements.largestResultIdOf.get(id);
         statements.deleteResultsOf.run(id);
         statements.deleteOperation.run(id);
