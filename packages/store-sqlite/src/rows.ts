@@ -279,22 +279,57 @@ export function fromCheckTuple(row: CheckTuple): QualityCheck {
 }
 
 /**
- * A quality check from its row in raw mode, frozen with everything in it (its flat parts without a
- * recursive walk). Being frozen, empty lists and objects are one shared value each, not parsed: a
- * listing of 10,000 checks holds thousands of them (`[]` tags, `{}` properties and metadata).
+ * Decoded JSON column texts, shared by the check listings of one store: the same text decodes to
+ * the same deep-frozen value. A re-promotion lists the source container, then the destination
+ * container whose checks were copied from it: their `fields`, `properties`, `tags` and
+ * `additional_metadata` are the same texts, so the second listing decodes almost nothing, and the
+ * comparison of two equal values is one identity test (`jsonEqual` and the unchanged-check fast
+ * path start with `a === b`). The values are frozen, so that sharing them is safe.
+ *
+ * Two generations: a listing sees the texts of the listing before it and of its own; older texts
+ * are forgotten, and a generation holds at most {@link JsonIntern.maxEntries} texts, so the memory
+ * stays bounded by about two listings' worth of distinct texts.
  */
-export function frozenCheckOfTuple(row: CheckTuple): QualityCheck {
+export class JsonIntern {
+  /** Texts kept per generation at most; beyond, a text is decoded without being kept. */
+  static readonly maxEntries = 50_000;
+  private current = new Map<string, unknown>();
+  private previous = new Map<string, unknown>();
+
+  /** Starts the texts of a new listing: those of the listing before the last one are forgotten. */
+  nextListing(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  /** The deep-frozen value of a JSON text; `[]` and `{}` are shared frozen values. */
+  decode<T>(text: string): T {
+    if (text === '[]') return emptyList as T;
+    if (text === '{}') return emptyObject as T;
+    let value = this.current.get(text);
+    if (value !== undefined) return value as T;
+    value = this.previous.get(text) ?? deepFreeze(decodeJson<unknown>(text));
+    if (this.current.size < JsonIntern.maxEntries) this.current.set(text, value);
+    return value as T;
+  }
+}
+
+/**
+ * A quality check from its row in raw mode, frozen with everything in it, its JSON columns decoded
+ * through `intern` (shared, frozen values: see {@link JsonIntern}).
+ */
+export function frozenCheckOfTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
   return Object.freeze({
     id: row[0],
     container_id: row[1],
     rule_type: (knownRuleTypes.get(row[2]) ?? row[2]) as RuleType,
     description: row[3],
-    fields: frozenList(row[4]),
+    fields: intern.decode<string[]>(row[4]),
     coverage: row[5],
     filter: row[6],
-    properties: frozenJson<Properties>(row[7]),
-    tags: frozenList(row[8]),
-    additional_metadata: frozenJson<Metadata>(row[9]),
+    properties: intern.decode<Properties>(row[7]),
+    tags: intern.decode<Tags>(row[8]),
+    additional_metadata: intern.decode<Metadata>(row[9]),
     status: (knownStatuses.get(row[10]) ?? row[10]) as CheckStatus,
     inferred: row[11] === 1,
     created_at: row[12],
@@ -317,18 +352,6 @@ const knownStatuses = new Map<string, string>(checkStatuses.map((name) => [name,
 
 const emptyList: readonly never[] = Object.freeze([]);
 const emptyObject: Readonly<Record<string, never>> = Object.freeze({});
-
-/** A JSON list of strings decoded and frozen (no walk needed); `[]` is a shared frozen value. */
-function frozenList(text: string): string[] {
-  return text === '[]' ? (emptyList as never[]) : Object.freeze(decodeJson<string[]>(text)) as string[];
-}
-
-/** A JSON column decoded and deep-frozen; `[]` and `{}` are shared frozen values. */
-function frozenJson<T>(text: string): T {
-  if (text === '[]') return emptyList as T;
-  if (text === '{}') return emptyObject as T;
-  return deepFreeze(decodeJson<T>(text));
-}
 
 /** The columns of a computed field. */
 export function toComputedFieldValues(field: Omit<ComputedField, 'id'>): Values<ComputedFieldsTable> {
@@ -504,8 +527,8 @@ export const resultInsertColumns = [
 /** A result row's values, in the order of {@link resultInsertColumns}. */
 export type ResultTuple = TupleOf<Values<ResultsTable>, typeof resultInsertColumns>;
 
-/** The values of a result row, with the destination entity the unit ended on. */
-export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id'>, destinationEntityId: number | null): ResultTuple {
+/** The values of a result row, with the destination entity the unit ended on and what it wrote (`after`). */
+export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id' | 'after'>, after: unknown, destinationEntityId: number | null): ResultTuple {
   // `after` last: added by migration 0003, after the other columns.
   return [
     result.operation_id,
@@ -518,7 +541,7 @@ export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destinat
     encodeNullableJson(result.changes),
     encodeNullableJson(result.before),
     result.search_text,
-    encodeNullableJson(result.after),
+    encodeNullableJson(after),
   ];
 }
 
@@ -580,5 +603,23 @@ export function fromListedResultTuple(row: ListedResultTuple): ListedResult {
     message: row[7],
     changes: decodeNullableJson(row[8]),
     search_text: row[9],
+  };
+}
+
+/** {@link fromStoredResultTuple} of a row just inserted: its id and its values ({@link toResultTuple}). */
+export function fromInsertedResult(id: number, values: ResultTuple): PromoteResultRecord {
+  return {
+    id,
+    operation_id: values[0],
+    seq: values[1],
+    entity_type: values[2] as EntityType,
+    source_entity_id: values[3],
+    result: values[4] as PromoteResultValue,
+    destination_entity_id: values[5],
+    message: values[6],
+    changes: decodeNullableJson(values[7]),
+    before: decodeNullableJson(values[8]),
+    after: decodeNullableJson(values[10]),
+    search_text: values[9],
   };
 }

@@ -27,9 +27,12 @@ import {
   fromLineageRow,
   fromLineageTuple,
   fromOperationHead,
+  fromInsertedResult,
   fromStoredResultTuple,
   fromListedResultTuple,
+  JsonIntern,
   resultReadColumns,
+  type ResultTuple,
   type StoredResultTuple,
   fromTeamRow,
   fromUserRow,
@@ -49,7 +52,7 @@ import {
   type Row,
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
-import { foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
+import { foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { applyEdit } from './write-entity.js';
 
 /** The Store port on SQLite. Unlike the port, it always offers {@link ScopeLeases}. */
@@ -99,6 +102,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
    * they are handed out more than once. At most one container's checks are held.
    */
   let listedChecks: { readonly containerId: number; readonly dataVersion: number; readonly checks: readonly QualityCheck[]; byId?: ReadonlyMap<number, QualityCheck> } | undefined;
+  // The decoded JSON texts of the last two listings: a destination's copies of the source's checks decode to the source's values.
+  const jsonTexts = new JsonIntern();
   const currentListing = () => (listedChecks !== undefined && listedChecks.dataVersion === statements.dataVersion.get() ? listedChecks : undefined);
 
   const write = <T>(work: () => T): Promise<T> =>
@@ -229,7 +234,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const listed = currentListing();
         if (listed?.containerId === containerId) return listed.checks;
         const dataVersion = statements.dataVersion.get() as number;
-        const checks = Object.freeze(statements.listChecks.all(containerId).map(frozenCheckOfTuple));
+        jsonTexts.nextListing();
+        const checks = Object.freeze(statements.listChecks.all(containerId).map((row) => frozenCheckOfTuple(row, jsonTexts)));
         listedChecks = { containerId, dataVersion, checks };
         return checks;
       }),
@@ -402,17 +408,38 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         // Ids of deleted results are never given again (`id_floors`, migration 0004).
         let floor = units.length === 0 ? undefined : statements.resultIdFloor.get();
         if (floor !== undefined) statements.clearResultIdFloor.run();
+        // Result rows wait here and go in blocks of one statement each (`insertResultRows`); their
+        // ids follow from the last one. Other tables' rows (writes, links) go in unit order.
+        let waiting: ResultTuple[] = [];
+        const insertWaiting = () => {
+          let next = 0;
+          for (const size of resultRowsPerInsert) {
+            const statement = statements.insertResultRows[size];
+            while (waiting.length - next >= size) {
+              const values: unknown[] = [];
+              for (let index = next; index < next + size; index++) pushAll(values, waiting[index] as ResultTuple);
+              const last = Number(statement.run(values).lastInsertRowid);
+              for (let index = next; index < next + size; index++) records.push(fromInsertedResult(last - (next + size - 1 - index), waiting[index] as ResultTuple));
+              next += size;
+            }
+          }
+          for (; next < waiting.length; next++) {
+            const values = waiting[next] as ResultTuple;
+            records.push(fromInsertedResult(Number(statements.insertResult.run(values).lastInsertRowid), values));
+          }
+          waiting = [];
+        };
         for (const unit of units) {
           const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
           const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
           const after = unit.write === undefined ? null : { ...unit.write.value, id: writtenId };
-          const values = toResultTuple({ ...unit, after }, destinationId);
-          let id: number;
+          const values = toResultTuple(unit, after, destinationId);
           if (floor !== undefined && floor > (statements.largestResultId.get() ?? 0)) {
-            id = floor + 1;
+            const id = floor + 1;
             statements.insertResultWithId.run([id, ...values]);
+            records.push(fromInsertedResult(id, values));
           } else {
-            id = Number(statements.insertResult.run(values).lastInsertRowid);
+            waiting.push(values);
           }
           floor = undefined;
           // A link the engine says is the newest already would change nothing: not recorded again;
@@ -428,9 +455,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           let counter = counters.get(unit.operation_id);
           if (counter === undefined) counters.set(unit.operation_id, (counter = { created: 0, updated: 0, skipped: 0, failed: 0 }));
           counter[unit.result] += 1;
-          // The stored row as a listing reads it: one decoder for both.
-          records.push(fromStoredResultTuple([id, ...values]));
         }
+        insertWaiting();
         for (const [operationId, counter] of counters) {
           if (statements.addToStatus.run({ id: operationId, ...counter }).changes !== 1) {
             throw new Error(`Operation ${operationId} not found`);
@@ -582,6 +608,11 @@ function selectTeams(db: Kysely<Database>) {
       sql<string>`${sql.raw(teamPermissionsJson)}`.as('permissions'),
     ])
     .orderBy('teams.id');
+}
+
+/** Appends every value of `values` to `into` (no spread: a block of 100 rows binds 1,100 values). */
+function pushAll(into: unknown[], values: readonly unknown[]): void {
+  for (let index = 0; index < values.length; index++) into.push(values[index]);
 }
 
 function epochMs(timestamp: string): number {

@@ -8,6 +8,8 @@ import { count, type BenchScale } from '../scale.js';
 import { copyDatabase, rawDraftInsert, rawFloor, rawReadChecks, removeDatabase, sqliteTemplate } from '../sqlite-files.js';
 
 const maxRatio = 3;
+/** Issue 15 point 4: the re-promotion of unchanged checks at most twice the raw read of both containers. */
+const maxRepromotionRatio = 2;
 
 /**
  * Runs a request to its end; the milliseconds from `run` until the operation has finished, and its
@@ -110,7 +112,7 @@ export async function draftPromotion(scale: BenchScale, seed: number, workDir: s
       unit: 'ms',
       baseline: { label: `raw read both containers' checks`, value: readMs, unit: 'ms' },
       ratio: skipRatio,
-      target: { text: `ratio ≤ ${maxRatio}`, met: skipRatio <= maxRatio },
+      target: { text: `ratio ≤ ${maxRepromotionRatio}`, met: skipRatio <= maxRepromotionRatio },
       note: `median of ${skipTimes.length}: engine ${spread(skipTimes)} ms; raw ${spread(readTimes)} ms; the contract's floor (read and decode both containers, insert the results, ${floorOptions.unitsPerTransaction} per transaction) ${median(skipFloors).toFixed(0)} ms = ${ratioOf(median(skipFloors), readMs).toFixed(2)}× the raw read; engine ÷ floor ${ratioOf(skipMs, median(skipFloors)).toFixed(2)}`,
     },
   ];

@@ -54,6 +54,7 @@ export function canonicalJson(value: unknown): string {
 /** Field lists compared as case-insensitive sets (order ignored). */
 export function sameNameSet(a: readonly string[], b: readonly string[]): boolean {
   // Most comparisons are of equal lists (a check compared with its own promoted copy): no key needed.
+  if (a === b) return true;
   if (a.length === b.length && a.every((name, index) => name === b[index])) return true;
   return nameSetKey(a) === nameSetKey(b);
 }

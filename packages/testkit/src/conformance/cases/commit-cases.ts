@@ -59,6 +59,36 @@ export const commitCases: readonly StoreConformanceCase[] = [
     },
   },
   {
+    name: 'commit: a batch of hundreds of units returns rows with consecutive ids in unit order, as listResults shows them',
+    async run(store) {
+      const operation = await startOperation(store);
+      const [first] = await store.commit([failedCheckUnit({ operationId: operation.id, seq: 0, sourceId: 999 })]);
+      // 237 rows: more than one block of any multi-row insert a store may use, and a remainder.
+      const units = Array.from({ length: 237 }, (_, index): CommitUnit => {
+        const position = { operationId: operation.id, seq: index + 1, sourceId: 1000 + index };
+        if (index % 50 === 7) return createdCheckUnit(position, { description: `created ${index}` });
+        return index % 3 === 0 ? failedCheckUnit(position, `failed ${index}`) : skippedCheckUnit(position, checks.stagingDiscarded);
+      });
+      const rows = await store.commit(units);
+      assert.deepEqual(
+        rows.map((row) => [row.id, row.seq, row.source_entity_id, row.result, row.message]),
+        units.map((unit, index) => [first!.id + 1 + index, unit.seq, unit.source_entity_id, unit.result, unit.message]),
+      );
+      const created = rows.filter((row) => row.result === 'created').map((row) => row.destination_entity_id);
+      assert.deepEqual(created, [1, 2, 3, 4, 5].map((offset) => checks.stagingDiscarded + offset));
+      assert.deepEqual(await store.listResults(operation.id), { items: [first!, ...rows], total: 238, page: 1, size: 238 });
+      assert.deepEqual((await store.getOperation(operation.id))?.status, { total: operation.status.total, created: 5, updated: 0, skipped: 155, failed: 78 });
+    },
+  },
+  {
+    name: 'commit: a duplicate (operation, source) deep in a large batch makes the whole batch write nothing',
+    async run(store) {
+      const operation = await startOperation(store);
+      const units = Array.from({ length: 180 }, (_, index) => skippedCheckUnit({ operationId: operation.id, seq: index, sourceId: 1000 + (index === 151 ? 3 : index) }, checks.stagingDiscarded));
+      await assertRejectedWithoutTrace(store, [operation.id], units);
+    },
+  },
+  {
     name: 'commit: a unit with record_link false records no lineage link, whatever its result (a revert\'s units)',
     async run(store) {
       const operation = await startOperation(store);

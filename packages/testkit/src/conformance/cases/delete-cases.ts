@@ -87,6 +87,13 @@ export const deleteCases: readonly StoreConformanceCase[] = [
       ]);
       assert.deepEqual([first!.id, second!.id], [rows[1]!.id + 1, rows[1]!.id + 2]);
       assert.ok(keptRow!.id < rows[0]!.id);
+
+      // A large batch after another delete: its first row takes the floor, the others follow it.
+      await store.updateOperation(next.id, { result: 'aborted', end_time: '2026-03-10T16:00:00Z' });
+      assert.ok((await store.deleteOperation(next.id, ended)) !== undefined);
+      const last = await store.createOperation(operationInput({}));
+      const many = await store.commit(Array.from({ length: 123 }, (_, index) => failedCheckUnit({ operationId: last.id, seq: index, sourceId: 500 + index })));
+      assert.deepEqual(many.map((row) => row.id), many.map((_, index) => second!.id + 1 + index));
     },
   },
 ];
