@@ -132,11 +132,16 @@ export interface RawFloorOptions {
   readonly now: string;
 }
 
+/** Result rows per insert statement in {@link rawFloor}, as the store inserts them (blocks of 100 rows, then of 10, then one by one). */
+const floorRowsPerInsert = [100, 10, 1] as const;
+
 /**
  * What the engine's contract makes a promotion do to the database at the least, in raw
  * better-sqlite3: read the checks it compares (the source container's, and for `skipped` the
- * destination's), then per check insert its write (for `created`), its result row and (for
- * `created`) its lineage link, `unitsPerTransaction` checks per transaction, as the engine commits them. Not one of the
+ * destination's) and decode their JSON columns, then per check insert its write (for `created`),
+ * its result row and (for `created`) its lineage link, `unitsPerTransaction` checks per
+ * transaction, as the engine commits them; result rows in multi-row inserts of
+ * {@link floorRowsPerInsert} rows, positional, as the SQLite store writes them. Not one of the
  * issue's baselines: a floor, to tell the engine's own overhead from the work it must do.
  */
 export function rawFloor(path: string, options: RawFloorOptions): number {
@@ -147,18 +152,28 @@ export function rawFloor(path: string, options: RawFloorOptions): number {
     const decode = (row: Record<string, unknown>): QualityCheck =>
       ({ ...row, fields: JSON.parse(row['fields'] as string), properties: JSON.parse(row['properties'] as string), tags: JSON.parse(row['tags'] as string), additional_metadata: JSON.parse(row['additional_metadata'] as string) }) as unknown as QualityCheck;
     const insert = rawInserts(handle);
+    const row = `(${resultColumns.map(() => '?').join(', ')})`;
+    const insertResults = new Map(
+      floorRowsPerInsert.map((size) => [size, handle.prepare(`insert into "results" (${resultColumns.map((column) => `"${column}"`).join(', ')}) values ${Array.from({ length: size }, () => row).join(', ')}`)]),
+    );
     const start = performance.now();
     const sources = (select.all(options.sourceContainerId) as Record<string, unknown>[]).map(decode);
     const destinations = options.result === 'skipped' ? (select.all(options.destinationContainerId) as Record<string, unknown>[]).map(decode) : [];
     for (let first = 0; first < sources.length; first += options.unitsPerTransaction) {
       handle
         .transaction(() => {
+          const results: unknown[][] = [];
           for (let seq = first; seq < Math.min(sources.length, first + options.unitsPerTransaction); seq++) {
             const check = sources[seq] as QualityCheck;
             const destinationId = options.result === 'created' ? insert.check(check, options.destinationContainerId, options.now) : (destinations[seq]?.id ?? 0);
-            insert.result(operationId, seq, check, options.result, destinationId);
+            results.push([operationId, seq, 'quality_check', check.id, options.result, destinationId, null, null, null, checkSearchText(check)]);
             // A skipped check's link is already the newest one: not recorded again (decision 0302).
             if (options.result === 'created') insert.lineage(check, options.destinationContainerId, destinationId);
+          }
+          let next = 0;
+          for (const size of floorRowsPerInsert) {
+            const statement = insertResults.get(size) as BetterSqlite3.Statement;
+            for (; results.length - next >= size; next += size) statement.run(results.slice(next, next + size).flat());
           }
         })
         .immediate();

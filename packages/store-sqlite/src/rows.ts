@@ -284,23 +284,18 @@ export function fromCheckTuple(row: CheckTuple): QualityCheck {
  * container whose checks were copied from it: their `fields`, `properties`, `tags` and
  * `additional_metadata` are the same texts, so the second listing decodes almost nothing, and the
  * comparison of two equal values is one identity test (`jsonEqual` and the unchanged-check fast
- * path start with `a === b`). The values are frozen, so that sharing them is safe.
+ * path start with `a === b`); a later promotion of the same container decodes nothing new. A text
+ * always means the same value, so nothing here is ever stale; the values are frozen, so that
+ * sharing them is safe.
  *
- * Two generations: a listing sees the texts of the listing before it and of its own; older texts
- * are forgotten, and a generation holds at most {@link JsonIntern.maxEntries} texts, so the memory
- * stays bounded by about two listings' worth of distinct texts.
+ * Memory is bounded by two generations of at most {@link JsonIntern.maxEntries} texts each: when
+ * the newer one is full it becomes the older one, and the older one is dropped.
  */
 export class JsonIntern {
-  /** Texts kept per generation at most; beyond, a text is decoded without being kept. */
+  /** Texts per generation at most (about 5–8 MB of texts and values at the sizes checks have). */
   static readonly maxEntries = 50_000;
   private current = new Map<string, unknown>();
   private previous = new Map<string, unknown>();
-
-  /** Starts the texts of a new listing: those of the listing before the last one are forgotten. */
-  nextListing(): void {
-    this.previous = this.current;
-    this.current = new Map();
-  }
 
   /** The deep-frozen value of a JSON text; `[]` and `{}` are shared frozen values. */
   decode<T>(text: string): T {
@@ -309,7 +304,11 @@ export class JsonIntern {
     let value = this.current.get(text);
     if (value !== undefined) return value as T;
     value = this.previous.get(text) ?? deepFreeze(decodeJson<unknown>(text));
-    if (this.current.size < JsonIntern.maxEntries) this.current.set(text, value);
+    if (this.current.size >= JsonIntern.maxEntries) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(text, value);
     return value as T;
   }
 }

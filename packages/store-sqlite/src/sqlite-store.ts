@@ -31,6 +31,7 @@ import {
   fromStoredResultTuple,
   fromListedResultTuple,
   JsonIntern,
+  resultInsertColumns,
   resultReadColumns,
   type ResultTuple,
   type StoredResultTuple,
@@ -102,7 +103,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
    * they are handed out more than once. At most one container's checks are held.
    */
   let listedChecks: { readonly containerId: number; readonly dataVersion: number; readonly checks: readonly QualityCheck[]; byId?: ReadonlyMap<number, QualityCheck> } | undefined;
-  // The decoded JSON texts of the last two listings: a destination's copies of the source's checks decode to the source's values.
+  // Decoded JSON texts of the listings: a destination's copies of the source's checks decode to the source's values.
   const jsonTexts = new JsonIntern();
   const currentListing = () => (listedChecks !== undefined && listedChecks.dataVersion === statements.dataVersion.get() ? listedChecks : undefined);
 
@@ -234,7 +235,6 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const listed = currentListing();
         if (listed?.containerId === containerId) return listed.checks;
         const dataVersion = statements.dataVersion.get() as number;
-        jsonTexts.nextListing();
         const checks = Object.freeze(statements.listChecks.all(containerId).map((row) => frozenCheckOfTuple(row, jsonTexts)));
         listedChecks = { containerId, dataVersion, checks };
         return checks;
@@ -416,8 +416,8 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           for (const size of resultRowsPerInsert) {
             const statement = statements.insertResultRows[size];
             while (waiting.length - next >= size) {
-              const values: unknown[] = [];
-              for (let index = next; index < next + size; index++) pushAll(values, waiting[index] as ResultTuple);
+              const values = new Array<unknown>(size * resultInsertColumns.length);
+              for (let index = next; index < next + size; index++) copyInto(values, (index - next) * resultInsertColumns.length, waiting[index] as ResultTuple);
               const last = Number(statement.run(values).lastInsertRowid);
               for (let index = next; index < next + size; index++) records.push(fromInsertedResult(last - (next + size - 1 - index), waiting[index] as ResultTuple));
               next += size;
@@ -610,9 +610,9 @@ function selectTeams(db: Kysely<Database>) {
     .orderBy('teams.id');
 }
 
-/** Appends every value of `values` to `into` (no spread: a block of 100 rows binds 1,100 values). */
-function pushAll(into: unknown[], values: readonly unknown[]): void {
-  for (let index = 0; index < values.length; index++) into.push(values[index]);
+/** Copies `values` into `into` from `offset` on (no spread: a block of 100 rows binds 1,100 values). */
+function copyInto(into: unknown[], offset: number, values: readonly unknown[]): void {
+  for (let index = 0; index < values.length; index++) into[offset + index] = values[index];
 }
 
 function epochMs(timestamp: string): number {

@@ -64,10 +64,10 @@ async function draftAndRepromotion(scale: BenchScale, seed: number, connectionSt
       await store.importWorld(bench.world);
       const promoter = createPromoter({ store, dataplane: createReferenceDataplane({ keepCalls: 0 }) });
       collectGarbage();
-      const draft = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true });
+      const draft = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true }, `postgres-draft-${count(n)}`);
       expectEqual(`PostgreSQL draft promotion of ${n}`, draft.status, { total: n, created: n, updated: 0, skipped: 0, failed: 0 });
       collectGarbage();
-      const again = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true });
+      const again = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true }, `postgres-re-promotion-${count(n)}`);
       expectEqual(`PostgreSQL re-promotion of ${n}`, again.status, { total: n, created: 0, updated: 0, skipped: n, failed: 0 });
       await promoter.close();
       await store.close();

@@ -129,7 +129,7 @@ async function executeUntil(plans: readonly EntityPlan[], options: ExecuteOption
 }
 
 function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
-  return {
+  const unit: Mutable<CommitUnit> = {
     operation_id: options.operationId,
     seq: options.seqOf(plan.source_entity_id),
     entity_type: plan.entity_type,
@@ -139,13 +139,17 @@ function toUnit(plan: EntityPlan, options: ExecuteOptions): CommitUnit {
     destination_entity_id: plan.destination_entity_id,
     destination_scope_id: options.destinationScopeId,
     link_current: plan.link_current === true && (plan.result === 'updated' || plan.result === 'skipped'),
-    ...(plan.record_link === false ? { record_link: false } : {}),
     message: plan.message,
     changes: plan.changes,
     before: plan.before,
     search_text: plan.search_text,
   };
+  // Set rather than spread in: a spread makes every unit's literal take V8's slow path.
+  if (plan.record_link === false) unit.record_link = false;
+  return unit;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function countResults(units: readonly CommitUnit[]): Record<CommitUnit['result'], number> {
   const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
