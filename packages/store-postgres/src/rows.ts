@@ -221,6 +221,36 @@ export function fromCheckRow(row: Row<QualityChecksTable>): QualityCheck {
   };
 }
 
+/**
+ * A check row as a JSON array, in the order {@link fromCheckJsonTuple} reads it: what the check
+ * reads select (`readJsonRows`), the JSON columns embedded as JSON, so that one `JSON.parse` of a
+ * block of rows decodes them too.
+ */
+export const checkJsonTuple = `json_build_array("id", "container_id", "rule_type", "description", "fields"::json, "coverage", "filter", "properties"::json, "tags"::json, "additional_metadata"::json, "status", "inferred", "created_at", "updated_at")`;
+
+/** A check row as {@link checkJsonTuple} reads it, parsed. */
+export type CheckJsonTuple = readonly [number, number, string, string, string[], number | null, string | null, Properties, Tags, Metadata, string, boolean, string, string];
+
+/** A quality check from its row as {@link checkJsonTuple} reads it. */
+export function fromCheckJsonTuple(row: CheckJsonTuple): QualityCheck {
+  return {
+    id: row[0],
+    container_id: row[1],
+    rule_type: row[2] as RuleType,
+    description: row[3],
+    fields: row[4],
+    coverage: row[5],
+    filter: row[6],
+    properties: row[7],
+    tags: row[8],
+    additional_metadata: row[9],
+    status: row[10] as CheckStatus,
+    inferred: row[11],
+    created_at: row[12],
+    updated_at: row[13],
+  } as QualityCheck;
+}
+
 /** The columns of a computed field. */
 export function toComputedFieldValues(field: Omit<ComputedField, 'id'>): Values<ComputedFieldsTable> {
   return {
