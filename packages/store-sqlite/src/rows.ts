@@ -338,7 +338,7 @@ export function frozenCheckOfTuple(row: CheckTuple, intern: JsonIntern): Quality
 
 /** A check's selection key (`Store.listCheckKeys`) from its `[id, status, tags]` row in raw mode. */
 export function checkKeyOfTuple(row: readonly [number, string, string]): CheckSelectionKey {
-  return { id: row[0], status: (knownStatuses.get(row[1]) ?? row[1]) as CheckStatus, tags: frozenList(row[2]) };
+  return { id: row[0], status: (knownStatuses.get(row[1]) ?? row[1]) as CheckStatus, tags: Object.freeze(decodeJson<string[]>(row[2])) as Tags };
 }
 
 /*
