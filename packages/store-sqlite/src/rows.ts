@@ -214,6 +214,43 @@ export function toCheckValues(check: Omit<QualityCheck, 'id'>): Values<QualityCh
   };
 }
 
+/** The JSON columns of a check row, encoded by {@link toCheckValues}. */
+const checkJsonColumns: ReadonlySet<string> = new Set(['fields', 'properties', 'tags', 'additional_metadata']);
+
+/**
+ * `encodeJson({ ...check, id })`, with the check's JSON columns taken from its encoded row values
+ * (`values`, of {@link toCheckValues}) rather than encoded again: the `after` image of a written
+ * check. Same text, member for member (key order, `undefined` members dropped).
+ */
+export function writtenCheckJson(check: Omit<QualityCheck, 'id'> | QualityCheck, id: number, values: Values<QualityChecksTable>): string {
+  let text = '';
+  for (const key of Object.keys(check)) {
+    let json: string;
+    if (key === 'id') json = encodeJson(id);
+    else if (checkJsonColumns.has(key)) json = values[key as keyof Values<QualityChecksTable>] as string;
+    else {
+      const item = (check as Record<string, unknown>)[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      json = typeof item === 'string' ? JSON.stringify(item) : encodeJson(item);
+    }
+    text += `${text === '' ? '{' : ','}${memberPrefix(key)}${json}`;
+  }
+  if (!Object.hasOwn(check, 'id')) text += `${text === '' ? '{' : ','}"id":${encodeJson(id)}`;
+  return `${text}}`;
+}
+
+/** `"key":` of the few keys checks have, encoded once. */
+const memberPrefixes = new Map<string, string>();
+
+function memberPrefix(key: string): string {
+  let prefix = memberPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `${JSON.stringify(key)}:`;
+    if (memberPrefixes.size < 64) memberPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
 /** A quality check from its row. */
 export function fromCheckRow(row: Row<QualityChecksTable>): QualityCheck {
   return {
@@ -526,8 +563,8 @@ export const resultInsertColumns = [
 /** A result row's values, in the order of {@link resultInsertColumns}. */
 export type ResultTuple = TupleOf<Values<ResultsTable>, typeof resultInsertColumns>;
 
-/** The values of a result row, with the destination entity the unit ended on and what it wrote (`after`). */
-export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id' | 'after'>, after: unknown, destinationEntityId: number | null): ResultTuple {
+/** The values of a result row, with the destination entity the unit ended on and the JSON of what it wrote (`after`). */
+export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id' | 'after'>, afterJson: string | null, destinationEntityId: number | null): ResultTuple {
   // `after` last: added by migration 0003, after the other columns.
   return [
     result.operation_id,
@@ -540,7 +577,7 @@ export function toResultTuple(result: Omit<PromoteResultRecord, 'id' | 'destinat
     encodeNullableJson(result.changes),
     encodeNullableJson(result.before),
     result.search_text,
-    encodeNullableJson(after),
+    afterJson,
   ];
 }
 
@@ -605,20 +642,3 @@ export function fromListedResultTuple(row: ListedResultTuple): ListedResult {
   };
 }
 
-/** {@link fromStoredResultTuple} of a row just inserted: its id and its values ({@link toResultTuple}). */
-export function fromInsertedResult(id: number, values: ResultTuple): PromoteResultRecord {
-  return {
-    id,
-    operation_id: values[0],
-    seq: values[1],
-    entity_type: values[2] as EntityType,
-    source_entity_id: values[3],
-    result: values[4] as PromoteResultValue,
-    destination_entity_id: values[5],
-    message: values[6],
-    changes: decodeNullableJson(values[7]),
-    before: decodeNullableJson(values[8]),
-    after: decodeNullableJson(values[10]),
-    search_text: values[9],
-  };
-}

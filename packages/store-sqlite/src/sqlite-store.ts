@@ -27,7 +27,6 @@ import {
   fromLineageRow,
   fromLineageTuple,
   fromOperationHead,
-  fromInsertedResult,
   fromStoredResultTuple,
   fromListedResultTuple,
   JsonIntern,
@@ -54,7 +53,7 @@ import {
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
-import { applyEdit } from './write-entity.js';
+import { applyEdit, applyWrite } from './write-entity.js';
 
 /** The Store port on SQLite. Unlike the port, it always offers {@link ScopeLeases}. */
 export interface SqliteStore extends Store {
@@ -409,8 +408,10 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         let floor = units.length === 0 ? undefined : statements.resultIdFloor.get();
         if (floor !== undefined) statements.clearResultIdFloor.run();
         // Result rows wait here and go in blocks of one statement each (`insertResultRows`); their
-        // ids follow from the last one. Other tables' rows (writes, links) go in unit order.
+        // ids follow from the last one. Other tables' rows (writes, links) go in unit order. The
+        // records returned are built from the values in hand, not decoded again from the row.
         let waiting: ResultTuple[] = [];
+        let waitingRecords: InsertedRecord[] = [];
         const insertWaiting = () => {
           let next = 0;
           for (const size of resultRowsPerInsert) {
@@ -419,27 +420,41 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
               const values = new Array<unknown>(size * resultInsertColumns.length);
               for (let index = next; index < next + size; index++) copyInto(values, (index - next) * resultInsertColumns.length, waiting[index] as ResultTuple);
               const last = Number(statement.run(values).lastInsertRowid);
-              for (let index = next; index < next + size; index++) records.push(fromInsertedResult(last - (next + size - 1 - index), waiting[index] as ResultTuple));
+              for (let index = next; index < next + size; index++) (waitingRecords[index] as InsertedRecord).id = last - (next + size - 1 - index);
               next += size;
             }
           }
           for (; next < waiting.length; next++) {
-            const values = waiting[next] as ResultTuple;
-            records.push(fromInsertedResult(Number(statements.insertResult.run(values).lastInsertRowid), values));
+            (waitingRecords[next] as InsertedRecord).id = Number(statements.insertResult.run(waiting[next] as ResultTuple).lastInsertRowid);
           }
           waiting = [];
+          waitingRecords = [];
         };
         for (const unit of units) {
-          const writtenId = unit.write === undefined ? undefined : applyEdit(statements, unit.write, liveContainers);
-          const destinationId = unit.result === 'created' ? (writtenId ?? null) : unit.destination_entity_id;
-          const after = unit.write === undefined ? null : { ...unit.write.value, id: writtenId };
-          const values = toResultTuple(unit, after, destinationId);
+          const written = unit.write === undefined ? undefined : applyWrite(statements, unit.write, liveContainers);
+          const destinationId = unit.result === 'created' ? (written?.id ?? null) : unit.destination_entity_id;
+          const values = toResultTuple(unit, written?.json ?? null, destinationId);
+          const record: InsertedRecord = {
+            id: 0,
+            operation_id: unit.operation_id,
+            seq: unit.seq,
+            entity_type: unit.entity_type,
+            source_entity_id: unit.source_entity_id,
+            result: unit.result,
+            destination_entity_id: destinationId,
+            message: unit.message,
+            changes: unit.changes,
+            before: unit.before,
+            after: unit.write === undefined ? null : { ...unit.write.value, id: written?.id },
+            search_text: unit.search_text,
+          };
+          records.push(record);
           if (floor !== undefined && floor > (statements.largestResultId.get() ?? 0)) {
-            const id = floor + 1;
-            statements.insertResultWithId.run([id, ...values]);
-            records.push(fromInsertedResult(id, values));
+            record.id = floor + 1;
+            statements.insertResultWithId.run([record.id, ...values]);
           } else {
             waiting.push(values);
+            waitingRecords.push(record);
           }
           floor = undefined;
           // A link the engine says is the newest already would change nothing: not recorded again;
@@ -611,6 +626,9 @@ function selectTeams(db: Kysely<Database>) {
 }
 
 /** Copies `values` into `into` from `offset` on (no spread: a block of 100 rows binds 1,100 values). */
+/** A result record whose id is known once its row is inserted. */
+type InsertedRecord = { -readonly [K in keyof PromoteResultRecord]: PromoteResultRecord[K] };
+
 function copyInto(into: unknown[], offset: number, values: readonly unknown[]): void {
   for (let index = 0; index < values.length; index++) into[offset + index] = values[index];
 }

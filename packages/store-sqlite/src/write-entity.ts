@@ -1,6 +1,7 @@
 import type { Container, DistributiveOmit, WorldEdit } from '@promote/core';
 import type BetterSqlite3 from 'better-sqlite3';
-import { toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues } from './rows.js';
+import { encodeJson } from './json.js';
+import { toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
 import type { Statements } from './statements.js';
 
 /*
@@ -56,6 +57,29 @@ export function applyEdit(statements: Statements, edit: WorldEdit, liveContainer
       deleteEntity(statements, edit.entity, edit.id);
       return edit.id;
   }
+}
+
+/** An entity written by {@link applyWrite}: its id, and the JSON text of what it now is. */
+export interface WrittenEntity {
+  readonly id: number;
+  /** `{ ...value, id }` as JSON: the result row's `after` image. */
+  readonly json: string;
+}
+
+/**
+ * {@link applyEdit} for the write of a commit unit (a create or an update): also returns the JSON
+ * of the written entity. A check's is composed from its row's encoded JSON columns, so that its
+ * `fields`, `properties`, `tags` and `additional_metadata` are encoded once, not twice.
+ */
+export function applyWrite(statements: Statements, edit: Exclude<WorldEdit, { kind: 'delete' }>, liveContainers?: Set<number>): WrittenEntity {
+  if (edit.kind === 'create_check' || edit.kind === 'update_check') {
+    requireLiveContainer(statements, edit.value.container_id, 'a quality check', liveContainers);
+    const values = toCheckValues(edit.value);
+    const id = edit.kind === 'create_check' ? insertedId(statements.insertCheck.run(values)) : updated(statements.updateCheck.run({ ...values, id: edit.value.id }), 'Quality check', edit.value.id);
+    return { id, json: writtenCheckJson(edit.value, id, values) };
+  }
+  const id = applyEdit(statements, edit, liveContainers);
+  return { id, json: encodeJson({ ...edit.value, id }) };
 }
 
 /**
