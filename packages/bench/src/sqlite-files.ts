@@ -49,8 +49,8 @@ function rawOperation(handle: BetterSqlite3.Database, total: number, now: string
   return Number(
     handle
       .prepare(
-        `insert into "operations" ("promote_type", "result", "start_time", "triggered_by", "datastore_id", "datastore_name", "destination_datastore_id", "destination_datastore_name", "total", "created", "updated", "skipped", "failed", "request", "selection", "destination_scope")
-         values ('quality_check', 'running', @now, 'raw', 1, 'a', 2, 'b', @total, 0, 0, 0, 0, '{}', '[]', 'container:0')`,
+        `insert into "operations" ("promote_type", "result", "start_time", "triggered_by", "datastore_id", "datastore_name", "destination_datastore_id", "destination_datastore_name", "total", "created", "updated", "skipped", "failed", "request", "destination_scope")
+         values ('quality_check', 'running', @now, 'raw', 1, 'a', 2, 'b', @total, 0, 0, 0, 0, '{}', 'container:0')`,
       )
       .run({ now, total }).lastInsertRowid,
   );

@@ -149,6 +149,8 @@ describe('openSqliteStore', () => {
     const store = await openSqliteStore({ filename });
     assert.deepEqual(migrationNames(filename), allMigrations);
     assert.deepEqual((await store.listResults(3)).items.map((result) => [result.id, result.source_entity_id]), [[4, 10], [9, 11]]);
+    // 0005 moved the selection out of the operation's row.
+    assert.deepEqual((await store.getOperation(3))?.selection, [10, 11]);
     assert.deepEqual((await store.findLineage('quality_check', 7, [10])).map((link) => link.destination_entity_id), [20, 30]);
     // New rows take the next ids, after the copied ones.
     const [recorded] = await store.commit([

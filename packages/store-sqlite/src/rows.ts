@@ -480,7 +480,6 @@ export function toOperationValues(operation: Omit<OperationRecord, 'id'>): Value
     skipped: operation.status.skipped,
     failed: operation.status.failed,
     request: encodeJson(operation.request),
-    selection: encodeJson(operation.selection),
     destination_scope: operation.destination_scope,
   };
 }
@@ -500,18 +499,13 @@ export function writtenOperationParts(values: Values<OperationsTable>, selection
   return { request: deepFreeze(decodeJson<OperationRequest>(values.request as string)), selection: Object.freeze([...selection]) };
 }
 
-/** The request and selection of an operation row, decoded and deep-frozen (so they can be shared). */
-export function operationParts(row: Pick<Row<OperationsTable>, 'request' | 'selection'>): OperationParts {
-  return { request: deepFreeze(decodeJson<OperationRequest>(row.request)), selection: Object.freeze(decodeJson<number[]>(row.selection)) };
-}
-
-/** An operation from its row; `as_draft` is absent when it was not given. */
-export function fromOperationRow(row: Row<OperationsTable>): OperationRecord {
-  return fromOperationHead(row, { request: decodeJson<OperationRequest>(row.request), selection: decodeJson<number[]>(row.selection) });
+/** The request of an operation row and its selection's JSON, decoded and deep-frozen (so they can be shared). */
+export function operationParts(row: Pick<Row<OperationsTable>, 'request'>, selection: string): OperationParts {
+  return { request: deepFreeze(decodeJson<OperationRequest>(row.request)), selection: Object.freeze(decodeJson<number[]>(selection)) };
 }
 
 /** An operation from its row without `request` and `selection`, and those two decoded already. */
-export function fromOperationHead(row: Omit<Row<OperationsTable>, 'request' | 'selection'>, parts: OperationParts): OperationRecord {
+export function fromOperationHead(row: Omit<Row<OperationsTable>, 'request'>, parts: OperationParts): OperationRecord {
   const operation: OperationRecord = {
     id: row.id,
     promote_type: row.promote_type as PromoteType,

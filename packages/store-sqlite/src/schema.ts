@@ -20,6 +20,7 @@ export interface Database {
   computed_fields: ComputedFieldsTable;
   lineage: LineageTable;
   operations: OperationsTable;
+  operation_selections: OperationSelectionsTable;
   results: ResultsTable;
   scope_leases: ScopeLeasesTable;
   id_floors: IdFloorsTable;
@@ -149,7 +150,7 @@ export interface LineageTable {
   destination_entity_id: number;
 }
 
-/** `operations`: the envelope as columns, the request and selection as JSON. */
+/** `operations`: the envelope as columns, the request as JSON (the selection: {@link OperationSelectionsTable}). */
 export interface OperationsTable {
   id: Generated<number>;
   promote_type: string;
@@ -176,9 +177,18 @@ export interface OperationsTable {
   failed: number;
   /** JSON of the parsed request. */
   request: string;
-  /** JSON array of source entity ids. */
-  selection: string;
   destination_scope: string;
+}
+
+/**
+ * `operation_selections`: an operation's selection, the JSON array of its source entity ids, apart
+ * from its row (migration 0005). SQLite writes a whole row again on every update, and `operations`
+ * is updated at every commit (the counters): with a million-id selection (7 MB) in it, each commit
+ * rewrote 7 MB.
+ */
+export interface OperationSelectionsTable {
+  operation_id: number;
+  selection: string;
 }
 
 /** `results`: one row per (operation, source entity), UNIQUE on that pair. */

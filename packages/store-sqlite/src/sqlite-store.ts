@@ -53,6 +53,7 @@ import {
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
+import { encodeJson } from './json.js';
 import { applyEdit, applyWrite } from './write-entity.js';
 
 /** The Store port on SQLite. Unlike the port, it always offers {@link ScopeLeases}. */
@@ -130,10 +131,15 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
    * when there are any (a selection of a million ids takes tens of milliseconds to decode, and
    * listings and status changes read the row again and again while it runs).
    */
+  const selectionOf = (id: number): string => {
+    const selection = statements.getSelection.get(id);
+    if (selection === undefined) throw new Error(`Operation ${id} has no selection`);
+    return selection;
+  };
   const operationOf = (row: Row<OperationsTable>, remember: boolean): OperationRecord => {
     const cached = partsByOperation.get(row.id);
     if (cached !== undefined) return fromOperationHead(row, cached);
-    const parts = operationParts(row);
+    const parts = operationParts(row, selectionOf(row.id));
     return fromOperationHead(row, remember ? rememberParts(row.id, parts) : parts);
   };
 
@@ -296,18 +302,22 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       ),
 
     createOperation: (operation) =>
-      use(async (connection) => {
+      // One transaction for the row and its selection; not `write`, which would drop the source
+      // listing the promotion is about to plan from (an operation is not a check).
+      use(() =>
+        handle.transaction(() => {
         const values = toOperationValues(operation);
         // The head read back, the request and selection not: a million-check selection is 7 MB of
         // JSON, and reading it back and decoding it again was the longest synchronous step of
         // starting such a promotion. The parts are the request decoded from what was written and
         // a frozen copy of the selection (whole numbers: its JSON decodes to the same).
-        const inserted = await connection.insertInto('operations').values(values).executeTakeFirstOrThrow();
-        const id = Number(inserted.insertId);
+        const id = Number(statements.insertOperation.run(values).lastInsertRowid);
+        statements.insertSelection.run(id, encodeJson(operation.selection));
         const head = statements.getOperationHead.get(id);
         if (head === undefined) throw new Error(`the operation just inserted (${id}) is not there`);
         return fromOperationHead(head, rememberParts(id, writtenOperationParts(values, operation.selection)));
-      }),
+        }).immediate(),
+      ),
 
     getOperation: (id) =>
       use(() => {
@@ -317,7 +327,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
           return head === undefined ? undefined : fromOperationHead(head, rememberParts(id, parts));
         }
         const row = statements.getOperation.get(id);
-        return row === undefined ? undefined : fromOperationHead(row, rememberParts(id, operationParts(row)));
+        return row === undefined ? undefined : fromOperationHead(row, rememberParts(id, operationParts(row, selectionOf(id))));
       }),
 
     listOperations: (query: OperationQuery) =>
@@ -386,6 +396,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
         const largest = statements.largestResultIdOf.get(id);
         statements.deleteResultsOf.run(id);
         statements.deleteOperation.run(id);
+        statements.deleteSelection.run(id);
         // After the delete: the floor is kept only when no result left has a larger id.
         if (largest !== null && largest !== undefined) statements.raiseResultIdFloor.run({ highest: largest });
         partsByOperation.delete(id);

@@ -102,8 +102,8 @@ const lineageColumns: Readonly<Record<keyof Omit<Row<LineageTable>, 'seq'>, true
   destination_entity_id: true,
 };
 
-/** Every column of `operations` but `request` and `selection`, which never change once written. */
-const operationHeadColumns: Readonly<Record<keyof Omit<Row<OperationsTable>, 'request' | 'selection'>, true>> = {
+/** Every column of `operations` but `request`, which never changes once written. */
+const operationHeadColumns: Readonly<Record<keyof Omit<Row<OperationsTable>, 'request'>, true>> = {
   id: true,
   promote_type: true,
   result: true,
@@ -128,6 +128,12 @@ const operationHeadColumns: Readonly<Record<keyof Omit<Row<OperationsTable>, 're
   failed: true,
   destination_scope: true,
 };
+
+/** The columns an operation is inserted with: all but its id. */
+const operationInsertColumns: Columns<OperationsTable> = (() => {
+  const { id: _id, ...head } = operationHeadColumns;
+  return { ...head, request: true };
+})();
 
 const quote = (name: string) => `"${name}"`;
 const columnList = (columns: readonly string[]) => columns.map(quote).join(', ');
@@ -223,7 +229,13 @@ export interface Statements {
 
   readonly getOperation: Statement<[number], Row<OperationsTable>>;
   /** An operation without `request` and `selection` (for when those are decoded already). */
-  readonly getOperationHead: Statement<[number], Omit<Row<OperationsTable>, 'request' | 'selection'>>;
+  readonly getOperationHead: Statement<[number], Omit<Row<OperationsTable>, 'request'>>;
+  /** An operation's row, its `request` included (`operations` without its id). */
+  readonly insertOperation: Statement<Values<OperationsTable>>;
+  /** An operation's selection (JSON text), `undefined` for none. */
+  readonly getSelection: Statement<[number], string>;
+  readonly insertSelection: Statement<[number, string]>;
+  readonly deleteSelection: Statement<[number]>;
 
   /** Takes the lease row and `now_ms`; changes a row when the lease is free, expired or the holder's own. */
   readonly tryAcquireLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
@@ -365,6 +377,10 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
 
     getOperation: prepare('select * from "operations" where "id" = ?'),
     getOperationHead: prepare(`select ${columnList(Object.keys(operationHeadColumns))} from "operations" where "id" = ?`),
+    insertOperation: prepare(insertSql('operations', operationInsertColumns, false)),
+    getSelection: prepare<[number], string>('select "selection" from "operation_selections" where "operation_id" = ?').pluck(true),
+    insertSelection: prepare<[number, string]>('insert into "operation_selections" ("operation_id", "selection") values (?, ?)'),
+    deleteSelection: prepare<[number]>('delete from "operation_selections" where "operation_id" = ?'),
 
     tryAcquireLease: prepare(
       `insert into "scope_leases" ("scope", "holder", "expires_at", "expires_at_ms") values (@scope, @holder, @expires_at, @expires_at_ms)

@@ -149,6 +149,15 @@ describe('createStoreRuntime', () => {
     expect((await broken.getOperation(1))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: 'Store failure: disk full' });
   });
 
+  test('check keys out of order, repeated, not above afterId or beyond the limit are a store_failure saying so', async () => {
+    const pageOf = (ids: number[]) => createStoreRuntime({ ...recordingAdapter().adapter, listCheckKeys: async () => ids.map((id) => ({ id, status: 'active' as const, tags: [] })) });
+    expect((await pageOf([3, 4]).checkKeyPage(1, 2, 2))._unsafeUnwrap()).toMatchObject({ keys: [{ id: 3 }, { id: 4 }], last: false });
+    expect((await pageOf([4, 3]).checkKeyPage(1, 2, 5))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: 'Store failure: listCheckKeys gave check 3 after 4: keys must ascend by id from above 2' });
+    expect((await pageOf([3, 3]).checkKeyPage(1, 2, 5))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
+    expect((await pageOf([2]).checkKeyPage(1, 2, 5))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
+    expect((await pageOf([3, 4, 5]).checkKeyPage(1, 2, 2))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: 'Store failure: listCheckKeys gave 3 keys for a limit of 2' });
+  });
+
   test('a store without leases holds every lease', async () => {
     const { adapter } = recordingAdapter();
     const runtime = createStoreRuntime({ ...adapter, leases: undefined });

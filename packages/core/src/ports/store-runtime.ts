@@ -228,6 +228,7 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
       fromStore(async () => {
         if (store.listCheckKeys !== undefined) {
           const keys = await store.listCheckKeys(containerId, afterId, limit);
+          requireKeyOrder(keys, afterId, limit);
           return { keys, last: keys.length < limit };
         }
         const keys = (await store.listChecks(containerId)).flatMap((check) => (check.id > afterId ? [{ id: check.id, status: check.status, tags: check.tags }] : []));
@@ -236,6 +237,20 @@ export function createStoreRuntime(adapter: Store): StoreRuntime {
     checkReady: () => fromStore(async () => void (store.checkReady === undefined ? await store.isEmpty() : await store.checkReady())),
     close: () => store.close(),
   };
+}
+
+/**
+ * A page of `listCheckKeys` must hold at most `limit` keys, ascending by id from above `afterId`:
+ * the selection relies on it (each check once, in processing order). A store that breaks it fails
+ * the promotion with `store_failure`, saying so, rather than selecting wrongly.
+ */
+function requireKeyOrder(keys: readonly CheckSelectionKey[], afterId: number, limit: number): void {
+  if (keys.length > limit) throw new Error(`listCheckKeys gave ${keys.length} keys for a limit of ${limit}`);
+  let last = afterId;
+  for (const key of keys) {
+    if (!(key.id > last)) throw new Error(`listCheckKeys gave check ${key.id} after ${last}: keys must ascend by id from above ${afterId}`);
+    last = key.id;
+  }
 }
 
 /** Refuses a page or size that is not a whole number from 1 (a caller's defect: the engine parses them). */

@@ -4,6 +4,7 @@ import type { EntityPlan } from '../plan/entity-plan.js';
 import type { CommitLease, CommitUnit } from '../ports/commit-unit.js';
 import type { EngineEvents } from '../ports/engine-events.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
+import { nextTurn } from './next-turn.js';
 import type { PendingValidation } from './validate-plans.js';
 
 /** Options of {@link executePlans}. */
@@ -97,7 +98,7 @@ async function executeUntil(plans: readonly EntityPlan[], options: ExecuteOption
     options.onCommitted?.(units.length);
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     return undefined;
   };
 
@@ -157,10 +158,6 @@ function countResults(units: readonly CommitUnit[]): Record<CommitUnit['result']
   return counts;
 }
 
-/** Resolves once the event loop has gone round: after the I/O and timers that are due now. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 /** The sizer of {@link executePlans}' commits for these settings and store. */
 export function commitSizerFor(options: Pick<ExecuteOptions, 'store' | 'commitBatchSize' | 'commitBudgetMs'>): CommitSizer {

@@ -9,6 +9,7 @@ import { QualityCheckPlanner } from '../plan/plan-quality-checks.js';
 import { planRevert, type DestinationEntity, type RevertItem } from '../plan/plan-revert.js';
 import { containerReferenceContext } from '../plan/resolve-check.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
+import { nextTurn } from './next-turn.js';
 
 /** What the planner needs to know about an operation, whether it is about to start or resuming. */
 export interface PlanContext {
@@ -122,10 +123,6 @@ function existingChecks(store: StoreRuntime, ids: readonly number[]): ResultAsyn
   return found.map((entities) => new Set(entities.map((entity) => entity.id)));
 }
 
-/** Resolves once the event loop has gone round. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Reads what the pure planner needs from the store and plans the remaining entities. */
 export function planEntities(store: StoreRuntime, context: PlanContext): ResultAsync<EntityPlan[], PromoteError> {

@@ -16,6 +16,7 @@ import { CheckSelector } from '../plan/select-checks.js';
 import { selectComputedFields, selectComputedFiles, selectComputedTables } from '../plan/select-computed.js';
 import type { Access } from './access.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
+import { nextTurn } from './next-turn.js';
 
 /** A request that passed every check of §2.1: what an operation is created from. */
 export interface PreparedOperation {
@@ -80,7 +81,7 @@ function selectCheckIds(store: StoreRuntime, request: PromoteQualityCheckRequest
       selector.add(page.keys);
       if (page.last || page.keys.length === 0) break;
       afterId = (page.keys[page.keys.length - 1] as { readonly id: number }).id;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     const ids = yield* selector.finish();
     return ok(ids.map((id) => ({ id })));
