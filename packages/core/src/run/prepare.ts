@@ -56,7 +56,7 @@ export function prepareOperation(store: StoreRuntime, access: Access, actor: Use
       return prepareContainerScoped(store, access, actor, request, (container) => selectCheckIds(store, request, container.id));
     case 'promote_computed_field':
       return prepareContainerScoped(store, access, actor, request, (container) =>
-        store.listComputedFields(container.id).andThen((fields) => selectComputedFields(fields, request, container.id)),
+        store.listComputedFields(container.id).andThen((fields) => selectComputedFields(fields, request, container.id).map((selected) => selected.map((field) => field.id))),
       );
     case 'promote_computed_table':
     case 'promote_computed_file':
@@ -72,7 +72,7 @@ export const checkKeyPageSize = 5_000;
  * selection keys at a time (SPEC §19: the selection of a million checks holds their ids, not the
  * checks). Yields to the event loop between pages, so a large container does not block a server.
  */
-function selectCheckIds(store: StoreRuntime, request: PromoteQualityCheckRequest, containerId: number): ResultAsync<readonly { readonly id: number }[], PromoteError> {
+function selectCheckIds(store: StoreRuntime, request: PromoteQualityCheckRequest, containerId: number): ResultAsync<readonly number[], PromoteError> {
   return safeTry(async function* () {
     const selector = new CheckSelector(request, containerId);
     let afterId = 0;
@@ -83,8 +83,8 @@ function selectCheckIds(store: StoreRuntime, request: PromoteQualityCheckRequest
       afterId = (page.keys[page.keys.length - 1] as { readonly id: number }).id;
       await nextTurn();
     }
-    const ids = yield* selector.finish();
-    return ok(ids.map((id) => ({ id })));
+    // The ids themselves: an object per id was 40–110 ms of one synchronous step at a million.
+    return selector.finish();
   });
 }
 
@@ -151,7 +151,8 @@ function prepareContainerScoped(
   access: Access,
   actor: User,
   request: PromoteQualityCheckRequest | PromoteComputedFieldRequest,
-  select: (container: Container) => ResultAsync<readonly { readonly id: number }[], PromoteError>,
+  /** The selected source ids, in processing order. */
+  select: (container: Container) => ResultAsync<readonly number[], PromoteError>,
 ): ResultAsync<PreparedOperation, PromoteError> {
   return safeTry(async function* () {
     const { datastore, container, destinationContainer, destinationDatastore } = yield* containerPair(store, request);
@@ -169,7 +170,7 @@ function prepareContainerScoped(
       destinationDatastore,
       container,
       destinationContainer,
-      selection: selected.map((entity) => entity.id),
+      selection: selected,
       destinationScope: `container:${destinationContainer.id}`,
       destinationScopeId: destinationContainer.id,
     });
