@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { componentOf, summarize } from './profile-summary.js';
-import { startProfiling } from './profiling.js';
+import { startProfiling, stopProfiling } from './profiling.js';
 import { runBench } from './run-bench.js';
 import { tinyScale } from './scale.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'promote-bench-profile-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  stopProfiling();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 test('--profile records one CPU profile per measured section (one per large-draft size), and the summary reads them', { timeout: 60_000 }, async () => {
   await startProfiling(dir);

@@ -20,6 +20,17 @@ export async function startProfiling(dir: string, samplingIntervalUs = 200): Pro
   await session.post('Profiler.setSamplingInterval', { interval: samplingIntervalUs });
 }
 
+/**
+ * Ends what {@link startProfiling} began: {@link profiled} records nothing any more. Tests call it
+ * when done, since test files may share one module instance (`isolate: false`): a file that left
+ * profiling on made the next one write profiles into a directory already removed.
+ */
+export function stopProfiling(): void {
+  session?.disconnect();
+  session = undefined;
+  directory = undefined;
+}
+
 /** The directory profiles go to, or `undefined` when not profiling (child processes are told it). */
 export function profilingDirectory(): string | undefined {
   return directory;

@@ -463,7 +463,6 @@ async function isEmpty(db: Kysely<Database>): Promise<boolean> {
   return empty === true;
 }
 
-/** `"id" = any(…ids)`, bound as one array parameter, so any number of ids is one statement. */
 /** Rows per JSON block of {@link readJsonRows}: about 1 MB of text for checks. */
 const rowsPerJsonBlock = 2000;
 
@@ -489,6 +488,7 @@ async function readJsonRows<Tuple, Entity>(db: Kysely<Database>, tuple: RawBuild
   return entities;
 }
 
+/** `"id" = any(…ids)`, bound as one array parameter, so any number of ids is one statement. */
 function idIn(ids: readonly number[]) {
   return sql<boolean>`"id" = any(${[...new Set(ids)]}::bigint[])`;
 }

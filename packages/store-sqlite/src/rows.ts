@@ -635,4 +635,3 @@ export function fromListedResultTuple(row: ListedResultTuple): ListedResult {
     search_text: row[9],
   };
 }
-

@@ -306,16 +306,16 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       // listing the promotion is about to plan from (an operation is not a check).
       use(() =>
         handle.transaction(() => {
-        const values = toOperationValues(operation);
-        // The head read back, the request and selection not: a million-check selection is 7 MB of
-        // JSON, and reading it back and decoding it again was the longest synchronous step of
-        // starting such a promotion. The parts are the request decoded from what was written and
-        // a frozen copy of the selection (whole numbers: its JSON decodes to the same).
-        const id = Number(statements.insertOperation.run(values).lastInsertRowid);
-        statements.insertSelection.run(id, encodeJson(operation.selection));
-        const head = statements.getOperationHead.get(id);
-        if (head === undefined) throw new Error(`the operation just inserted (${id}) is not there`);
-        return fromOperationHead(head, rememberParts(id, writtenOperationParts(values, operation.selection)));
+          const values = toOperationValues(operation);
+          // The head read back, the request and selection not: a million-check selection is 7 MB of
+          // JSON, and reading it back and decoding it again was the longest synchronous step of
+          // starting such a promotion. The parts are the request decoded from what was written and
+          // a frozen copy of the selection (whole numbers: its JSON decodes to the same).
+          const id = Number(statements.insertOperation.run(values).lastInsertRowid);
+          statements.insertSelection.run(id, encodeJson(operation.selection));
+          const head = statements.getOperationHead.get(id);
+          if (head === undefined) throw new Error(`the operation just inserted (${id}) is not there`);
+          return fromOperationHead(head, rememberParts(id, writtenOperationParts(values, operation.selection)));
         }).immediate(),
       ),
 
@@ -636,10 +636,10 @@ function selectTeams(db: Kysely<Database>) {
     .orderBy('teams.id');
 }
 
-/** Copies `values` into `into` from `offset` on (no spread: a block of 100 rows binds 1,100 values). */
 /** A result record whose id is known once its row is inserted. */
 type InsertedRecord = { -readonly [K in keyof PromoteResultRecord]: PromoteResultRecord[K] };
 
+/** Copies `values` into `into` from `offset` on (no spread: a block of 100 rows binds 1,100 values). */
 function copyInto(into: unknown[], offset: number, values: readonly unknown[]): void {
   for (let index = 0; index < values.length; index++) into[offset + index] = values[index];
 }

@@ -228,7 +228,7 @@ export interface Statements {
   readonly findLineage: Statement<[string, number, string], LineageTuple>;
 
   readonly getOperation: Statement<[number], Row<OperationsTable>>;
-  /** An operation without `request` and `selection` (for when those are decoded already). */
+  /** An operation without `request` (for when it and the selection are decoded already). */
   readonly getOperationHead: Statement<[number], Omit<Row<OperationsTable>, 'request'>>;
   /** An operation's row, its `request` included (`operations` without its id). */
   readonly insertOperation: Statement<Values<OperationsTable>>;

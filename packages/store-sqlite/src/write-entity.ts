@@ -22,11 +22,8 @@ export function applyEdit(statements: Statements, edit: WorldEdit, liveContainer
   const requireContainer = (containerId: number, what: string) => requireLiveContainer(statements, containerId, what, liveContainers);
   switch (edit.kind) {
     case 'create_check':
-      requireContainer(edit.value.container_id, 'a quality check');
-      return insertedId(statements.insertCheck.run(toCheckValues(edit.value)));
     case 'update_check':
-      requireContainer(edit.value.container_id, 'a quality check');
-      return updated(statements.updateCheck.run({ ...toCheckValues(edit.value), id: edit.value.id }), 'Quality check', edit.value.id);
+      return writeCheck(statements, edit, liveContainers).id;
     case 'create_computed_field':
       requireContainer(edit.value.container_id, 'a computed field');
       return insertedId(statements.insertComputedField.run(toComputedFieldValues(edit.value)));
@@ -73,13 +70,19 @@ export interface WrittenEntity {
  */
 export function applyWrite(statements: Statements, edit: Exclude<WorldEdit, { kind: 'delete' }>, liveContainers?: Set<number>): WrittenEntity {
   if (edit.kind === 'create_check' || edit.kind === 'update_check') {
-    requireLiveContainer(statements, edit.value.container_id, 'a quality check', liveContainers);
-    const values = toCheckValues(edit.value);
-    const id = edit.kind === 'create_check' ? insertedId(statements.insertCheck.run(values)) : updated(statements.updateCheck.run({ ...values, id: edit.value.id }), 'Quality check', edit.value.id);
+    const { id, values } = writeCheck(statements, edit, liveContainers);
     return { id, json: writtenCheckJson(edit.value, id, values) };
   }
   const id = applyEdit(statements, edit, liveContainers);
   return { id, json: encodeJson({ ...edit.value, id }) };
+}
+
+/** Inserts or updates a check; returns its id and the row's values as written (JSON columns encoded). */
+function writeCheck(statements: Statements, edit: Extract<WorldEdit, { kind: 'create_check' | 'update_check' }>, liveContainers?: Set<number>) {
+  requireLiveContainer(statements, edit.value.container_id, 'a quality check', liveContainers);
+  const values = toCheckValues(edit.value);
+  const id = edit.kind === 'create_check' ? insertedId(statements.insertCheck.run(values)) : updated(statements.updateCheck.run({ ...values, id: edit.value.id }), 'Quality check', edit.value.id);
+  return { id, values };
 }
 
 /**

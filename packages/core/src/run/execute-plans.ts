@@ -158,7 +158,6 @@ function countResults(units: readonly CommitUnit[]): Record<CommitUnit['result']
   return counts;
 }
 
-
 /** The sizer of {@link executePlans}' commits for these settings and store. */
 export function commitSizerFor(options: Pick<ExecuteOptions, 'store' | 'commitBatchSize' | 'commitBudgetMs'>): CommitSizer {
   // Only a commit that keeps the event loop busy is sized by time (decision 0405).

@@ -123,7 +123,6 @@ function existingChecks(store: StoreRuntime, ids: readonly number[]): ResultAsyn
   return found.map((entities) => new Set(entities.map((entity) => entity.id)));
 }
 
-
 /** Reads what the pure planner needs from the store and plans the remaining entities. */
 export function planEntities(store: StoreRuntime, context: PlanContext): ResultAsync<EntityPlan[], PromoteError> {
   const request = context.request;
