@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guardStore, type World } from '@promote/core';
@@ -85,6 +85,55 @@ describe('openSqliteStore', () => {
       handle.close();
       await store.close();
     }
+  });
+
+  describe('checkpoints on a thread of their own (decision 0904)', () => {
+    /** Writes about 1 MB into the WAL: fewer pages than SQLite's own checkpoint waits for (1,000). */
+    const writeSome = async (store: Awaited<ReturnType<typeof openSqliteStore>>) => {
+      await store.importWorld(world);
+      const text = 'x'.repeat(2_000);
+      await store.applyEdits(Array.from({ length: 400 }, (_, index) => ({ kind: 'create_field' as const, value: { container_id: 7, name: `${text}${index}`, type: 'string' as const, status: 'active' as const } })));
+    };
+    /** The database file's size, polled for `ms`: the pages in it, not those still in the WAL. */
+    const fileSizeAfter = async (filename: string, ms: number) => {
+      const start = statSync(filename).size;
+      const until = Date.now() + ms;
+      while (Date.now() < until && statSync(filename).size === start) await new Promise((resolve) => setTimeout(resolve, 20));
+      return { start, end: statSync(filename).size };
+    };
+
+    test('committed pages reach the database file without a checkpoint on the store\'s connection', async () => {
+      const filename = join(directory, 'promote.db');
+      const store = await openSqliteStore({ filename });
+      try {
+        await writeSome(store);
+        const { start, end } = await fileSizeAfter(filename, 3_000);
+        assert.ok(end > start + 500_000, `the file grew from ${start} to ${end} bytes`);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('without the thread (backgroundCheckpoints: false) they stay in the WAL until SQLite checkpoints', async () => {
+      const filename = join(directory, 'promote.db');
+      const store = await openSqliteStore({ filename, backgroundCheckpoints: false });
+      try {
+        await writeSome(store);
+        const { start, end } = await fileSizeAfter(filename, 500);
+        assert.equal(end, start);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('close() ends the thread: the last connection closed removes the WAL', async () => {
+      const filename = join(directory, 'promote.db');
+      const store = await openSqliteStore({ filename });
+      await writeSome(store);
+      assert.ok(existsSync(`${filename}-wal`));
+      await store.close();
+      assert.equal(existsSync(`${filename}-wal`), false);
+    });
   });
 
   test('a handle passed in is migrated, used, and not closed by close()', async () => {

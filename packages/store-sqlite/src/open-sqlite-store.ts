@@ -1,6 +1,7 @@
 import { guardStore } from '@promote/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { inlineCheckpointPages, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { sqliteStoreMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
@@ -21,6 +22,12 @@ export type SqliteStoreOptions =
        * `SQLITE_BUSY`. Default {@link defaultBusyTimeoutMs} (10 s).
        */
       readonly busyTimeoutMs?: number | undefined;
+      /**
+       * Whether a thread of the store's own checkpoints the WAL into the file beside the writes
+       * (decision 0904), so that no commit on the event loop also does. Default `true`; ignored for
+       * `':memory:'`.
+       */
+      readonly backgroundCheckpoints?: boolean | undefined;
     }
   | {
       /**
@@ -40,7 +47,8 @@ export type SqliteStoreOptions =
  * A file database is put in WAL mode (readers never wait for the writer) with
  * `synchronous = NORMAL` (a killed process loses nothing committed; a power cut may lose the last
  * transactions, never half of one), `foreign_keys = ON`, and a busy timeout, so that processes
- * sharing the file queue for the write lock instead of failing.
+ * sharing the file queue for the write lock instead of failing. Its checkpoints run on a thread of
+ * the store's own (`backgroundCheckpoints`), which `close()` ends.
  *
  * @example
  * ```ts
@@ -54,13 +62,19 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const ownsHandle = 'filename' in options;
   const handle = ownsHandle ? new BetterSqlite3(options.filename) : options.database;
   if (!handle.open) throw new Error('openSqliteStore was given a closed better-sqlite3 handle');
+  let checkpointer: Checkpointer | undefined;
   try {
     if (ownsHandle) configure(handle, options.busyTimeoutMs ?? defaultBusyTimeoutMs);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(handle) }) });
     await migrateInTurn(handle, db);
+    if (ownsHandle && !handle.memory && options.backgroundCheckpoints !== false) {
+      handle.pragma(`wal_autocheckpoint = ${inlineCheckpointPages}`);
+      checkpointer = startCheckpointer(options.filename);
+    }
     // Handed out under the store runtime, as the engine uses every store.
-    return guardStore(createSqliteStore({ handle, db, ownsHandle })) as SqliteStore;
+    return guardStore(createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop })) as SqliteStore;
   } catch (error) {
+    await checkpointer?.stop();
     if (ownsHandle) handle.close();
     throw error;
   }

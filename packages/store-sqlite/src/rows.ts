@@ -32,7 +32,7 @@ import type {
 } from '@promote/core';
 import { checkStatuses, ruleTypes } from '@promote/core';
 import type { Selectable } from 'kysely';
-import { decodeJson, decodeNullableJson, encodeJson, encodeNullableJson } from './json.js';
+import { decodeJson, decodeNullableJson, decodeSelection, encodeJson, encodeNullableJson } from './json.js';
 import type {
   ComputedFieldsTable,
   ContainersTable,
@@ -496,12 +496,12 @@ export interface OperationParts {
  * rather than 7 MB of JSON read back and decoded for a million ids.
  */
 export function writtenOperationParts(values: Values<OperationsTable>, selection: readonly number[]): OperationParts {
-  return { request: deepFreeze(decodeJson<OperationRequest>(values.request as string)), selection: Object.freeze([...selection]) };
+  return { request: deepFreeze(decodeJson<OperationRequest>(values.request as string)), selection: Object.freeze(selection.slice()) };
 }
 
 /** The request of an operation row and its selection's JSON, decoded and deep-frozen (so they can be shared). */
 export function operationParts(row: Pick<Row<OperationsTable>, 'request'>, selection: string): OperationParts {
-  return { request: deepFreeze(decodeJson<OperationRequest>(row.request)), selection: Object.freeze(decodeJson<number[]>(selection)) };
+  return { request: deepFreeze(decodeJson<OperationRequest>(row.request)), selection: Object.freeze(decodeSelection(selection)) };
 }
 
 /** An operation from its row without `request` and `selection`, and those two decoded already. */

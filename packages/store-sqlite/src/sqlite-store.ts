@@ -53,7 +53,7 @@ import {
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
-import { encodeJson } from './json.js';
+import { encodeSelection } from './json.js';
 import { applyEdit, applyWrite } from './write-entity.js';
 
 /** The Store port on SQLite. Unlike the port, it always offers {@link ScopeLeases}. */
@@ -68,6 +68,8 @@ export interface SqliteStoreParts {
   readonly db: Kysely<Database>;
   /** Whether `close()` closes the handle (it does only when the store opened it). */
   readonly ownsHandle: boolean;
+  /** Run by `close()` once the queued calls are done, before the handle closes (the checkpoint thread's end). */
+  readonly beforeClose?: (() => Promise<void>) | undefined;
 }
 
 
@@ -82,7 +84,7 @@ const cachedOperationParts = 16;
  * (kysely's, or the handle's for the prepared `listResults`), so they see one snapshot. The hot
  * paths run on prepared statements; docs/decisions/0301-engine-performance-changes.md says which and why.
  */
-export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts): SqliteStore {
+export function createSqliteStore({ handle, db, ownsHandle, beforeClose }: SqliteStoreParts): SqliteStore {
   handle.function(foldFunction, { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   );
@@ -307,12 +309,12 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       use(() =>
         handle.transaction(() => {
           const values = toOperationValues(operation);
-          // The head read back, the request and selection not: a million-check selection is 7 MB of
-          // JSON, and reading it back and decoding it again was the longest synchronous step of
-          // starting such a promotion. The parts are the request decoded from what was written and
-          // a frozen copy of the selection (whole numbers: its JSON decodes to the same).
+          // The head read back, the request and selection not: a million-check selection was the
+          // longest synchronous step of starting such a promotion. The parts are the request decoded
+          // from what was written and a frozen copy of the selection (whole numbers: its text
+          // decodes to the same). The selection is written as runs of ids (`encodeSelection`).
           const id = Number(statements.insertOperation.run(values).lastInsertRowid);
-          statements.insertSelection.run(id, encodeJson(operation.selection));
+          statements.insertSelection.run(id, encodeSelection(operation.selection));
           const head = statements.getOperationHead.get(id);
           if (head === undefined) throw new Error(`the operation just inserted (${id}) is not there`);
           return fromOperationHead(head, rememberParts(id, writtenOperationParts(values, operation.selection)));
@@ -584,6 +586,7 @@ export function createSqliteStore({ handle, db, ownsHandle }: SqliteStoreParts):
       closing ??= (async () => {
         // Waits for the calls already queued on the connection, then releases it.
         await db.connection().execute(() => Promise.resolve());
+        await beforeClose?.();
         if (ownsHandle) await db.destroy();
       })();
       return closing;

@@ -12,6 +12,7 @@ import type { StoreRuntime } from '../ports/store-runtime.js';
 import type { ResultPosition } from '../ports/store.js';
 import { commitSizerFor, executePlans } from './execute-plans.js';
 import { finishOperation, recordEnd, type OperationEnd } from './finish-operation.js';
+import { nextTurn } from './next-turn.js';
 import { destinationScopeId, planContext, validationTarget } from './plan-context.js';
 import { planInChunks } from './plan-entities.js';
 import { requestProfiles } from './request-profiles.js';
@@ -144,6 +145,9 @@ function endOf(executed: Executed, signal: AbortSignal): OperationEnd {
   return { kind: 'aborted', by: (signal.reason as AbortReason | undefined)?.by ?? null };
 }
 
+/** Ids of the selection looked at per turn of the event loop when a turn works out what is left. */
+const selectionSliceSize = 100_000;
+
 /** Recorded results read per page when a turn resumes an operation (`Store.listResultsAfter`). */
 const resumePageSize = 5_000;
 
@@ -169,6 +173,9 @@ async function readRecorded(store: StoreRuntime, operationId: number): Promise<R
     const last = page.value[page.value.length - 1];
     if (last === undefined || page.value.length < resumePageSize) break;
     after = { seq: last.seq, id: last.id };
+    // A synchronous store answers at once: without a turn between pages, resuming a million-check
+    // operation would read every page in one step.
+    await nextTurn();
   }
   return ok({ processed, taken, count: processed.size });
 }
@@ -185,14 +192,20 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   const recorded = await readRecorded(store, operation.id);
   if (recorded.isErr()) return err(recorded.error);
   const { processed, taken } = recorded.value;
-  // What is left, with each source's position in the selection (its result's `seq`).
+  // What is left, with each source's position in the selection (its result's `seq`). A turn of
+  // the event loop between slices: at a million ids one pass was ≈ 50 ms of one synchronous step.
   const remaining: number[] = [];
   const positions: number[] = [];
-  for (let index = 0; index < operation.selection.length; index++) {
-    const id = operation.selection[index] as number;
-    if (processed.has(id)) continue;
-    remaining.push(id);
-    positions.push(index);
+  const selection = operation.selection;
+  for (let start = 0; start < selection.length; start += selectionSliceSize) {
+    if (start > 0) await nextTurn();
+    const end = Math.min(selection.length, start + selectionSliceSize);
+    for (let index = start; index < end; index++) {
+      const id = selection[index] as number;
+      if (processed.has(id)) continue;
+      remaining.push(id);
+      positions.push(index);
+    }
   }
   options.onProgress?.({ operationId: operation.id, phase: 'planning' });
   const expected = operation.request.expected_plan_fingerprint;
@@ -210,6 +223,9 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     const planned = await chunks.value.next();
     if (planned.isErr()) return err(planned.error);
     if (planned.value === undefined) return ok('completed');
+    // The chunk's read and planning in one turn, its first commit in the next: together they were
+    // the longest steps of a long promotion (SPEC §19).
+    await nextTurn();
     let plans: readonly EntityPlan[] = planned.value.plans;
     const seq = new Map<number, number>();
     for (let index = 0; index < planned.value.ids.length; index++) seq.set(planned.value.ids[index] as number, positions[offset + index] as number);
