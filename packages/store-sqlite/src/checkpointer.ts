@@ -76,7 +76,11 @@ export function startCheckpointer(filename: string): Checkpointer {
   let stopping: Promise<void> | undefined;
   return {
     stop() {
-      stopping ??= exited ? Promise.resolve() : (worker.postMessage('stop'), exit);
+      // Referenced again while it ends: a process awaiting `close()` must not exit with its await
+      // unsettled because the only thing left is an unreferenced thread.
+      stopping ??= exited
+        ? Promise.resolve()
+        : (worker.ref(), worker.postMessage('stop'), exit);
       return stopping;
     },
   };
