@@ -21,7 +21,7 @@ if (process.env.CPW) {
 const calls = [];
 const wrapped = { ...store };
 for (const k of Object.keys(store)) if (typeof store[k] === 'function') wrapped[k] = (...a) => { const s = performance.now(); const r = store[k](...a); const entry = [k, s - t0, 0, Array.isArray(a[0]) ? a[0].length : '']; calls.push(entry); Promise.resolve(r).then(() => { entry[2] = performance.now() - s; }, () => {}); return r; };
-const promoter = createPromoter({ store: wrapped, dataplane: createReferenceDataplane(), ...(process.env.CHUNK ? { chunkSize: Number(process.env.CHUNK) } : {}) });
+const promoter = createPromoter({ store: wrapped, dataplane: createReferenceDataplane(), ...(process.env.CHUNK ? { chunkSize: Number(process.env.CHUNK) } : {}), ...(process.env.BUDGET ? { commitBudgetMs: Number(process.env.BUDGET) } : {}) });
 globalThis.gc?.();
 const gaps = [];
 let last = performance.now();

@@ -46,7 +46,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     batchSize: options.batchSize ?? 10,
     concurrency: options.concurrency ?? 4,
     commitBatchSize: options.commitBatchSize ?? 2000,
-    commitBudgetMs: options.commitBudgetMs ?? 15,
+    commitBudgetMs: options.commitBudgetMs ?? 10,
     chunkSize: options.chunkSize ?? 2_000,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     leasePollMs: options.leasePollMs ?? 100,
