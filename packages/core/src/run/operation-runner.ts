@@ -14,7 +14,7 @@ import { commitSizerFor, executePlans } from './execute-plans.js';
 import { finishOperation, recordEnd, type OperationEnd } from './finish-operation.js';
 import { nextTurn } from './next-turn.js';
 import { destinationScopeId, planContext, validationTarget } from './plan-context.js';
-import { planInChunks } from './plan-entities.js';
+import { planInChunks, type PlanChunk, type PlanChunks } from './plan-entities.js';
 import { requestProfiles } from './request-profiles.js';
 import { ScopeLease } from './scope-lease.js';
 import { startValidation, type PendingValidation } from './validate-plans.js';
@@ -219,10 +219,17 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   const progress = options.onProgress;
   // One sizer for every chunk: what the commits so far took sizes the next, across chunks too.
   const sizer = commitSizerFor(options);
+  // A store that does not block the thread (PostgreSQL) reads and plans the next chunk while the
+  // current one commits: the server works on both at once. Planning never depends on what a commit
+  // wrote (a whole selection was once planned before its first commit), so this is the same plan.
+  // A synchronous store gains nothing from it: chunk after chunk there.
+  const overlap = !store.commitBlocks;
+  let upcoming: Promise<Result<PlanChunk | undefined, PromoteError>> = Promise.resolve(chunks.value.next());
   for (;;) {
-    const planned = await chunks.value.next();
+    const planned = await upcoming;
     if (planned.isErr()) return err(planned.error);
     if (planned.value === undefined) return ok('completed');
+    if (overlap) upcoming = prefetched(chunks.value);
     // The chunk's read and planning in one turn, its first commit in the next: together they were
     // the longest steps of a long promotion (SPEC §19).
     await nextTurn();
@@ -271,5 +278,16 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
       lease: () => lease.forCommit(),
     });
     if (executed.isErr() || executed.value !== 'completed') return executed;
+    if (!overlap) upcoming = Promise.resolve(chunks.value.next());
   }
+}
+
+/**
+ * The next chunk, read and planned from now on. Left unawaited when the turn ends first (an abort,
+ * a failed commit): a defect thrown there must not become an unhandled rejection then.
+ */
+function prefetched(chunks: PlanChunks): Promise<Result<PlanChunk | undefined, PromoteError>> {
+  const next = Promise.resolve(chunks.next());
+  next.catch(() => undefined);
+  return next;
 }
