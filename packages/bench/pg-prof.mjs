@@ -26,6 +26,7 @@ const bench = benchWorld({ seed: 1, checks: 10000, destination: 'empty' });
 for (let round = 0; round < 3; round++) {
   const store = await openPostgresStore({ connectionString: url.toString(), schema: `s${round}` });
   await store.importWorld(bench.world);
+  if (process.env.DROPFK) { const c = new pg.Client({ connectionString: url.toString() }); await c.connect(); await c.query(`alter table "s${round}".results drop constraint results_operation_fk`); await c.end(); }
   const calls = [];
   const wrapped = { ...store };
   for (const k of Object.keys(store)) if (typeof store[k] === 'function') wrapped[k] = (...a) => { const s = performance.now(); const r = store[k](...a); const e = [k, 0, Array.isArray(a[0]) ? a[0].length : '']; calls.push(e); Promise.resolve(r).then(() => { e[1] = performance.now() - s; }, () => {}); return r; };

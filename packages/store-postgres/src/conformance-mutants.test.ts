@@ -135,8 +135,6 @@ const mutants: Record<string, Mutant> = {
       async deleteOperation(id, from) {
         const operation = await store.getOperation(id);
         if (operation === undefined || !from.includes(operation.result)) return undefined;
-        // The foreign key to the operation is dropped first, as a schema without one would have it.
-        await raw('alter table results drop constraint results_operation_fk');
         await raw('delete from operations where id = $1', [id]);
         return operation;
       },
