@@ -37,7 +37,7 @@ describe('revert of results written before the store kept after images (SQLite m
       alter table "operations" add column "selection" text not null default '';
       update "operations" set "selection" = (select "selection" from "operation_selections" where "operation_id" = "operations"."id");
       drop table "operation_selections";
-      delete from kysely_migration where name in ('0003_results_after', '0004_id_floors', '0005_operation_selections');`);
+      delete from kysely_migration where name in ('0003_results_after', '0004_id_floors', '0005_operation_selections', '0006_selection_runs');`);
     handle.close();
 
     const second = await open();

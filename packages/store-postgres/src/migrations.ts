@@ -241,7 +241,7 @@ const initial: Migration = {
  */
 const resultsWithoutOperationKey: Migration = {
   async up(db: Kysely<any>): Promise<void> {
-    await db.schema.alterTable('results').dropConstraint('results_operation_fk').execute();
+    await db.schema.alterTable('results').dropConstraint('results_operation_fk').ifExists().execute();
   },
 };
 

@@ -286,7 +286,8 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
       return db.transaction().execute(async (transaction) => {
         // One statement checks the result and removes the row: a concurrent resume or commit waits
         // for this transaction on the row's lock, or has already moved it out of `from`. The results
-        // go in the same transaction (their foreign key is checked at its end). Ids come from the
+        // go in the same transaction (a commit of this operation waits for its row, then finds it
+        // gone and writes nothing: migration 0002). Ids come from the
         // counter rows, which a delete leaves as they are, so none is given again.
         const row = await transaction.deleteFrom('operations').where('id', '=', id).where('result', 'in', [...from]).returningAll().executeTakeFirst();
         if (row === undefined) return undefined;

@@ -64,6 +64,9 @@ function stringifyKeepingNegativeZero(value: unknown): string | undefined {
  * text with no runs, and decodes as before.
  */
 export function encodeSelection(ids: readonly number[]): string {
+  // Without runs to speak of (a selection filtered by tags or status), the plain array: the native
+  // serialiser is faster than building items.
+  if (idsInRuns(ids) * 2 < ids.length) return JSON.stringify(ids);
   const items: (number | readonly [number, number])[] = [];
   let index = 0;
   while (index < ids.length) {
@@ -80,10 +83,26 @@ export function encodeSelection(ids: readonly number[]): string {
   return JSON.stringify(items);
 }
 
+/** How many of `ids` are in runs of at least {@link shortestRun} consecutive ids. */
+function idsInRuns(ids: readonly number[]): number {
+  let inRuns = 0;
+  let length = 1;
+  for (let index = 1; index <= ids.length; index++) {
+    if (index < ids.length && ids[index] === (ids[index - 1] as number) + 1) {
+      length++;
+      continue;
+    }
+    if (length >= shortestRun) inRuns += length;
+    length = 1;
+  }
+  return inRuns;
+}
+
 /** The ids of {@link encodeSelection}'s text. */
 export function decodeSelection(text: string): number[] {
+  // A plain array has no bracket but its first.
+  if (text.indexOf('[', 1) === -1) return JSON.parse(text) as number[];
   const items = JSON.parse(text) as (number | [number, number])[];
-  if (items.every((item) => typeof item === 'number')) return items as number[];
   const ids: number[] = [];
   for (const item of items) {
     if (typeof item === 'number') ids.push(item);

@@ -317,6 +317,16 @@ const operationSelections: Migration = {
 };
 
 /**
+ * `operation_selections.selection` may hold runs of ids (`[[1,1000000]]`, decision 0904). Nothing to
+ * change in the file: the migration is there so that an older version of this package, which would
+ * read a run as one id, refuses the file (kysely's migrator refuses a database with a migration it
+ * does not know) instead of failing every check of a resumed operation.
+ */
+const selectionRuns: Migration = {
+  async up(): Promise<void> {},
+};
+
+/**
  * The store's migrations, by name; kysely runs the pending ones in name order. Append new ones
  * (`0002_…`); never edit one that has shipped.
  */
@@ -326,6 +336,7 @@ export const sqliteStoreMigrations: Readonly<Record<string, Migration>> = Object
   '0003_results_after': resultsAfter,
   '0004_id_floors': idFloors,
   '0005_operation_selections': operationSelections,
+  '0006_selection_runs': selectionRuns,
 });
 
 /** A kysely `MigrationProvider` serving {@link sqliteStoreMigrations} from the code itself. */

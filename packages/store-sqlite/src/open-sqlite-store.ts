@@ -1,7 +1,7 @@
 import { guardStore } from '@promote/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { inlineCheckpointPages, startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { defaultCheckpointPages, inlineCheckpointPages, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { sqliteStoreMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
@@ -28,6 +28,11 @@ export type SqliteStoreOptions =
        * `':memory:'`.
        */
       readonly backgroundCheckpoints?: boolean | undefined;
+      /**
+       * Told once should the checkpoint thread fail or end on its own (it could not open the file,
+       * for one): the store goes on, checkpointing on its own connection as SQLite does by default.
+       */
+      readonly onCheckpointThreadLost?: ((cause: unknown) => void) | undefined;
     }
   | {
       /**
@@ -69,7 +74,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     await migrateInTurn(handle, db);
     if (ownsHandle && !handle.memory && options.backgroundCheckpoints !== false) {
       handle.pragma(`wal_autocheckpoint = ${inlineCheckpointPages}`);
-      checkpointer = startCheckpointer(options.filename);
+      checkpointer = startCheckpointer(options.filename, (cause) => {
+        // Without the thread, commits checkpoint 4 MB at a time again rather than 64 MB.
+        if (handle.open) handle.pragma(`wal_autocheckpoint = ${defaultCheckpointPages}`);
+        options.onCheckpointThreadLost?.(cause);
+      });
     }
     // Handed out under the store runtime, as the engine uses every store.
     return guardStore(createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop })) as SqliteStore;

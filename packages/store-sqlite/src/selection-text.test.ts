@@ -24,6 +24,8 @@ describe('operation selection text (operation_selections.selection)', () => {
     expect(encodeSelection([])).toBe('[]');
     expect(encodeSelection([4, 5])).toBe('[4,5]');
     expect(encodeSelection([1, 2, 3, 7, 9, 10, 11, 12, 3])).toBe('[[1,3],7,[9,12],3]');
+    // Fewer than half the ids in runs: the plain array.
+    expect(encodeSelection([1, 2, 3, 5, 7, 9, 11])).toBe('[1,2,3,5,7,9,11]');
     const million = Array.from({ length: 1_000_000 }, (_, index) => index + 1);
     expect(encodeSelection(million)).toBe('[[1,1000000]]');
   });
