@@ -14,8 +14,9 @@ import { commitSizerFor, executePlans } from './execute-plans.js';
 import { finishOperation, recordEnd, type OperationEnd } from './finish-operation.js';
 import { nextTurn } from './next-turn.js';
 import { destinationScopeId, planContext, validationTarget } from './plan-context.js';
-import { planInChunks, type PlanChunk, type PlanChunks } from './plan-entities.js';
+import { planInChunks, type PlanChunk } from './plan-entities.js';
 import { requestProfiles } from './request-profiles.js';
+import { settledLater } from './settled-later.js';
 import { ScopeLease } from './scope-lease.js';
 import { startValidation, type PendingValidation } from './validate-plans.js';
 
@@ -229,7 +230,7 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     const planned = await upcoming;
     if (planned.isErr()) return err(planned.error);
     if (planned.value === undefined) return ok('completed');
-    if (overlap) upcoming = prefetched(chunks.value);
+    if (overlap) upcoming = settledLater(chunks.value.next());
     // The chunk's read and planning in one turn, its first commit in the next: together they were
     // the longest steps of a long promotion (SPEC §19).
     await nextTurn();
@@ -280,14 +281,4 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     if (executed.isErr() || executed.value !== 'completed') return executed;
     if (!overlap) upcoming = Promise.resolve(chunks.value.next());
   }
-}
-
-/**
- * The next chunk, read and planned from now on. Left unawaited when the turn ends first (an abort,
- * a failed commit): a defect thrown there must not become an unhandled rejection then.
- */
-function prefetched(chunks: PlanChunks): Promise<Result<PlanChunk | undefined, PromoteError>> {
-  const next = Promise.resolve(chunks.next());
-  next.catch(() => undefined);
-  return next;
 }
