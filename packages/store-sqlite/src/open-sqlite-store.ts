@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { guardStore } from '@promote/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
@@ -74,7 +75,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     await migrateInTurn(handle, db);
     if (ownsHandle && !handle.memory && options.backgroundCheckpoints !== false) {
       handle.pragma(`wal_autocheckpoint = ${inlineCheckpointPages}`);
-      checkpointer = startCheckpointer(options.filename, (cause) => {
+      // The path as this process resolves it now: the thread opens the same file whatever the cwd later.
+      checkpointer = startCheckpointer(resolve(options.filename), (cause) => {
         // Without the thread, commits checkpoint 4 MB at a time again rather than 64 MB.
         if (handle.open) handle.pragma(`wal_autocheckpoint = ${defaultCheckpointPages}`);
         options.onCheckpointThreadLost?.(cause);
