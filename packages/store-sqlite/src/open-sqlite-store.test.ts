@@ -107,7 +107,7 @@ describe('openSqliteStore', () => {
       const store = await openSqliteStore({ filename });
       try {
         await writeSome(store);
-        const { start, end } = await fileSizeAfter(filename, 3_000);
+        const { start, end } = await fileSizeAfter(filename, 6_000);
         assert.ok(end > start + 500_000, `the file grew from ${start} to ${end} bytes`);
       } finally {
         await store.close();

@@ -83,12 +83,23 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
       });
     }
     // Handed out under the store runtime, as the engine uses every store.
-    return guardStore(createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop })) as SqliteStore;
+    return guardStore(createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop, afterWrite: checkpointer === undefined ? undefined : rowsWritten(handle, checkpointer) })) as SqliteStore;
   } catch (error) {
     await checkpointer?.stop();
     if (ownsHandle) handle.close();
     throw error;
   }
+}
+
+/** After each write transaction: tells `checkpointer` how many rows the connection wrote since the last one (`total_changes()`). */
+function rowsWritten(handle: BetterSqlite3.Database, checkpointer: Checkpointer): () => void {
+  const totalChanges = handle.prepare('select total_changes()').pluck();
+  let last = 0;
+  return () => {
+    const now = totalChanges.get() as number;
+    checkpointer.wrote(now - last);
+    last = now;
+  };
 }
 
 /** Distinct SQL texts whose prepared statements {@link preparingOnce} keeps. */

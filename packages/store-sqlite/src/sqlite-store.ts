@@ -70,6 +70,8 @@ export interface SqliteStoreParts {
   readonly ownsHandle: boolean;
   /** Run by `close()` once the queued calls are done, before the handle closes (the checkpoint thread's end). */
   readonly beforeClose?: (() => Promise<void>) | undefined;
+  /** Run after each write transaction of the store (commit, applyEdits, importWorld): the checkpoint thread's cue. */
+  readonly afterWrite?: (() => void) | undefined;
 }
 
 
@@ -84,7 +86,7 @@ const cachedOperationParts = 16;
  * (kysely's, or the handle's for the prepared `listResults`), so they see one snapshot. The hot
  * paths run on prepared statements; docs/decisions/0301-engine-performance-changes.md says which and why.
  */
-export function createSqliteStore({ handle, db, ownsHandle, beforeClose }: SqliteStoreParts): SqliteStore {
+export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWrite }: SqliteStoreParts): SqliteStore {
   handle.function(foldFunction, { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   );
@@ -112,7 +114,9 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose }: Sqlit
   const write = <T>(work: () => T): Promise<T> =>
     use(() => {
       listedChecks = undefined;
-      return handle.transaction(work).immediate();
+      const done = handle.transaction(work).immediate();
+      afterWrite?.();
+      return done;
     });
 
   /*
