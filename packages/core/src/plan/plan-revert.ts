@@ -51,12 +51,12 @@ export function planRevert(input: RevertPlanInput): EntityPlan[] {
     const attributes = comparedAttributesOf(recorded.entity_type);
     const now = current as unknown as Definition;
     const skipped: EntityPlan = { ...base, result: 'skipped', destination_entity_id: current.id, message: null };
-    if (recorded.result === 'updated' && diffAttributes(now, recorded.before as Definition, attributes).length === 0) return skipped;
+    if (recorded.result === 'updated' && diffAttributes(asCompared(now), asCompared(recorded.before as Definition), attributes).length === 0) return skipped;
     if (recorded.result === 'created' && isRetired(current)) return skipped;
     if (recorded.after === null || recorded.after === undefined) {
       return { ...base, result: 'failed', destination_entity_id: current.id, message: messages.writtenBeforeAfterImages };
     }
-    const changedSince = diffAttributes(recorded.after as Definition, now, attributes);
+    const changedSince = diffAttributes(asCompared(recorded.after as Definition), asCompared(now), attributes);
     if (changedSince.length > 0) {
       const paths = changedSince.map((change) => change.path).join(', ');
       return { ...base, result: 'failed', destination_entity_id: current.id, message: `Changed on the destination since operation ${input.revertedOperationId}: ${paths}` };
@@ -75,6 +75,17 @@ export function planRevert(input: RevertPlanInput): EntityPlan[] {
       validation: recorded.entity_type === 'quality_check' && (desired as QualityCheck).status === 'active' ? checkDefinition(desired as QualityCheck) : undefined,
     };
   });
+}
+
+/**
+ * A definition as a revert compares it: a container's `deleted_at` is its status, so two
+ * soft-deleted states are the same whatever their times. Otherwise a container retired by a revert
+ * and retired again by the rerun of that revert would count as "changed since" the first: the
+ * revert of the first revert (§16) must still revive it.
+ */
+function asCompared(definition: Definition): Definition {
+  const deletedAt = (definition as { deleted_at?: unknown }).deleted_at;
+  return deletedAt === undefined || deletedAt === null ? definition : ({ ...definition, deleted_at: 'soft-deleted' } as Definition);
 }
 
 /** Whether a created entity is retired already: an archived check, a deleted computed field, a soft-deleted container. */
