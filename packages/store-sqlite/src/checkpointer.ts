@@ -79,17 +79,23 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** How often the thread checkpoints: {@link activeDelayMs} and {@link idleDelayMs} unless a test says otherwise. */
+export interface CheckpointDelays {
+  readonly activeDelayMs: number;
+  readonly idleDelayMs: number;
+}
+
 /**
  * Starts a {@link Checkpointer} on the database file `filename` (in WAL mode already). `onLost` is
  * called once should the thread fail or end before `stop()` (it could not open the file, load
  * better-sqlite3, or start at all): the store then checkpoints on its own connection again, as
  * SQLite does by default. Never throws.
  */
-export function startCheckpointer(filename: string, onLost: (cause: unknown) => void): Checkpointer {
+export function startCheckpointer(filename: string, onLost: (cause: unknown) => void, delays: CheckpointDelays = { activeDelayMs, idleDelayMs }): Checkpointer {
   let worker: Worker;
   try {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(threadCode, { eval: true, workerData: { module, filename, activeDelayMs, idleDelayMs } });
+    worker = new Worker(threadCode, { eval: true, workerData: { module, filename, ...delays } });
   } catch (cause) {
     onLost(cause);
     return { wrote: () => undefined, stop: () => Promise.resolve() };
