@@ -17,3 +17,4 @@ export { planComputedContainers, type ComputedContainerPlanInput } from './plan/
 export { selectComputedFields, selectComputedTables, selectComputedFiles } from './plan/select-computed.js';
 export { queryIntegerSchema } from './domain/queries.js';
 export { checkCommitUnitShape } from './ports/commit-unit-shape.js';
+export { JsonIntern, deepFreeze } from './ports/json-intern.js';

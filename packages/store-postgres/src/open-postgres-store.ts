@@ -87,7 +87,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   try {
     await migrate(db, connection, schema, options.migrationLockTimeoutMs ?? defaultMigrationLockTimeoutMs);
     // Handed out under the store runtime, as the engine uses every store.
-    return guardStore(createPostgresStore({ db, schema })) as PostgresStore;
+    const readArrays = async (text: string, values: readonly unknown[]): Promise<unknown[][]> => (await pool.query<unknown[]>({ text, values: [...values], rowMode: 'array' })).rows;
+    return guardStore(createPostgresStore({ db, schema, readArrays })) as PostgresStore;
   } catch (error) {
     await db.destroy();
     throw error;

@@ -1,9 +1,12 @@
-import type { CheckStatus, EntitySummary, LineageLink, OperationPatch, OperationQuery, Page, PromoteResultRecord, ResultQuery, ScopeLeases, Store, Tags, World, WorldEdit } from '@promote/core';
+import type { CheckStatus, EntitySummary, QualityCheck, LineageLink, OperationPatch, OperationQuery, Page, PromoteResultRecord, ResultQuery, ScopeLeases, Store, Tags, World, WorldEdit } from '@promote/core';
 import { LeaseLostError } from '@promote/core';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { JsonIntern } from '@promote/core/internals';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import {
-  checkJsonTuple,
-  fromCheckJsonTuple,
+  checkTupleColumns,
+  frozenCheckOfTuple,
+  type CheckTuple,
   fromCheckRow,
   fromComputedFieldRow,
   fromContainerRow,
@@ -49,6 +52,12 @@ export interface PostgresStoreParts {
   readonly db: Kysely<Database>;
   /** The schema the tables live in: the key of the store's write lock. */
   readonly schema: string;
+  /**
+   * Runs one read statement with its rows as arrays (pg's `rowMode: 'array'`), for the reads of
+   * many rows; its tables are named with their schema (it may run on a connection kysely has not
+   * set up).
+   */
+  readonly readArrays: (text: string, values: readonly unknown[]) => Promise<readonly unknown[][]>;
 }
 
 /**
@@ -72,8 +81,15 @@ export const writeLockClass = 0x50525731;
  * - Reads of more than one statement (a page and its total, `exportWorld`) run in one
  *   `REPEATABLE READ READ ONLY` transaction, so they see one snapshot.
  */
-export function createPostgresStore({ db, schema }: PostgresStoreParts): PostgresStore {
+export function createPostgresStore({ db, schema, readArrays }: PostgresStoreParts): PostgresStore {
   let closing: Promise<void> | undefined;
+  const table = (name: string): string => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
+  const selectChecks = `select ${checkTupleColumns.map((column) => pg.escapeIdentifier(column)).join(', ')} from ${table('quality_checks')}`;
+  const selectLineage = `select "source_entity_id", "destination_entity_id" from ${table('lineage')}`;
+  // Shared by every check read of this store: see JsonIntern.
+  const jsonTexts = new JsonIntern();
+  const readChecks = async (where: string, values: readonly unknown[]): Promise<QualityCheck[]> =>
+    (await readArrays(`${selectChecks} where ${where} order by "id"`, values)).map((row) => frozenCheckOfTuple(row as unknown as CheckTuple, jsonTexts));
 
   const read = <T>(work: (transaction: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
@@ -155,7 +171,7 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
     },
 
     listChecks(containerId) {
-      return readJsonRows(db, sql.raw(checkJsonTuple), sql`"quality_checks" where "container_id" = ${containerId}`, sql`"id"`, fromCheckJsonTuple);
+      return readChecks('"container_id" = $1', [containerId]);
     },
 
     async listCheckKeys(containerId, afterId, limit) {
@@ -172,7 +188,7 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
 
     async getChecks(ids) {
       if (ids.length === 0) return [];
-      return readJsonRows(db, sql.raw(checkJsonTuple), sql`"quality_checks" where ${idIn(ids)}`, sql`"id"`, fromCheckJsonTuple);
+      return readChecks('"id" = any($1::bigint[])', [[...new Set(ids)]]);
     },
 
     async listComputedFields(containerId) {
@@ -205,13 +221,12 @@ export function createPostgresStore({ db, schema }: PostgresStoreParts): Postgre
 
     async findLineage(entityType, destinationScopeId, sourceIds) {
       if (sourceIds.length === 0) return [];
-      return readJsonRows(
-        db,
-        sql`json_build_array("source_entity_id", "destination_entity_id")`,
-        sql`"lineage" where "entity_type" = ${entityType} and "destination_scope_id" = ${destinationScopeId} and "source_entity_id" = any(${[...new Set(sourceIds)]}::bigint[])`,
-        sql`"seq" desc`,
-        ([source, destination]: readonly [number, number]): LineageLink => ({ entity_type: entityType, source_entity_id: source, destination_scope_id: destinationScopeId, destination_entity_id: destination }),
-      );
+      const rows = await readArrays(`${selectLineage} where "entity_type" = $1 and "destination_scope_id" = $2 and "source_entity_id" = any($3::bigint[]) order by "seq" desc`, [
+        entityType,
+        destinationScopeId,
+        [...new Set(sourceIds)],
+      ]);
+      return rows.map(([source, destination]): LineageLink => ({ entity_type: entityType, source_entity_id: source as number, destination_scope_id: destinationScopeId, destination_entity_id: destination as number }));
     },
 
     createOperation(operation) {
@@ -462,31 +477,6 @@ async function isEmpty(db: Kysely<Database>): Promise<boolean> {
     .selectNoFrom((eb) => eb.not(eb.or([eb.exists(eb.selectFrom('datastores').select(sql.lit(1).as('one'))), eb.exists(eb.selectFrom('users').select(sql.lit(1).as('one')))])).as('empty'))
     .executeTakeFirstOrThrow();
   return empty === true;
-}
-
-/** Rows per JSON block of {@link readJsonRows}: about 1 MB of text for checks. */
-const rowsPerJsonBlock = 2000;
-
-/**
- * Reads `select tuple from source order by order`, each row as a JSON value built by the server
- * (`tuple`, e.g. `json_build_array(…)`), aggregated into JSON arrays of at most
- * {@link rowsPerJsonBlock} rows: one text value per block, decoded by one `JSON.parse`, instead of
- * one protocol row per entity whose every field pg decodes apart and whose JSON columns are parsed
- * again each (10,000 checks: most of a read's client time was those). Blocks keep every string
- * far below V8's limit whatever the number of rows. Numbers come back as JSON numbers: ids are
- * safe integers by the port's id rule.
- */
-async function readJsonRows<Tuple, Entity>(db: Kysely<Database>, tuple: RawBuilder<unknown>, source: RawBuilder<unknown>, order: RawBuilder<unknown>, decode: (tuple: Tuple) => Entity): Promise<Entity[]> {
-  const { rows } = await sql<{ block: string }>`
-    select json_agg("tuple" order by "position")::text as "block"
-    from (select ${tuple} as "tuple", row_number() over (order by ${order}) - 1 as "position" from ${source}) as "numbered"
-    group by "position" / ${sql.lit(rowsPerJsonBlock)} order by "position" / ${sql.lit(rowsPerJsonBlock)}`.execute(db);
-  const entities: Entity[] = [];
-  for (const { block } of rows) {
-    const tuples = JSON.parse(block) as Tuple[];
-    for (let index = 0; index < tuples.length; index++) entities.push(decode(tuples[index] as Tuple));
-  }
-  return entities;
 }
 
 /** `"id" = any(…ids)`, bound as one array parameter, so any number of ids is one statement. */

@@ -29,6 +29,7 @@ import type {
   User,
   UserRole,
 } from '@promote/core';
+import type { JsonIntern } from '@promote/core/internals';
 import type { Selectable } from 'kysely';
 import { decodeJson, decodeNullableJson, encodeJson, encodeNullableJson } from './json.js';
 import type {
@@ -222,33 +223,52 @@ export function fromCheckRow(row: Row<QualityChecksTable>): QualityCheck {
 }
 
 /**
- * A check row as a JSON array, in the order {@link fromCheckJsonTuple} reads it: what the check
- * reads select (`readJsonRows`), the JSON columns embedded as JSON, so that one `JSON.parse` of a
- * block of rows decodes them too.
+ * The columns of a check in the order {@link frozenCheckOfTuple} reads them: what the check reads
+ * select, with rows as arrays (pg's `rowMode: 'array'`), which skips building one keyed object per
+ * row.
  */
-export const checkJsonTuple = `json_build_array("id", "container_id", "rule_type", "description", "fields"::json, "coverage", "filter", "properties"::json, "tags"::json, "additional_metadata"::json, "status", "inferred", "created_at", "updated_at")`;
+export const checkTupleColumns = [
+  'id',
+  'container_id',
+  'rule_type',
+  'description',
+  'fields',
+  'coverage',
+  'filter',
+  'properties',
+  'tags',
+  'additional_metadata',
+  'status',
+  'inferred',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof Row<QualityChecksTable>)[];
 
-/** A check row as {@link checkJsonTuple} reads it, parsed. */
-export type CheckJsonTuple = readonly [number, number, string, string, string[], number | null, string | null, Properties, Tags, Metadata, string, boolean, string, string];
+/** A check row as an array, in the order of {@link checkTupleColumns}. */
+export type CheckTuple = readonly [number, number, string, string, string, number | null, string | null, string, string, string, string, boolean, string, string];
 
-/** A quality check from its row as {@link checkJsonTuple} reads it. */
-export function fromCheckJsonTuple(row: CheckJsonTuple): QualityCheck {
-  return {
+/**
+ * A quality check from its row as an array ({@link checkTupleColumns}), frozen with everything in
+ * it, its JSON columns decoded through `intern` (shared, frozen values: a re-promotion's
+ * destination checks, copied from its sources, decode almost nothing).
+ */
+export function frozenCheckOfTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
+  return Object.freeze({
     id: row[0],
     container_id: row[1],
     rule_type: row[2] as RuleType,
     description: row[3],
-    fields: row[4],
+    fields: intern.decode<string[]>(row[4]),
     coverage: row[5],
     filter: row[6],
-    properties: row[7],
-    tags: row[8],
-    additional_metadata: row[9],
+    properties: intern.decode<Properties>(row[7]),
+    tags: intern.decode<Tags>(row[8]),
+    additional_metadata: intern.decode<Metadata>(row[9]),
     status: row[10] as CheckStatus,
     inferred: row[11],
     created_at: row[12],
     updated_at: row[13],
-  } as QualityCheck;
+  });
 }
 
 /** The columns of a computed field. */

@@ -14,6 +14,7 @@ import type {
   World,
   WorldEdit,
 } from '@promote/core';
+import { JsonIntern } from '@promote/core/internals';
 import { LeaseLostError } from '@promote/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
@@ -29,7 +30,6 @@ import {
   fromOperationHead,
   fromStoredResultTuple,
   fromListedResultTuple,
-  JsonIntern,
   resultInsertColumns,
   resultReadColumns,
   type ResultTuple,

@@ -8,6 +8,7 @@ import { planComputedFields } from '../plan/plan-computed-fields.js';
 import { QualityCheckPlanner } from '../plan/plan-quality-checks.js';
 import { planRevert, type DestinationEntity, type RevertItem } from '../plan/plan-revert.js';
 import { containerReferenceContext } from '../plan/resolve-check.js';
+import type { LineageLink } from '../domain/entities.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
 import { nextTurn } from './next-turn.js';
 
@@ -90,20 +91,34 @@ function qualityCheckChunks(store: StoreRuntime, context: PlanContext, request: 
     );
     const { remaining } = context;
     // §4 phase 1 over the whole selection before any chunk is planned. Into a container without a
-    // check that could match (a first promotion) no link can: nothing to read.
-    for (let start = 0; planner.hasCandidates && start < remaining.length; start += lineageChunkSize) {
+    // check that could match (a first promotion) no link can: nothing to read. A store whose calls
+    // do not block the thread (PostgreSQL) is asked for a slice's links and which of its sources
+    // exist at once, and for the next slice's while this one is claimed: the four reads of a
+    // 10,000-check re-promotion one after the other were a sixth of its time.
+    const concurrent = store.commitBlocks === false;
+    const readSlice = (start: number): LineageSlice => {
       const ids = remaining.slice(start, start + lineageChunkSize);
-      const lineage = yield* store.findLineage('quality_check', destinationContainer.id, ids);
+      return { ids, lineage: store.findLineage('quality_check', destinationContainer.id, ids), existing: concurrent ? existingChecks(store, ids) : undefined };
+    };
+    let slice = planner.hasCandidates && remaining.length > 0 ? readSlice(0) : undefined;
+    for (let start = 0; slice !== undefined; start += lineageChunkSize) {
+      const current: LineageSlice = slice;
+      slice = concurrent && start + lineageChunkSize < remaining.length ? readSlice(start + lineageChunkSize) : undefined;
+      const lineage = yield* current.lineage;
       const linked = new Set<number>();
       for (const link of lineage) if (planner.isCandidate(link.destination_entity_id)) linked.add(link.source_entity_id);
-      if (linked.size === 0) continue;
-      // Only a source that still exists claims its destination, as when the whole selection is planned.
-      const existing = yield* existingChecks(store, ids.filter((id) => linked.has(id)));
-      planner.claimLineage(
-        ids.filter((id) => existing.has(id)),
-        lineage,
-      );
-      if (start + lineageChunkSize < remaining.length) await nextTurn();
+      if (linked.size > 0) {
+        // Only a source that still exists claims its destination, as when the whole selection is planned.
+        const existing = yield* (current.existing ?? existingChecks(store, current.ids.filter((id) => linked.has(id))));
+        planner.claimLineage(
+          current.ids.filter((id) => linked.has(id) && existing.has(id)),
+          lineage,
+        );
+      }
+      if (start + lineageChunkSize < remaining.length) {
+        slice ??= readSlice(start + lineageChunkSize);
+        await nextTurn();
+      }
     }
     let start = 0;
     return ok({
@@ -115,6 +130,13 @@ function qualityCheckChunks(store: StoreRuntime, context: PlanContext, request: 
       },
     });
   });
+}
+
+/** One slice of §4's lineage phase: its source ids, their links, and (read beside them) which of them exist. */
+interface LineageSlice {
+  readonly ids: readonly number[];
+  readonly lineage: ResultAsync<readonly LineageLink[], PromoteError>;
+  readonly existing: ResultAsync<ReadonlySet<number>, PromoteError> | undefined;
 }
 
 /** The ids among `ids` of checks that exist: from their summaries when the store offers them (no JSON to decode). */

@@ -1,0 +1,51 @@
+/**
+ * Helpers for the stores of this repository that read JSON columns: texts decoded once per store
+ * into deep-frozen values that every entity read shares.
+ */
+
+/**
+ * Decoded JSON column texts, shared by the check listings of one store: the same text decodes to
+ * the same deep-frozen value. A re-promotion lists the source container, then the destination
+ * container whose checks were copied from it: their `fields`, `properties`, `tags` and
+ * `additional_metadata` are the same texts, so the second listing decodes almost nothing, and the
+ * comparison of two equal values is one identity test (`jsonEqual` and the unchanged-check fast
+ * path start with `a === b`); a later promotion of the same container decodes nothing new. A text
+ * always means the same value, so nothing here is ever stale; the values are frozen, so that
+ * sharing them is safe.
+ *
+ * Memory is bounded by two generations of at most {@link JsonIntern.maxEntries} texts each: when
+ * the newer one is full it becomes the older one, and the older one is dropped.
+ */
+export class JsonIntern {
+  /** Texts per generation at most (about 5–8 MB of texts and values at the sizes checks have). */
+  static readonly maxEntries = 50_000;
+  private current = new Map<string, unknown>();
+  private previous = new Map<string, unknown>();
+
+  /** The deep-frozen value of a JSON text; `[]` and `{}` are shared frozen values. */
+  decode<T>(text: string): T {
+    if (text === '[]') return emptyList as T;
+    if (text === '{}') return emptyObject as T;
+    let value = this.current.get(text);
+    if (value !== undefined) return value as T;
+    value = this.previous.get(text) ?? deepFreeze(JSON.parse(text) as unknown);
+    if (this.current.size >= JsonIntern.maxEntries) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(text, value);
+    return value as T;
+  }
+}
+
+/** Freezes a decoded JSON-like value and everything in it, so that it can be handed out more than once. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const emptyList: readonly never[] = Object.freeze([]);
+const emptyObject: Readonly<Record<string, never>> = Object.freeze({});
