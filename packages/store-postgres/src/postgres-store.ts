@@ -88,8 +88,8 @@ export function createPostgresStore({ db, schema, readArrays }: PostgresStorePar
   const selectLineage = `select "source_entity_id", "destination_entity_id" from ${table('lineage')}`;
   // Shared by every check read of this store: see JsonIntern.
   const jsonTexts = new JsonIntern();
-  const readChecks = async (where: string, values: readonly unknown[]): Promise<QualityCheck[]> =>
-    (await readArrays(`${selectChecks} where ${where} order by "id"`, values)).map((row) => frozenCheckOfTuple(row as unknown as CheckTuple, jsonTexts));
+  const readChecks = async (rest: string, values: readonly unknown[]): Promise<QualityCheck[]> =>
+    (await readArrays(`${selectChecks} ${rest} order by "id"`, values)).map((row) => frozenCheckOfTuple(row as unknown as CheckTuple, jsonTexts));
 
   const read = <T>(work: (transaction: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
@@ -171,24 +171,17 @@ export function createPostgresStore({ db, schema, readArrays }: PostgresStorePar
     },
 
     listChecks(containerId) {
-      return readChecks('"container_id" = $1', [containerId]);
+      return readChecks('where "container_id" = $1', [containerId]);
     },
 
     async listCheckKeys(containerId, afterId, limit) {
-      const rows = await db
-        .selectFrom('quality_checks')
-        .select(['id', 'status', 'tags'])
-        .where('container_id', '=', containerId)
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map((row) => ({ id: row.id, status: row.status as CheckStatus, tags: decodeJson<Tags>(row.tags) }));
+      const rows = await readArrays(`select "id", "status", "tags" from ${table('quality_checks')} where "container_id" = $1 and "id" > $2 order by "id" limit $3`, [containerId, afterId, limit]);
+      return rows.map(([id, status, tags]) => ({ id: id as number, status: status as CheckStatus, tags: jsonTexts.decode<Tags>(tags as string) }));
     },
 
     async getChecks(ids) {
       if (ids.length === 0) return [];
-      return readChecks('"id" = any($1::bigint[])', [[...new Set(ids)]]);
+      return readChecks(joinIdRuns('"id"', 1), idRuns(ids));
     },
 
     async listComputedFields(containerId) {
@@ -204,8 +197,8 @@ export function createPostgresStore({ db, schema, readArrays }: PostgresStorePar
       if (ids.length === 0) return [];
       switch (entityType) {
         case 'quality_check': {
-          const rows = await db.selectFrom('quality_checks').select(['id', 'description', 'rule_type', 'status']).where(idIn(ids)).orderBy('id').execute();
-          return rows.map(({ id, description, rule_type, status }) => ({ id, description, rule_type, status }) as EntitySummary);
+          const rows = await readArrays(`select "id", "description", "rule_type", "status" from ${table('quality_checks')} ${joinIdRuns('"id"', 1)} order by "id"`, idRuns(ids));
+          return rows.map(([id, description, rule_type, status]) => ({ id, description, rule_type, status }) as EntitySummary);
         }
         case 'computed_field': {
           const rows = await db.selectFrom('computed_fields').select(['id', 'name', 'transformation', 'status']).where(idIn(ids)).orderBy('id').execute();
@@ -221,10 +214,10 @@ export function createPostgresStore({ db, schema, readArrays }: PostgresStorePar
 
     async findLineage(entityType, destinationScopeId, sourceIds) {
       if (sourceIds.length === 0) return [];
-      const rows = await readArrays(`${selectLineage} where "entity_type" = $1 and "destination_scope_id" = $2 and "source_entity_id" = any($3::bigint[]) order by "seq" desc`, [
+      const rows = await readArrays(`${selectLineage} ${joinIdRuns('"source_entity_id"', 3)} where "entity_type" = $1 and "destination_scope_id" = $2 order by "seq" desc`, [
         entityType,
         destinationScopeId,
-        [...new Set(sourceIds)],
+        ...idRuns(sourceIds),
       ]);
       return rows.map(([source, destination]): LineageLink => ({ entity_type: entityType, source_entity_id: source as number, destination_scope_id: destinationScopeId, destination_entity_id: destination as number }));
     },
@@ -477,6 +470,34 @@ async function isEmpty(db: Kysely<Database>): Promise<boolean> {
     .selectNoFrom((eb) => eb.not(eb.or([eb.exists(eb.selectFrom('datastores').select(sql.lit(1).as('one'))), eb.exists(eb.selectFrom('users').select(sql.lit(1).as('one')))])).as('empty'))
     .executeTakeFirstOrThrow();
   return empty === true;
+}
+
+/**
+ * `join` of the runs of consecutive ids of {@link idRuns}, bound as parameters `$first` (first
+ * ids) and `$first + 1` (last ids): one index range read per run. `"id" = any(…ids)` binds every
+ * id, which pg writes into an array literal and the server parses: for a lineage slice of 5,000
+ * of a container's checks (one run) that was most of the call.
+ */
+function joinIdRuns(column: string, first: number): string {
+  return `join unnest($${first}::bigint[], $${first + 1}::bigint[]) as "run"("first", "last") on ${column} between "run"."first" and "run"."last"`;
+}
+
+/** Distinct `ids` as runs of consecutive ids: the first ids of the runs and their last ids, ascending and apart. */
+export function idRuns(ids: readonly number[]): [number[], number[]] {
+  // A typed array sorts numerically, and holds every safe integer exactly.
+  const sorted = Float64Array.from(ids).sort();
+  const firsts: number[] = [];
+  const lasts: number[] = [];
+  for (const id of sorted) {
+    const last = lasts.length - 1;
+    // Ascending: an id is the last one again (a duplicate), the next one, or the first of a new run.
+    if (last >= 0 && (lasts[last] as number) >= id - 1) lasts[last] = id;
+    else {
+      firsts.push(id);
+      lasts.push(id);
+    }
+  }
+  return [firsts, lasts];
 }
 
 /** `"id" = any(…ids)`, bound as one array parameter, so any number of ids is one statement. */

@@ -378,7 +378,7 @@ export function fromOperationRow(row: Row<OperationsTable>): OperationRecord {
 }
 
 /** The row of a result, with the id the store assigned and the destination entity the unit ended on. */
-export function toResultRow(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id'>, id: number, destinationEntityId: number | null): Row<ResultsTable> {
+export function toResultRow(result: Omit<PromoteResultRecord, 'id' | 'destination_entity_id' | 'after'>, after: PromoteResultRecord['after'], id: number, destinationEntityId: number | null): Row<ResultsTable> {
   return {
     id,
     operation_id: result.operation_id,
@@ -390,7 +390,7 @@ export function toResultRow(result: Omit<PromoteResultRecord, 'id' | 'destinatio
     message: result.message,
     changes: encodeNullableJson(result.changes),
     before: encodeNullableJson(result.before),
-    after: encodeNullableJson(result.after),
+    after: encodeNullableJson(after),
     search_text: result.search_text,
     search_folded: result.search_text.toLowerCase(),
   };
