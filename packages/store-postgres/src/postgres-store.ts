@@ -85,7 +85,6 @@ export function createPostgresStore({ db, schema, readArrays }: PostgresStorePar
   let closing: Promise<void> | undefined;
   const table = (name: string): string => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
   const selectChecks = `select ${checkTupleColumns.map((column) => pg.escapeIdentifier(column)).join(', ')} from ${table('quality_checks')}`;
-  const selectLineage = `select "source_entity_id", "destination_entity_id" from ${table('lineage')}`;
   // Shared by every check read of this store: see JsonIntern.
   const jsonTexts = new JsonIntern();
   const readChecks = async (rest: string, values: readonly unknown[]): Promise<QualityCheck[]> =>
@@ -214,12 +213,16 @@ export function createPostgresStore({ db, schema, readArrays }: PostgresStorePar
 
     async findLineage(entityType, destinationScopeId, sourceIds) {
       if (sourceIds.length === 0) return [];
-      const rows = await readArrays(`${selectLineage} ${joinIdRuns('"source_entity_id"', 3)} where "entity_type" = $1 and "destination_scope_id" = $2 order by "seq" desc`, [
-        entityType,
-        destinationScopeId,
-        ...idRuns(sourceIds),
-      ]);
-      return rows.map(([source, destination]): LineageLink => ({ entity_type: entityType, source_entity_id: source as number, destination_scope_id: destinationScopeId, destination_entity_id: destination as number }));
+      // Two JSON arrays of ids in one row, not a row per link: pg's cost per row was most of the
+      // call's time in this process (5,000 links: 3.2 ms of CPU as rows, 1.0 ms as arrays).
+      const [row] = await readArrays(
+        `select json_agg("source_entity_id" order by "seq" desc)::text, json_agg("destination_entity_id" order by "seq" desc)::text from ${table('lineage')} ${joinIdRuns('"source_entity_id"', 3)} where "entity_type" = $1 and "destination_scope_id" = $2`,
+        [entityType, destinationScopeId, ...idRuns(sourceIds)],
+      );
+      if (row?.[0] === null || row?.[0] === undefined) return [];
+      const sources = JSON.parse(row[0] as string) as number[];
+      const destinations = JSON.parse(row[1] as string) as number[];
+      return sources.map((source, index): LineageLink => ({ entity_type: entityType, source_entity_id: source, destination_scope_id: destinationScopeId, destination_entity_id: destinations[index] as number }));
     },
 
     createOperation(operation) {

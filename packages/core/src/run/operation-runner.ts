@@ -226,6 +226,12 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   // A synchronous store gains nothing from it: chunk after chunk there.
   const overlap = !store.commitBlocks;
   let upcoming: Promise<Result<PlanChunk | undefined, PromoteError>> = Promise.resolve(chunks.value.next());
+  /** Whether the operation was aborted by another engine (§18): recorded as ended in the store. */
+  const abortedElsewhere = async (): Promise<boolean> => {
+    const current = await store.getOperation(operation.id);
+    return current.isOk() && current.value?.result === 'aborted';
+  };
+  let readAhead: Promise<boolean> | undefined;
   for (;;) {
     const planned = await upcoming;
     if (planned.isErr()) return err(planned.error);
@@ -271,8 +277,12 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
       stopRequested: async () => {
         const lost = lease.lost();
         if (lost !== undefined) return lost;
-        const current = await store.getOperation(operation.id);
-        return current.isOk() && current.value?.result === 'aborted' ? 'aborted_elsewhere' : undefined;
+        // Where reads do not block (PostgreSQL), the read for the next commit starts now and runs
+        // beside this one: a commit no longer waits for it (a round trip each, on the critical
+        // path). It is then as old as one commit; the abort watch bounds the rest.
+        const read = readAhead ?? abortedElsewhere();
+        readAhead = overlap ? abortedElsewhere() : undefined;
+        return (await read) ? 'aborted_elsewhere' : undefined;
       },
       // The store checks the lease inside each commit and extends it (a fence: decision 0008);
       // the renewal keeps it through long Dataplane calls between commits.
