@@ -1,5 +1,5 @@
 import { guardStore } from '@promote/core';
-import { CompiledQuery, Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import pg from 'pg';
 import { postgresStoreMigrationProvider } from './migrations.js';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
@@ -79,11 +79,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // connection in use emits its error unheard, which would be an uncaught exception: every
   // connection gets a listener of its own. The call it served rejects, and the pool replaces it.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  const setSearchPath = CompiledQuery.raw(`set search_path to ${pg.escapeIdentifier(schema)}`);
-  const db = new Kysely<Database>({
-    dialect: new SchemaPostgresDialect({ pool, onCreateConnection: async (created) => void (await created.executeQuery(setSearchPath)) }, schema),
+  // Every new connection puts the store's schema first on its search_path before it serves a call:
+  // pg queues the statement ahead of the call's queries. Not in kysely's `onCreateConnection`: when
+  // the server ends a connection during that hook, kysely neither releases nor discards it, and the
+  // pool's `end()` (the store's `close()`) then waits for it forever. If the statement fails, the
+  // connection is broken and the call's own queries fail with it.
+  const setSearchPath = `set search_path to ${pg.escapeIdentifier(schema)}`;
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    client.query(setSearchPath).catch(() => undefined);
   });
+  const db = new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }, schema) });
   try {
     await migrate(db, connection, schema, options.migrationLockTimeoutMs ?? defaultMigrationLockTimeoutMs);
     // Handed out under the store runtime, as the engine uses every store.
