@@ -59,7 +59,7 @@ describe('GET /readyz on a real PostgreSQL server', () => {
       await admin.connect();
       const migrations = await admin.query<{ name: string; timestamp: string }>('select name, timestamp from kysely_migration');
       await admin.query('delete from kysely_migration');
-      expect(await ready()).toMatchObject({ status: 503, body: { status: 'unavailable', reason: 'Store failure: schema public is not migrated (0001_initial, 0002_results_without_operation_key pending)' } });
+      expect(await ready()).toMatchObject({ status: 503, body: { status: 'unavailable', reason: 'Store failure: schema public is not migrated (0001_initial, 0002_results_without_operation_key, 0003_results_keyed_by_order pending)' } });
       for (const row of migrations.rows) await admin.query('insert into kysely_migration (name, timestamp) values ($1, $2)', [row.name, row.timestamp]);
       expect((await ready()).status).toBe(200);
     } finally {

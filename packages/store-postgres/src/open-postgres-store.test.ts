@@ -178,6 +178,52 @@ describe('openPostgresStore', () => {
     await assert.rejects(store.leases!.tryAcquire('container:7', 'a', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), /closed/);
   });
 
+  test('0003 keys the results of an existing schema by (operation_id, seq, id): their rows and reading order survive', async () => {
+    const schema = newSchema();
+    const store = await openPostgresStore({ connectionString, schema });
+    await store.importWorld(world);
+    const { id: operationId } = await store.createOperation({
+      promote_type: 'quality_check',
+      result: 'running',
+      start_time: '2026-03-10T14:30:00Z',
+      end_time: null,
+      triggered_by: 'admin@example.com',
+      aborted_by: null,
+      message: null,
+      datastore: { id: 1, name: 'warehouse' },
+      destination_datastore: { id: 1, name: 'warehouse' },
+      container: null,
+      destination_container: null,
+      status: { total: 3, created: 0, updated: 0, skipped: 0, failed: 0 },
+      request: { type: 'promote_quality_check', datastore_id: 1, container_id: 7, destination_container_id: 7, as_draft: true },
+      selection: [30, 20, 10],
+      destination_scope: 'container:7',
+    });
+    // Seqs out of id order, so that the key's order shows.
+    await store.commit([2, 0, 1].map((seq) => ({ operation_id: operationId, seq, entity_type: 'quality_check', source_entity_id: 10 + seq, result: 'failed', destination_entity_id: null, destination_scope_id: 7, message: 'gone', changes: null, before: null, search_text: `check ${seq}` })));
+    const before = (await store.listResults(operationId)).items;
+    await store.close();
+    // The schema as 0002 left it: keyed by id, with its reading order in an index of its own.
+    const table = `${pg.escapeIdentifier(schema)}.results`;
+    await admin.query(`alter table ${table} drop constraint results_pkey; alter table ${table} add constraint results_pkey primary key (id); create index results_operation_seq on ${table} (operation_id, seq, id)`);
+    await admin.query(`delete from ${pg.escapeIdentifier(schema)}.kysely_migration where name = '0003_results_keyed_by_order'`);
+
+    const reopened = await openPostgresStore({ connectionString, schema });
+    assert.deepEqual(await migrationNames(schema), allMigrations);
+    assert.deepEqual((await reopened.listResults(operationId)).items, before);
+    assert.deepEqual(before.map((result) => result.seq), [0, 1, 2]);
+    await reopened.close();
+    const { rows } = await admin.query<{ indexdef: string }>(`select indexdef from pg_indexes where schemaname = $1 and tablename = 'results' order by indexname`, [schema]);
+    assert.deepEqual(
+      rows.map((row) => row.indexdef.replace(/ ON \S+/, ' ON results')),
+      [
+        'CREATE INDEX results_operation_outcome ON results USING btree (operation_id, result, seq, id) WHERE (result <> \'skipped\'::text)',
+        'CREATE UNIQUE INDEX results_operation_source ON results USING btree (operation_id, source_entity_id)',
+        'CREATE UNIQUE INDEX results_pkey ON results USING btree (operation_id, seq, id)',
+      ],
+    );
+  });
+
   test('the column types that bulk inserts cast to are those the migrations made', async () => {
     const schema = newSchema();
     await (await openPostgresStore({ connectionString, schema })).close();

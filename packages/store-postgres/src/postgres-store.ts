@@ -42,7 +42,7 @@ export interface PostgresStore extends Store {
   /**
    * Resolves when the server answers and the schema's `kysely_migration` lists exactly the
    * migrations of this package; otherwise rejects with the server's error or, e.g.,
-   * `schema public is not migrated (0001_initial, 0002_results_without_operation_key pending)` (see `Store.checkReady`).
+   * `schema public is not migrated (0001_initial, 0002_results_without_operation_key, 0003_results_keyed_by_order pending)` (see `Store.checkReady`).
    */
   checkReady(): Promise<void>;
 }
