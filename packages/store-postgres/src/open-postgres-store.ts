@@ -73,22 +73,23 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     application_name: 'promote',
     types: { getTypeParser: typeParser as pg.CustomTypesConfig['getTypeParser'] },
   };
-  const pool = new pg.Pool({ ...connection, max: Math.max(1, Math.trunc(options.maxConnections ?? defaultMaxConnections)) });
+  // Every new connection puts the store's schema first on its search_path before the pool hands it
+  // out (pg-pool's `verify`): if that fails, the pool drops the connection and the call fails. Not
+  // in kysely's `onCreateConnection`: when the server ends a connection during that hook, kysely
+  // neither releases nor discards it, and the pool's `end()` (the store's `close()`) then waits for
+  // it forever (decision 0905).
+  const setSearchPath = `set search_path to ${pg.escapeIdentifier(schema)}`;
+  const pool = new pg.Pool({
+    ...connection,
+    max: Math.max(1, Math.trunc(options.maxConnections ?? defaultMaxConnections)),
+    verify: (client, done) => void client.query(setSearchPath).then(() => done(), done),
+  });
   // A connection the server closes (a restart, a terminated backend) must not crash the process.
   // pg-pool listens for the errors of idle connections only (it drops them, and says so here); a
   // connection in use emits its error unheard, which would be an uncaught exception: every
   // connection gets a listener of its own. The call it served rejects, and the pool replaces it.
   pool.on('error', () => undefined);
-  // Every new connection puts the store's schema first on its search_path before it serves a call:
-  // pg queues the statement ahead of the call's queries. Not in kysely's `onCreateConnection`: when
-  // the server ends a connection during that hook, kysely neither releases nor discards it, and the
-  // pool's `end()` (the store's `close()`) then waits for it forever. If the statement fails, the
-  // connection is broken and the call's own queries fail with it.
-  const setSearchPath = `set search_path to ${pg.escapeIdentifier(schema)}`;
-  pool.on('connect', (client) => {
-    client.on('error', () => undefined);
-    client.query(setSearchPath).catch(() => undefined);
-  });
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }, schema) });
   try {
     await migrate(db, connection, schema, options.migrationLockTimeoutMs ?? defaultMigrationLockTimeoutMs);
