@@ -1,6 +1,6 @@
 import { errAsync } from 'neverthrow';
 import { describe, expect, test } from 'vitest';
-import type { QualityCheck } from '../domain/entities.js';
+import type { LineageLink, QualityCheck } from '../domain/entities.js';
 import type { OperationRecord, PromoteResultRecord } from '../domain/operation.js';
 import { createReferenceDataplane } from '../dataplane/reference-dataplane.js';
 import { lostLease } from '../errors.js';
@@ -59,6 +59,8 @@ interface StoreOptions {
   /** What the adapter's `getOperation` does instead of answering the stored operation. */
   readonly getOperation?: () => Promise<OperationRecord | undefined>;
   readonly sourceChecks?: readonly QualityCheck[];
+  /** What `findLineage` answers (nothing by default). */
+  readonly lineage?: readonly LineageLink[];
 }
 
 /**
@@ -96,7 +98,7 @@ function operationStore(initial: OperationRecord, options: StoreOptions = {}) {
     listFields: recorded('listFields', async (containerId: number) => (containerId === 20 ? destinationFields : [])),
     listComputedFields: recorded('listComputedFields', async () => []),
     listChecks: recorded('listChecks', async (containerId: number) => checks.filter((entry) => entry.container_id === containerId)),
-    findLineage: recorded('findLineage', async () => []),
+    findLineage: recorded('findLineage', async () => options.lineage ?? []),
     listContainers: recorded('listContainers', async (datastoreId: number) =>
       [sourceContainer, destinationContainer].filter((container) => container.datastore_id === datastoreId),
     ),
@@ -192,6 +194,24 @@ describe('runOperation', () => {
       { seq: 2, source_entity_id: 3, result: 'failed' },
     ]);
     expect(current()).toMatchObject({ result: 'success', status: { total: 3, created: 1, updated: 0, skipped: 0, failed: 2 } });
+  });
+
+  test('the lineage phase reads whether linked sources still exist on a resumed or taken-over turn, not on the first turn of a new operation (decision 0905)', async () => {
+    // Check 3 of the selection is linked to destination check 900, and no longer exists.
+    const lineage: LineageLink[] = [{ entity_type: 'quality_check', source_entity_id: 3, destination_scope_id: 20, destination_entity_id: 900 }];
+    const withDestination = [...sourceChecks, check(900, { container_id: 20, description: 'in production' })];
+    const getChecksOf = async (trigger: 'new' | 'resume' | 'takeover') => {
+      const { runtime, calls, results } = operationStore(operation(), { sourceChecks: withDestination, lineage });
+      await runOperation(operation(), new AbortController().signal, runnerOptions(runtime).options, trigger);
+      expect(results.find((result) => result.source_entity_id === 3)).toMatchObject({ result: 'failed', message: 'Source quality check 3 no longer exists' });
+      return calls.filter((call) => call === 'getChecks').length;
+    };
+    // A new operation's selection was read from the source container by this engine moments ago:
+    // only the chunk's checks are read.
+    expect(await getChecksOf('new')).toBe(1);
+    // A later turn first asks which linked sources exist (this store has no summarise), then the chunk.
+    expect(await getChecksOf('resume')).toBe(2);
+    expect(await getChecksOf('takeover')).toBe(2);
   });
 
   test('createPromoter refuses a chunk size that is not a whole number from 1', async () => {

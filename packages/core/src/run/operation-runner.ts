@@ -95,7 +95,7 @@ export async function runOperation(initial: OperationRecord, local: AbortSignal,
     options.onProgress?.({ operationId: initial.id, phase: 'waiting' });
     const acquired = await lease.acquire(signal);
     try {
-      let executed: Executed = acquired.isErr() ? err(acquired.error) : acquired.value === 'aborted' ? ok('aborted') : await execute(initial, signal, lease, options);
+      let executed: Executed = acquired.isErr() ? err(acquired.error) : acquired.value === 'aborted' ? ok('aborted') : await execute(initial, signal, lease, options, trigger);
       watch.cancel();
       if (executed.isOk() && executed.value === 'aborted' && stoppedElsewhere()) executed = ok('aborted_elsewhere');
       const lost = lease.lost() ?? (executed.isErr() && executed.error.kind === 'lease_lost' ? executed.error : undefined);
@@ -181,7 +181,7 @@ async function readRecorded(store: StoreRuntime, operationId: number): Promise<R
   return ok({ processed, taken, count: processed.size });
 }
 
-async function execute(initial: OperationRecord, signal: AbortSignal, lease: ScopeLease, options: RunnerOptions): Promise<Executed> {
+async function execute(initial: OperationRecord, signal: AbortSignal, lease: ScopeLease, options: RunnerOptions, trigger: TurnTrigger): Promise<Executed> {
   const { store } = options;
   const loaded = await store.getOperation(initial.id);
   if (loaded.isErr()) return err(loaded.error);
@@ -212,7 +212,10 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   const expected = operation.request.expected_plan_fingerprint;
   // A reviewed plan (§15): this turn does exactly it or nothing, so it is planned in one chunk.
   const reviewed = expected !== undefined && recorded.value.count === 0;
-  const chunks = await planInChunks(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now())), reviewed ? Math.max(1, remaining.length) : options.chunkSize);
+  // The first turn of an operation this engine just created: its selection was read from the
+  // source container moments ago (decision 0905).
+  const justSelected = trigger === 'new' && recorded.value.count === 0;
+  const chunks = await planInChunks(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now()), justSelected), reviewed ? Math.max(1, remaining.length) : options.chunkSize);
   if (chunks.isErr()) return err(chunks.error);
   const total = operation.selection.length;
   let done = recorded.value.count;

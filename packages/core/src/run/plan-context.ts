@@ -13,8 +13,11 @@ export function destinationScopeId(operation: Pick<OperationRecord, 'promote_typ
     : operation.destination_datastore.id;
 }
 
-/** The planner's view of an operation: `remaining` to plan, `taken` destinations already matched, `now` for what is written. */
-export function planContext(operation: OperationLike, remaining: readonly number[], taken: ReadonlySet<number>, now: string): PlanContext {
+/**
+ * The planner's view of an operation: `remaining` to plan, `taken` destinations already matched,
+ * `now` for what is written, and whether `remaining` was `justSelected` by this engine.
+ */
+export function planContext(operation: OperationLike, remaining: readonly number[], taken: ReadonlySet<number>, now: string, justSelected: boolean): PlanContext {
   return {
     promote_type: operation.promote_type,
     request: operation.request,
@@ -25,6 +28,7 @@ export function planContext(operation: OperationLike, remaining: readonly number
     remaining,
     taken,
     now,
+    justSelected,
   };
 }
 

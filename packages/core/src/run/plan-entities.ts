@@ -26,6 +26,12 @@ export interface PlanContext {
   readonly taken: ReadonlySet<number>;
   /** Timestamp for what is written. */
   readonly now: string;
+  /**
+   * Whether every id of `remaining` was just selected from the source container's checks by this
+   * engine (a dry run, or the first turn of an operation it created): they existed then, so §4's
+   * lineage phase does not read their existence again. A resumed or taken-over turn reads it.
+   */
+  readonly justSelected: boolean;
 }
 
 /** The plans of one chunk of the remaining sources, in processing order. */
@@ -98,7 +104,7 @@ function qualityCheckChunks(store: StoreRuntime, context: PlanContext, request: 
     const concurrent = store.commitBlocks === false;
     const readSlice = (start: number): LineageSlice => {
       const ids = remaining.slice(start, start + lineageChunkSize);
-      return { ids, lineage: store.findLineage('quality_check', destinationContainer.id, ids), existing: concurrent ? existingChecks(store, ids) : undefined };
+      return { ids, lineage: store.findLineage('quality_check', destinationContainer.id, ids), existing: concurrent && !context.justSelected ? existingChecks(store, ids) : undefined };
     };
     let slice = planner.hasCandidates && remaining.length > 0 ? readSlice(0) : undefined;
     for (let start = 0; slice !== undefined; start += lineageChunkSize) {
@@ -109,9 +115,9 @@ function qualityCheckChunks(store: StoreRuntime, context: PlanContext, request: 
       for (const link of lineage) if (planner.isCandidate(link.destination_entity_id)) linked.add(link.source_entity_id);
       if (linked.size > 0) {
         // Only a source that still exists claims its destination, as when the whole selection is planned.
-        const existing = yield* (current.existing ?? existingChecks(store, current.ids.filter((id) => linked.has(id))));
+        const existing = context.justSelected ? undefined : yield* (current.existing ?? existingChecks(store, current.ids.filter((id) => linked.has(id))));
         planner.claimLineage(
-          current.ids.filter((id) => linked.has(id) && existing.has(id)),
+          current.ids.filter((id) => linked.has(id) && (existing === undefined || existing.has(id))),
           lineage,
         );
       }
