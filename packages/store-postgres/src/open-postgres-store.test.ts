@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { guardStore, type World } from '@promote/core';
 import { createTestDatabase } from '@promote/test-postgres';
+import { operationInput } from '@promote/testkit';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, test } from 'vitest';
@@ -183,13 +184,7 @@ describe('openPostgresStore', () => {
     const store = await openPostgresStore({ connectionString, schema });
     await store.importWorld(world);
     const { id: operationId } = await store.createOperation({
-      promote_type: 'quality_check',
-      result: 'running',
-      start_time: '2026-03-10T14:30:00Z',
-      end_time: null,
-      triggered_by: 'admin@example.com',
-      aborted_by: null,
-      message: null,
+      ...operationInput(),
       datastore: { id: 1, name: 'warehouse' },
       destination_datastore: { id: 1, name: 'warehouse' },
       container: null,

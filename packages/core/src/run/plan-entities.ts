@@ -135,13 +135,9 @@ function qualityCheckChunks(store: StoreRuntime, context: PlanContext, request: 
         // On a store whose reads block the thread (SQLite) the chunk's read and its plan are two
         // steps of the event loop, not one: each is a few milliseconds on a fast machine, their sum
         // the longest step of a large promotion on a slow one (SPEC §19, ≈ 20 ms per step).
-        return store
-          .getChecks(ids)
-          .map(async (found) => {
-            if (!concurrent) await nextTurn();
-            return found;
-          })
-          .map((found) => ({ ids, plans: withMissingSources(ids, 'quality_check', planner.planChunk(inOrderOf(ids, found)), 'Source quality check') }));
+        const read = store.getChecks(ids);
+        const ready = concurrent ? read : read.map(async (found) => (await nextTurn(), found));
+        return ready.map((found) => ({ ids, plans: withMissingSources(ids, 'quality_check', planner.planChunk(inOrderOf(ids, found)), 'Source quality check') }));
       },
     });
   });
