@@ -164,7 +164,7 @@ describe('runOperation', () => {
   test('plans, validates, commits in processing order and records success', async () => {
     const { runtime, current, transitions, commits, results } = operationStore(operation());
     const { options, dataplane } = runnerOptions(runtime);
-    await runOperation(operation(), new AbortController().signal, options);
+    await runOperation(operation(), new AbortController().signal, options, 'new');
 
     expect(dataplane.calls.map((call) => ({ containerId: call.containerId, sourceCheckIds: call.sourceCheckIds }))).toEqual([{ containerId: 20, sourceCheckIds: [1, 2] }]);
     expect(commits).toHaveLength(1);
@@ -182,7 +182,7 @@ describe('runOperation', () => {
   test('in chunks of one (SPEC §19): each chunk is read, validated and committed before the next is read; results and seqs as whole', async () => {
     const { runtime, current, calls, commits, results } = operationStore(operation());
     const { options, dataplane } = runnerOptions(runtime, { chunkSize: 1 });
-    await runOperation(operation(), new AbortController().signal, options);
+    await runOperation(operation(), new AbortController().signal, options, 'new');
     // The destination once; then per chunk its checks, and the commit of its result before the next read.
     expect(calls.filter((call) => call === 'listChecks')).toHaveLength(1);
     expect(calls.filter((call) => call === 'getChecks' || call === 'commit')).toEqual(['getChecks', 'commit', 'getChecks', 'commit', 'getChecks', 'commit']);
@@ -225,7 +225,7 @@ describe('runOperation', () => {
   test('records failure when every entity failed', async () => {
     const { runtime, current } = operationStore(operation({ selection: [2, 3], status: { total: 2, created: 0, updated: 0, skipped: 0, failed: 0 } }));
     const { options } = runnerOptions(runtime);
-    await runOperation(operation({ selection: [2, 3] }), new AbortController().signal, options);
+    await runOperation(operation({ selection: [2, 3] }), new AbortController().signal, options, 'new');
     expect(current()).toMatchObject({ result: 'failure', end_time: endTime, message: null, status: { total: 2, created: 0, failed: 2 } });
   });
 
@@ -233,7 +233,7 @@ describe('runOperation', () => {
     const memory = memoryLeases();
     const { runtime, current, commits } = operationStore(operation(), { leases: memory.leases });
     const { options } = runnerOptions(runtime);
-    await runOperation(operation(), new AbortController().signal, options);
+    await runOperation(operation(), new AbortController().signal, options, 'new');
     expect(commits.map((entry) => entry.options)).toEqual([
       { lease: { scope, holder: 'engine-a', now: start, expiresAt: '2026-03-10T14:30:00.600Z' } },
     ]);
@@ -247,7 +247,7 @@ describe('runOperation', () => {
     const { options, dataplane } = runnerOptions(runtime);
     const controller = new AbortController();
     controller.abort({ by: 'jane@example.com' });
-    await runOperation(operation(), controller.signal, options);
+    await runOperation(operation(), controller.signal, options, 'new');
     expect(transitions).toEqual([{ from: ['running'], patch: { result: 'aborted', aborted_by: 'jane@example.com', end_time: endTime } }]);
     expect(current()).toMatchObject({ result: 'aborted', aborted_by: 'jane@example.com', end_time: endTime, message: null });
     expect(calls).toEqual(['transitionOperation']);
@@ -258,7 +258,7 @@ describe('runOperation', () => {
     const { runtime, current } = operationStore(operation());
     const controller = new AbortController();
     controller.abort();
-    await runOperation(operation(), controller.signal, runnerOptions(runtime).options);
+    await runOperation(operation(), controller.signal, runnerOptions(runtime).options, 'new');
     expect(current()).toMatchObject({ result: 'aborted', aborted_by: null, end_time: endTime });
   });
 
@@ -267,7 +267,7 @@ describe('runOperation', () => {
     const { runtime, current, calls, transitions, commits } = operationStore(aborted);
     const { options, dataplane } = runnerOptions(runtime);
     // The turn was queued while it still ran: the initial record says running.
-    await runOperation(operation(), new AbortController().signal, options);
+    await runOperation(operation(), new AbortController().signal, options, 'new');
     expect(transitions).toEqual([]);
     expect(commits).toEqual([]);
     expect(calls).toEqual(['getOperation']);
@@ -277,7 +277,7 @@ describe('runOperation', () => {
 
   test('a store that fails to load the operation ends it failure with the store failure', async () => {
     const { runtime, current, commits } = operationStore(operation(), { getOperation: () => Promise.reject(new Error('disk I/O error')) });
-    await runOperation(operation(), new AbortController().signal, runnerOptions(runtime).options);
+    await runOperation(operation(), new AbortController().signal, runnerOptions(runtime).options, 'new');
     expect(commits).toEqual([]);
     expect(current()).toMatchObject({ result: 'failure', end_time: endTime, message: 'Store failure: disk I/O error' });
   });
@@ -285,7 +285,7 @@ describe('runOperation', () => {
   test('a defect while planning ends it failure with Internal error: …, and the promise does not reject', async () => {
     const broken = [check(1, { rule_type: 'no_such_rule' as QualityCheck['rule_type'] })];
     const { runtime, current, commits, transitions } = operationStore(operation({ selection: [1] }), { sourceChecks: broken });
-    await expect(runOperation(operation({ selection: [1] }), new AbortController().signal, runnerOptions(runtime).options)).resolves.toBeUndefined();
+    await expect(runOperation(operation({ selection: [1] }), new AbortController().signal, runnerOptions(runtime).options, 'new')).resolves.toBeUndefined();
     expect(commits).toEqual([]);
     expect(transitions).toEqual([
       { from: ['running'], patch: { result: 'failure', end_time: endTime, message: 'Internal error: defect: rule type no_such_rule missing from the catalogue' } },
@@ -320,20 +320,20 @@ describe('runOperation', () => {
       const { runtime } = operationStore(operation());
       const events: EngineEvent[] = [];
       const dataplane = { validate: () => Promise.reject(new Error('dataplane is down')) };
-      await runOperation(operation(), new AbortController().signal, runnerOptions(runtime, { dataplane, events: (event) => events.push(event) }).options);
+      await runOperation(operation(), new AbortController().signal, runnerOptions(runtime, { dataplane, events: (event) => events.push(event) }).options, 'new');
       expect(withoutDurations(events.filter((event) => event.type === 'dataplane_call'))).toEqual([
         { type: 'dataplane_call', operationId: 7, checks: 2, outcome: 'error', error: 'dataplane is down' },
       ]);
 
       const failing = operationStore(operation(), { getOperation: () => Promise.reject(new Error('disk I/O error')) });
       const failed: EngineEvent[] = [];
-      await runOperation(operation(), new AbortController().signal, runnerOptions(failing.runtime, { events: (event) => failed.push(event) }).options);
+      await runOperation(operation(), new AbortController().signal, runnerOptions(failing.runtime, { events: (event) => failed.push(event) }).options, 'new');
       expect(failed.at(-1)).toMatchObject({ type: 'operation_ended', result: 'failure', message: 'Store failure: disk I/O error' });
 
       const abortedElsewhere = operation({ result: 'aborted', aborted_by: 'bob@example.com' });
       const elsewhere = operationStore(abortedElsewhere);
       const aborted: EngineEvent[] = [];
-      await runOperation(operation(), new AbortController().signal, runnerOptions(elsewhere.runtime, { events: (event) => aborted.push(event) }).options);
+      await runOperation(operation(), new AbortController().signal, runnerOptions(elsewhere.runtime, { events: (event) => aborted.push(event) }).options, 'new');
       expect(aborted.map((event) => event.type)).toEqual(['operation_started', 'operation_ended']);
       expect(aborted[1]).toMatchObject({ result: 'aborted', message: null, status: undefined });
     });
@@ -350,7 +350,7 @@ describe('runOperation', () => {
         },
       };
       const events: EngineEvent[] = [];
-      await runOperation(operation(), new AbortController().signal, runnerOptions(fencing, { events: (event) => events.push(event) }).options);
+      await runOperation(operation(), new AbortController().signal, runnerOptions(fencing, { events: (event) => events.push(event) }).options, 'new');
       expect(withoutDurations(events.filter((event) => event.type === 'commit'))).toEqual([
         { type: 'commit', operationId: 7, promoteType: 'quality_check', outcome: 'fenced', results: { created: 1, updated: 0, skipped: 0, failed: 2 } },
       ]);
@@ -364,7 +364,7 @@ describe('runOperation', () => {
           throw new Error('broken log');
         }),
       });
-      await runOperation(operation(), new AbortController().signal, options);
+      await runOperation(operation(), new AbortController().signal, options, 'new');
       expect(current()).toMatchObject({ result: 'success', status: { created: 1, failed: 2 } });
     });
   });

@@ -55,9 +55,10 @@ export interface AbortReason {
  * result yet, validates and commits in order, and records how it ended; then asks for profiles.
  * Never rejects: a defect ends the operation `failure` with `Internal error: …`. Tells
  * `options.events` that the turn started (`trigger`: a new operation, a resumed one, or one taken
- * over) and, once it is over, how it ended.
+ * over) and, once it is over, how it ended. A `'new'` turn with nothing recorded trusts that the
+ * selection was just read from the source container (`PlanContext.justSelected`).
  */
-export async function runOperation(initial: OperationRecord, local: AbortSignal, options: RunnerOptions, trigger: TurnTrigger = 'new'): Promise<void> {
+export async function runOperation(initial: OperationRecord, local: AbortSignal, options: RunnerOptions, trigger: TurnTrigger): Promise<void> {
   const began = performance.now();
   const named = { operationId: initial.id, operationType: initial.request.type === 'revert' ? 'revert' : 'promote', promoteType: initial.promote_type } as const;
   options.events?.({ type: 'operation_started', ...named, trigger });
