@@ -1,14 +1,22 @@
+import type { Result } from 'neverthrow';
 import { describe, expect, test } from 'vitest';
 import { createPromoter, createReferenceDataplane, steppingClock, type Store } from '@promote/core';
 import { createMemoryStore } from '@promote/store-memory';
 import { openSqliteStore } from '@promote/store-sqlite';
-import { failedCheckUnit, operationInput, sampleWorld } from '@promote/testkit';
+import { failedCheckUnit, operationInput, sampleIds, sampleWorld, skippedCheckUnit, updatedCheckUnit } from '@promote/testkit';
 import { admin, runToEnd } from './support.js';
 import { qcRequest, smallWorld } from './fixtures.js';
 
-/** The same store without its optional `summarise`: the engine then reads whole entities. */
+/** The same store without its optional `summarise` and `renderResultViews`: the engine then reads whole entities and writes the JSON itself. */
 function withoutSummaries(store: Store): Store {
-  return new Proxy(store, { get: (target, key) => (key === 'summarise' ? undefined : Reflect.get(target, key, target)) });
+  return new Proxy(store, { get: (target, key) => (key === 'summarise' || key === 'renderResultViews' ? undefined : Reflect.get(target, key, target)) });
+}
+
+/** The text of a streamed operation's results (`OperationStream.json`): its pages joined by commas. */
+async function streamedText(pages: AsyncIterable<Result<Uint8Array, unknown>>): Promise<string> {
+  const texts: string[] = [];
+  for await (const page of pages) texts.push(Buffer.from(page._unsafeUnwrap()).toString('utf8'));
+  return texts.join(',');
 }
 
 const world = smallWorld(
@@ -51,6 +59,11 @@ describe('result views (§10): Store.summarise answers what whole entities would
         for await (const page of stream.results) pages.push([...page._unsafeUnwrap()]);
         expect(pages.map((page) => page.length)).toEqual(size === 4 ? [4, 2] : size === 1 ? [1, 1, 1, 1, 1, 1] : [6]);
         expect({ ...stream.envelope, results: pages.flat() }).toEqual(finished);
+        // As JSON, written by the store or by the engine, it is the text of the same results.
+        for (const reader of [promoter, plain]) {
+          const json = (await reader.streamOperation(admin, finished.id, size))._unsafeUnwrap().json;
+          expect(await streamedText(json)).toBe(JSON.stringify(finished.results).slice(1, -1));
+        }
       }
       await promoter.close();
       await store.close();
@@ -114,5 +127,45 @@ describe('result pages (§10): the API unchanged, read by seq range when the ope
     expect(await sources(partial.id, 2, 1)).toEqual({ sources: [3], total: 2 });
     expect(await sources(partial.id, 3, 1)).toEqual({ sources: [], total: 2 });
     await promoter.close();
+  });
+});
+
+describe('the whole operation as JSON (OperationStream.json): the SQLite store writes it, and leaves to the engine what it cannot write exactly', () => {
+  test('a negative zero in changes and a lone surrogate in a message: those pages are the engine’s, the others the store’s, the text is JSON.stringify’s', async () => {
+    const store = await openSqliteStore({ filename: ':memory:' });
+    await store.importWorld(sampleWorld());
+    const operation = await store.createOperation(operationInput({ result: 'success', status: { total: 4, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+    const [destination] = await store.getChecks([sampleIds.checks.stagingArchived]);
+    const position = (seq: number, sourceId: number) => ({ operationId: operation.id, seq, sourceId });
+    await store.commit([
+      skippedCheckUnit(position(0, sampleIds.checks.notNull), sampleIds.checks.stagingArchived),
+      { ...updatedCheckUnit(position(1, sampleIds.checks.between), destination!, { ...destination!, description: 'Now -0' }), changes: [{ path: 'properties.min', from: -0, to: 1 }] },
+      failedCheckUnit(position(2, sampleIds.checks.stagingDiscarded), 'Field \ud800 is not valid'),
+      skippedCheckUnit(position(3, sampleIds.checks.stagingArchived), sampleIds.checks.stagingArchived),
+    ]);
+    let rendered = 0;
+    let declined = 0;
+    const counting = new Proxy(store, {
+      get: (target, key) =>
+        key === 'renderResultViews'
+          ? async (...args: Parameters<NonNullable<Store['renderResultViews']>>) => {
+              const answer = await target.renderResultViews!(...args);
+              if (answer === undefined) declined += 1;
+              else rendered += 1;
+              return answer;
+            }
+          : Reflect.get(target, key, target),
+    });
+    const promoter = createPromoter({ store: counting, dataplane: createReferenceDataplane(), clock: steppingClock() });
+    const whole = (await promoter.getOperation(admin, operation.id))._unsafeUnwrap();
+    const text = await streamedText((await promoter.streamOperation(admin, operation.id, 1))._unsafeUnwrap().json);
+    expect(text).toBe(JSON.stringify(whole.results).slice(1, -1));
+    // better-sqlite3 stores a lone surrogate as its three bytes and reads them back as three U+FFFD,
+    // which is what the engine writes; the store's own text would have been the three bytes.
+    expect(text).toContain('Field \ufffd\ufffd\ufffd is not valid');
+    expect(text).toContain('"from":0,');
+    expect({ rendered, declined }).toEqual({ rendered: 2, declined: 2 });
+    await promoter.close();
+    await store.close();
   });
 });

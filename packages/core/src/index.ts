@@ -60,6 +60,7 @@ export type {
   WorldEdit,
   ResultQuery,
   ResultPosition,
+  RenderedResultViews,
   OperationQuery,
   OperationPatch,
   ScopeLeases,

@@ -18,3 +18,4 @@ export { selectComputedFields, selectComputedTables, selectComputedFiles } from 
 export { queryIntegerSchema } from './domain/queries.js';
 export { checkCommitUnitShape } from './ports/commit-unit-shape.js';
 export { JsonIntern, deepFreeze } from './ports/json-intern.js';
+export { resultViews, type ResultLike } from './run/views.js';

@@ -304,7 +304,8 @@ function json(status: 200 | ErrorStatus | HTTPException['status'], value: unknow
 function streamedOperation(operation: OperationStream, onFailure: (error: unknown) => void): Response {
   const head = JSON.stringify({ ...operation.envelope, results: [] });
   const encoder = new TextEncoder();
-  const pages = operation.results[Symbol.asyncIterator]();
+  const pages = operation.json[Symbol.asyncIterator]();
+  const comma = encoder.encode(',');
   let started = false;
   let first = true;
   const body = new ReadableStream<Uint8Array>({
@@ -326,12 +327,10 @@ function streamedOperation(operation: OperationStream, onFailure: (error: unknow
         controller.error(new Error('the store failed while the operation was streamed'));
         return;
       }
-      const results = next.value.value;
-      if (results.length === 0) return;
-      // One serialisation per page, the array's brackets cut off: what stringifying each result and
-      // joining them gives, without a string per result.
-      const members = JSON.stringify(results).slice(1, -1);
-      controller.enqueue(encoder.encode(first ? members : `,${members}`));
+      // A page is its views' JSON joined by commas, without brackets (the store's own bytes when it
+      // writes them): pages are joined by a comma of their own, not copied to prepend one.
+      if (!first) controller.enqueue(comma);
+      controller.enqueue(next.value.value);
       first = false;
     },
     async cancel() {

@@ -52,6 +52,7 @@ import {
   type Row,
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
+import { prepareRenderStatements, renderResultViews } from './render-result-views.js';
 import { foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { encodeSelection } from './json.js';
 import { applyEdit, applyWrite } from './write-entity.js';
@@ -91,6 +92,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
     typeof text === 'string' ? text.toLowerCase() : text,
   );
   const statements = prepareStatements(handle);
+  const rendering = prepareRenderStatements(handle);
   let closing: Promise<void> | undefined;
 
   // The engine's store runtime refuses calls after close (guardStore); a direct caller gets kysely's error.
@@ -524,6 +526,9 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
           : statements.resultsAfter.all({ operation_id: operationId, seq: after.seq, id: after.id, limit })
         ).map(fromListedResultTuple),
       ),
+
+    // The JSON of a page of views written in SQL (render-result-views.ts); one read transaction for its three statements.
+    renderResultViews: (operationId, after, limit) => use(() => handle.transaction(() => renderResultViews(rendering, operationId, after, limit))()),
 
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
 

@@ -10,7 +10,7 @@ import { benchWorld, type BenchWorld } from '../bench-world.js';
 import { runChild } from '../children/child-process.js';
 import type { HttpLoadAnswer, HttpLoadPlan } from '../children/http-load.js';
 import { ratioOf, type Figure } from '../figure.js';
-import { collectGarbage, expectEqual, percentile } from '../measure.js';
+import { collectGarbage, collectGarbageFully, expectEqual, percentile } from '../measure.js';
 import { profiled } from '../profiling.js';
 import { count, type BenchScale } from '../scale.js';
 import { removeDatabase, sqliteTemplate } from '../sqlite-files.js';
@@ -127,7 +127,8 @@ async function serveOperation(bench: BenchWorld, file: string) {
  * growth of this process's V8 heap and external memory (buffers) over their level after a full
  * collection just before the request, at its highest, measured after a full collection every 25 ms
  * while it is served (timers run between the pages of the stream) — what the request holds, not
- * the garbage it leaves until the next collection (that peak is in the note). Median of 3–5 rounds,
+ * the garbage it leaves until the next collection (that peak is in the note). Each collection is
+ * two (`collectGarbageFully`: dead buffers are freed by the second). Median of 3–5 rounds,
  * the two sizes alternating. A read that held every result would grow ten times for ten times the
  * results.
  */
@@ -178,7 +179,7 @@ async function servingMemoryFigure(scale: BenchScale, seed: number, workDir: str
  * 25 ms after a full collection (what the request holds; without `--expose-gc`, as it is).
  */
 async function servingMemory(url: string, token: string): Promise<{ readonly live: number; readonly peak: number; readonly rssGrowth: number; readonly bytes: number }> {
-  collectGarbage();
+  collectGarbageFully();
   const level = () => {
     const usage = process.memoryUsage();
     return { held: usage.heapUsed + usage.external, rss: usage.rss };
@@ -190,7 +191,7 @@ async function servingMemory(url: string, token: string): Promise<{ readonly liv
   let collected = performance.now();
   const sample = () => {
     if (performance.now() - collected >= 25) {
-      collectGarbage();
+      collectGarbageFully();
       collected = performance.now();
       live = Math.max(live, level().held);
     }

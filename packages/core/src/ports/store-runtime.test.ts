@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { OperationRecord } from '../domain/operation.js';
 import { LeaseLostError, type CommitUnit } from './commit-unit.js';
-import type { Store } from './store.js';
+import type { ResultPosition, Store } from './store.js';
 import { createStoreRuntime, guardStore } from './store-runtime.js';
 
 const operation = { id: 7, result: 'running' } as unknown as OperationRecord;
@@ -156,6 +156,26 @@ describe('createStoreRuntime', () => {
     expect((await pageOf([3, 3]).checkKeyPage(1, 2, 5))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
     expect((await pageOf([2]).checkKeyPage(1, 2, 5))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
     expect((await pageOf([3, 4, 5]).checkKeyPage(1, 2, 2))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: 'Store failure: listCheckKeys gave 3 keys for a limit of 2' });
+  });
+
+  test('a rendered page beyond the limit, not after its position, or whose count, last position and bytes disagree is a store_failure saying so', async () => {
+    const rendering = (json: string, count: number, last: ResultPosition | undefined) =>
+      createStoreRuntime({ ...recordingAdapter().adapter, renderResultViews: async () => ({ json: new TextEncoder().encode(json), count, last }) });
+    const after = { seq: 4, id: 9 };
+    expect((await rendering('{}', 1, { seq: 5, id: 1 }).renderResultViews!(1, after, 2))._unsafeUnwrap()).toMatchObject({ count: 1, last: { seq: 5, id: 1 } });
+    expect((await rendering('{}', 1, { seq: 4, id: 10 }).renderResultViews!(1, after, 2)).isOk()).toBe(true);
+    expect((await rendering('', 0, undefined).renderResultViews!(1, after, 2)).isOk()).toBe(true);
+    const failures: [string, number, ResultPosition | undefined, string][] = [
+      ['{},{},{}', 3, { seq: 7, id: 1 }, 'renderResultViews gave 3 results for a limit of 2'],
+      ['{}', 1, { seq: 4, id: 9 }, 'renderResultViews ended at {"seq":4,"id":9}, not after {"seq":4,"id":9}'],
+      ['{}', 1, undefined, 'renderResultViews gave 1 results with no last position and 2 bytes'],
+      ['', 1, { seq: 5, id: 1 }, 'renderResultViews gave 1 results with a last position and 0 bytes'],
+    ];
+    for (const [json, count, last, message] of failures) {
+      expect((await rendering(json, count, last).renderResultViews!(1, after, 2))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure', message: `Store failure: ${message}` });
+    }
+    // The limit and the position are checked before the store is asked.
+    expect((await rendering('{}', 1, { seq: 5, id: 1 }).renderResultViews!(1, after, 0))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
   });
 
   test('a store without leases holds every lease', async () => {

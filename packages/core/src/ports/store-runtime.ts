@@ -3,7 +3,7 @@ import { lostLease, storeFailure, type LostLeaseError, type StoreFailureError } 
 import type { OperationRecord, PromoteResultRecord } from '../domain/operation.js';
 import { isLeaseLost, type CommitOptions, type CommitUnit } from './commit-unit.js';
 import { checkCommitUnitShape } from './commit-unit-shape.js';
-import type { CheckSelectionKey, OperationPatch, ResultPosition, Store } from './store.js';
+import type { CheckSelectionKey, OperationPatch, RenderedResultViews, ResultPosition, Store } from './store.js';
 
 /** A page of {@link StoreRuntime.checkKeyPage}. */
 export interface CheckKeyPage {
@@ -116,6 +116,18 @@ export function guardStore(adapter: Store): Store {
         if (after !== undefined) checkPosition(after);
         return adapter.listResultsAfter(operationId, after, limit);
       }),
+    ...(adapter.renderResultViews === undefined
+      ? {}
+      : {
+          renderResultViews: (operationId, after, limit) =>
+            call(async () => {
+              checkLimit(limit);
+              if (after !== undefined) checkPosition(after);
+              const rendered = await adapter.renderResultViews!(operationId, after, limit);
+              if (rendered !== undefined) requireRenderedPage(rendered, after, limit);
+              return rendered;
+            }),
+        }),
     applyEdits: (edits) => call(() => adapter.applyEdits(edits)),
     isEmpty: () => call(() => adapter.isEmpty()),
     importWorld: (world) => call(() => adapter.importWorld(world)),
@@ -250,6 +262,22 @@ function requireKeyOrder(keys: readonly CheckSelectionKey[], afterId: number, li
   for (const key of keys) {
     if (!(key.id > last)) throw new Error(`listCheckKeys gave check ${key.id} after ${last}: keys must ascend by id from above ${afterId}`);
     last = key.id;
+  }
+}
+
+/**
+ * A rendered page must hold at most `limit` results, end after `after`, and have a last position
+ * exactly when it holds any: the stream reads the next page from it. A store that breaks it fails
+ * the read with `store_failure` rather than repeating or skipping results.
+ */
+function requireRenderedPage(rendered: RenderedResultViews, after: ResultPosition | undefined, limit: number): void {
+  const { count, last, json } = rendered;
+  if (!Number.isInteger(count) || count < 0 || count > limit) throw new Error(`renderResultViews gave ${count} results for a limit of ${limit}`);
+  if ((count === 0) !== (last === undefined) || (count === 0) !== (json.length === 0)) {
+    throw new Error(`renderResultViews gave ${count} results with ${last === undefined ? 'no' : 'a'} last position and ${json.length} bytes`);
+  }
+  if (last !== undefined && after !== undefined && !(last.seq > after.seq || (last.seq === after.seq && last.id > after.id))) {
+    throw new Error(`renderResultViews ended at ${JSON.stringify(last)}, not after ${JSON.stringify(after)}`);
   }
 }
 

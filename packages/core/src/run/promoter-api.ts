@@ -34,6 +34,14 @@ export interface OperationStream {
   readonly envelope: Omit<OperationView, 'results'>;
   /** The results in processing order, a page at a time. */
   readonly results: AsyncIterable<Result<readonly PromoteResultView[], PromoteError>>;
+  /**
+   * The same pages as JSON, for writing the answer out: each page the UTF-8 of its views joined by
+   * commas without brackets (`JSON.stringify(page).slice(1, -1)`), so that the pages joined by
+   * commas inside `[` `]` are the JSON of `results`. Written by the store when it offers
+   * `Store.renderResultViews` (no view objects are built), else serialised by the engine. Iterate
+   * one of `results` and `json`: each reads the store as it is iterated.
+   */
+  readonly json: AsyncIterable<Result<Uint8Array, PromoteError>>;
 }
 
 /** Options of {@link Promoter.watchOperation}. */

@@ -65,6 +65,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
   const queue = new ScopeQueue();
   const controllers = new Map<number, AbortController>();
   const now = () => isoTimestamp(clock.now());
+  const utf8 = new TextEncoder();
 
   const loadOperation = (id: number): ResultAsync<OperationRecord, PromoteError> =>
     store.getOperation(id).andThen((operation) => (operation === undefined ? err(notFound('Operation', id)) : ok(operation)));
@@ -96,28 +97,59 @@ export function createPromoter(options: PromoterOptions): Promoter {
       .andThen((page) => resultViews(store, page.items))
       .map((results) => ({ ...operationEnvelope(operation), results }));
 
+  /** A keyset page of an operation's results read by {@link pagesOf}: what it holds, how many, and its last position. */
+  interface KeysetPage<T> {
+    readonly items: T;
+    readonly count: number;
+    readonly last: ResultPosition | undefined;
+  }
+
   /**
-   * The first `count` results of an operation, `size` at a time, each page with its summaries (one
-   * store read for them): keyset pages, each read from the last result of the one before, so no
-   * page counts or skips over the results before it, and only one page is held at a time.
+   * The first `count` results of an operation, `size` at a time, each page read by `read` from the
+   * last result of the one before: keyset pages, so no page counts or skips over the results before
+   * it, and only one page is held at a time. Empty pages are not yielded.
    */
-  async function* resultPages(operationId: number, count: number, size: number): AsyncGenerator<Result<readonly PromoteResultView[], PromoteError>> {
+  async function* pagesOf<T extends { readonly length: number }>(
+    count: number,
+    size: number,
+    read: (after: ResultPosition | undefined, limit: number) => ResultAsync<KeysetPage<T>, PromoteError>,
+  ): AsyncGenerator<Result<T, PromoteError>> {
     let after: ResultPosition | undefined;
     for (let left = count; left > 0; ) {
       const limit = Math.min(size, left);
-      const read = await store.listResultsAfter(operationId, after, limit).andThen((rows) => resultViews(store, rows).map((views) => ({ rows, views })));
-      if (read.isErr()) {
-        yield err(read.error);
+      const page = await read(after, limit);
+      if (page.isErr()) {
+        yield err(page.error);
         return;
       }
-      const { rows, views } = read.value;
-      if (views.length > 0) yield ok(views);
-      const last = rows.at(-1);
-      if (rows.length < limit || last === undefined) return;
-      left -= rows.length;
-      after = { seq: last.seq, id: last.id };
+      const { items, count: got, last } = page.value;
+      if (items.length > 0) yield ok(items);
+      if (got < limit || last === undefined) return;
+      left -= got;
+      after = last;
     }
   }
+
+  /** A keyset page of result views, each page's summaries in one store read. */
+  const viewPage = (operationId: number, after: ResultPosition | undefined, limit: number): ResultAsync<KeysetPage<readonly PromoteResultView[]>, PromoteError> =>
+    store.listResultsAfter(operationId, after, limit).andThen((rows) =>
+      resultViews(store, rows).map((views) => {
+        const last = rows.at(-1);
+        return { items: views, count: rows.length, last: last === undefined ? undefined : { seq: last.seq, id: last.id } };
+      }),
+    );
+
+  /**
+   * A keyset page of result views as JSON (`OperationStream.json`): written by the store
+   * when it can (`Store.renderResultViews`), else built and serialised here — one serialisation per
+   * page, the array's brackets cut off.
+   */
+  const jsonPage = (operationId: number, after: ResultPosition | undefined, limit: number): ResultAsync<KeysetPage<Uint8Array>, PromoteError> =>
+    (store.renderResultViews === undefined ? okAsync(undefined) : store.renderResultViews(operationId, after, limit)).andThen((rendered) =>
+      rendered !== undefined
+        ? okAsync({ items: rendered.json, count: rendered.count, last: rendered.last })
+        : viewPage(operationId, after, limit).map((page) => ({ ...page, items: page.items.length === 0 ? new Uint8Array(0) : utf8.encode(JSON.stringify(page.items).slice(1, -1)) })),
+    );
 
   /**
    * One page of an operation's unfiltered results when every selected entity has its result: then
@@ -239,7 +271,12 @@ export function createPromoter(options: PromoterOptions): Promoter {
     streamOperation: (actor, id, pageSize = 1000) =>
       readable(actor, id).map(({ operation }) => {
         const { created, updated, skipped, failed } = operation.status;
-        return { envelope: operationEnvelope(operation), results: resultPages(operation.id, created + updated + skipped + failed, pageSize) };
+        const recorded = created + updated + skipped + failed;
+        return {
+          envelope: operationEnvelope(operation),
+          results: pagesOf(recorded, pageSize, (after, limit) => viewPage(operation.id, after, limit)),
+          json: pagesOf(recorded, pageSize, (after, limit) => jsonPage(operation.id, after, limit)),
+        };
       }),
 
     listResults: (actor, id, query = {}, entityType) =>

@@ -1,0 +1,127 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { EntityType, RenderedResultViews, ResultPosition } from '@promote/core';
+
+/*
+ * `Store.renderResultViews` in SQL: SQLite writes the JSON of a page of result views itself, one
+ * `format` per view, joined by `group_concat` and handed over as a blob — no row, no view object
+ * and no JavaScript string is built per result, which was most of the cost of serving a whole
+ * operation (decision 0906). The text MUST be what `JSON.stringify` of the engine's views writes:
+ *
+ * - keys in the order of `PromoteResultView` and of each kind's summary (views.ts);
+ * - strings through `json_quote`, which escapes as `JSON.stringify` does for every string SQLite
+ *   can hold (`"`, `\`, the short escapes `\b \f \n \r \t`, other controls as `\u00XX` in lowercase
+ *   hex, everything else as it is; a lone surrogate cannot be stored as UTF-8, so both read U+FFFD);
+ * - integers through `%d`, `null` for a missing entity or destination id;
+ * - `changes` as stored: `encodeJson` wrote it with `JSON.stringify`, whose text parses and
+ *   stringifies back to itself — except a negative zero, which `encodeJson` keeps as `-0` and
+ *   `JSON.stringify` writes as `0`: a page holding one is answered `undefined`, for the engine to
+ *   build (`negativeZero` below);
+ * - a lone surrogate (which better-sqlite3 stores as the three bytes of its code point, and reads
+ *   back as it was): `json_quote` copies those bytes, `JSON.stringify` writes `\udXXX`; a page
+ *   holding one is answered `undefined` too (`holdsSurrogate`, a `memchr` scan of the page);
+ * - the views in `(seq, id)` order: the aggregate reads an ordered, limited subquery, which SQLite
+ *   runs as a co-routine feeding rows in its order (an `order by` inside `group_concat` would sort
+ *   the texts again, ≈ a quarter more time). The conformance suite checks the bytes and the order.
+ *
+ * As the engine does, the kind of the page's first result picks which table the summaries come
+ * from; every result of an operation has the kind of its promote type.
+ */
+
+type Kind = 'check' | 'computedField' | 'container';
+
+/** The JSON object of a summary of the entity `alias`, or `null` when there is none. */
+const summaries: Record<Kind, (alias: string) => string> = {
+  check: (a) =>
+    `iif(${a}."id" is null, 'null', format('{"id":%d,"description":%s,"rule_type":%s,"status":%s}', ${a}."id", json_quote(${a}."description"), json_quote(${a}."rule_type"), json_quote(${a}."status")))`,
+  computedField: (a) =>
+    `iif(${a}."id" is null, 'null', format('{"id":%d,"name":%s,"transformation":%s,"status":%s}', ${a}."id", json_quote(${a}."name"), json_quote(${a}."transformation"), json_quote(${a}."status")))`,
+  container: (a) => `iif(${a}."id" is null, 'null', format('{"id":%d,"name":%s,"container_type":%s}', ${a}."id", json_quote(${a}."name"), json_quote(${a}."container_type")))`,
+};
+
+const tables: Record<Kind, string> = { check: '"quality_checks"', computedField: '"computed_fields"', container: '"containers"' };
+
+/**
+ * Whether a stored `changes` text may hold the number `-0`: a number in JSON comes after `:`, `,`
+ * or `[` and ends at `,`, `]` or `}`. A string holding such text is a false alarm (the engine then
+ * writes the page), never a miss.
+ */
+const negativeZero = `(${[':', ',', '['].flatMap((before) => [',', ']', '}'].map((after) => `instr(r."changes", '${before}-0${after}')`)).join(' + ')}) > 0`;
+
+/** The results of `@operation_id` after `(@seq, @id)` in processing order, at most `@limit`. */
+const pageOf = `from "results" r where r."operation_id" = @operation_id and (r."seq", r."id") > (@seq, @id) order by r."seq", r."id" limit @limit`;
+
+function renderSql(kind: Kind): string {
+  const view = `format('{"id":%d,"source_entity_id":%d,"source_entity":%s,"entity_type":%s,"result":%s,"destination_entity_id":%s,"destination_entity":%s,"message":%s%s}',
+    r."id", r."source_entity_id", ${summaries[kind]('s')}, json_quote(r."entity_type"), json_quote(r."result"), coalesce(r."destination_entity_id", 'null'),
+    ${summaries[kind]('d')}, json_quote(r."message"), iif(r."result" = 'updated' and r."changes" is not null, ',"changes":' || r."changes", ''))`;
+  return `select cast(group_concat("view", ',') as blob), count(*), coalesce(max("negative_zero"), 0) from (
+    select ${view} as "view", iif(r."result" = 'updated' and r."changes" is not null, ${negativeZero}, 0) as "negative_zero"
+    from (select * ${pageOf}) r
+    left join ${tables[kind]} s on s."id" = r."source_entity_id"
+    left join ${tables[kind]} d on d."id" = r."destination_entity_id"
+  )`;
+}
+
+interface Position {
+  readonly operation_id: number;
+  readonly seq: number;
+  readonly id: number;
+}
+
+export interface RenderStatements {
+  readonly firstKind: Statement<[Position], string | undefined>;
+  readonly render: Record<Kind, Statement<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>>;
+  /** The position of the result `@offset` places after `(@seq, @id)`: the last of a page of `@offset` + 1. */
+  readonly positionAfter: Statement<[Position & { readonly offset: number }], readonly [number, number]>;
+}
+
+export function prepareRenderStatements(handle: BetterSqlite3.Database): RenderStatements {
+  const prepareRender = (kind: Kind) => handle.prepare<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>(renderSql(kind)).raw(true);
+  return {
+    firstKind: handle.prepare<[Position], string | undefined>(`select r."entity_type" ${pageOf.replace('@limit', '1')}`).pluck(true),
+    render: { check: prepareRender('check'), computedField: prepareRender('computedField'), container: prepareRender('container') },
+    positionAfter: handle
+      .prepare<[Position & { readonly offset: number }], readonly [number, number]>(
+        `select "seq", "id" from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit 1 offset @offset`,
+      )
+      .raw(true),
+  };
+}
+
+const kindOf: Record<EntityType, Kind> = { quality_check: 'check', computed_field: 'computedField', computed_table: 'container', computed_file: 'container' };
+
+const nothing: RenderedResultViews = { json: new Uint8Array(0), count: 0, last: undefined };
+
+/**
+ * A page of result views as JSON (see `Store.renderResultViews`), or `undefined` when its text
+ * would not be `JSON.stringify`'s (a negative zero in `changes`). Synchronous: the caller runs it
+ * in one read transaction, so the three statements see one snapshot.
+ */
+export function renderResultViews(statements: RenderStatements, operationId: number, after: ResultPosition | undefined, limit: number): RenderedResultViews | undefined {
+  // The first page starts below every result, whatever its seq (a store's seq is any whole number).
+  const from: Position = after === undefined ? { operation_id: operationId, seq: Number.MIN_SAFE_INTEGER, id: -1 } : { operation_id: operationId, ...after };
+  const kind = statements.firstKind.get(from);
+  return kind === undefined ? nothing : renderFrom(statements, from, kind as EntityType, limit);
+}
+
+function renderFrom(statements: RenderStatements, from: Position, entityType: EntityType, limit: number): RenderedResultViews | undefined {
+  const row = statements.render[kindOf[entityType]].get({ ...from, limit });
+  if (row === undefined || row[0] === null || row[1] === 0) return nothing;
+  const [json, count, negative] = row;
+  if (negative !== 0 || holdsSurrogate(json)) return undefined;
+  const last = statements.positionAfter.get({ ...from, offset: count - 1 });
+  if (last === undefined) throw new Error(`results of operation ${from.operation_id} changed while a page of them was written`);
+  return { json, count, last: { seq: last[0], id: last[1] } };
+}
+
+/**
+ * Whether UTF-8-like bytes hold a UTF-16 surrogate code point (`ED A0`–`ED BF` …), which valid
+ * UTF-8 never does: how a lone surrogate of a JavaScript string is stored.
+ */
+export function holdsSurrogate(bytes: Uint8Array): boolean {
+  for (let at = bytes.indexOf(0xed); at !== -1; at = bytes.indexOf(0xed, at + 1)) {
+    if ((bytes[at + 1] ?? 0) >= 0xa0) return true;
+  }
+  return false;
+}
