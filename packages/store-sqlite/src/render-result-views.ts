@@ -57,7 +57,7 @@ function renderSql(kind: Kind): string {
     ${summaries[kind]('d')}, json_quote(r."message"), iif(r."result" = 'updated' and r."changes" is not null, ',"changes":' || r."changes", ''))`;
   return `select cast(group_concat("view", ',') as blob), count(*), coalesce(max("negative_zero"), 0) from (
     select ${view} as "view", iif(r."result" = 'updated' and r."changes" is not null, ${negativeZero}, 0) as "negative_zero"
-    from (select * ${pageOf}) r
+    from (select r."id", r."seq", r."entity_type", r."source_entity_id", r."result", r."destination_entity_id", r."message", r."changes" ${pageOf}) r
     left join ${tables[kind]} s on s."id" = r."source_entity_id"
     left join ${tables[kind]} d on d."id" = r."destination_entity_id"
   )`;
