@@ -4,11 +4,13 @@
  * one JSON line: wall time, the operation's counters, and the process's peak RSS before and after.
  * Alone in its process, so that no other scenario's garbage counts.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createPromoter, createReferenceDataplane } from '@promote/core';
 import { openSqliteStore } from '@promote/store-sqlite';
 import { profiled, startProfiling } from '../profiling.js';
+import { stallThresholdMs, watchStalls } from '../stalls.js';
 import { peakRssBytes, profileDirVariable } from './child-process.js';
 
 const [filename, body, email] = process.argv.slice(2);
@@ -23,6 +25,7 @@ const idlePeakRss = peakRssBytes();
 // this process a wake-up per millisecond, far below the figures' spread.
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
+const stalls = watchStalls(stallThresholdMs);
 const start = performance.now();
 const started = await profiled('large-draft', async () => {
   const running = await promoter.run({ email }, JSON.parse(body));
@@ -31,12 +34,15 @@ const started = await profiled('large-draft', async () => {
 });
 const ms = performance.now() - start;
 loop.disable();
+const stallReport = stalls.stop();
+// Beside the profile, for profile-summary to say what ran in each of the longest stalls.
+if (profileDir !== undefined) writeFileSync(join(profileDir, `stalls-${process.pid}.json`), JSON.stringify(stallReport.longest));
 if (started.isErr()) throw new Error(JSON.stringify(started.error));
 const peakRss = peakRssBytes();
 const operation = await store.getOperation(started.value.id);
 await store.close();
 process.stdout.write(
-  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
+  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, stalls: stallReport, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
 );
 
 /** `VmHWM` of /proc/self/status (Linux), the kernel's own peak-RSS figure, to cross-check `maxRSS`. */
