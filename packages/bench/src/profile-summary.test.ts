@@ -20,7 +20,11 @@ test('--profile records one CPU profile per measured section (one per large-draf
   expect(names.filter((name) => name.includes('-draft-40-'))).toHaveLength(tinyScale.repetitions + 1);
   expect(names.filter((name) => name.includes('-re-promotion-40-'))).toHaveLength(tinyScale.repetitions + 1);
   expect(names.filter((name) => name.includes('-large-draft-'))).toHaveLength(tinyScale.largeSizes.length);
-  const summary = summarize(names.map((name) => join(dir, name)));
+  // The large-draft child writes its stalls beside its profile.
+  expect(names.filter((name) => name.startsWith('stalls-'))).toHaveLength(tinyScale.largeSizes.length);
+  const profiles = names.filter((name) => name.endsWith('.cpuprofile'));
+  const summary = summarize(profiles.map((name) => join(dir, name)));
+  for (const name of profiles.filter((profile) => profile.includes('-large-draft-'))) expect(stallsOf(join(dir, name))).toBeDefined();
   expect(summary.totalMs).toBeGreaterThan(0);
   expect([...summary.components.values()].reduce((sum, ms) => sum + ms, 0)).toBeCloseTo(summary.totalMs, 6);
 });
