@@ -67,6 +67,9 @@ function followOperation(section) {
     events.close();
     clearInterval(ticker);
   };
+  // A form sent from the page (Abort, Resume, Rerun…) navigates to its answer. The end it may cause
+  // must not reload the page meanwhile: the reload would cancel that navigation and lose its notice.
+  document.addEventListener('submit', stop);
   events.addEventListener('progress', (event) => {
     const operation = JSON.parse(event.data);
     showStatus(document, operation.result);
