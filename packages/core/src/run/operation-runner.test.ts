@@ -196,6 +196,21 @@ describe('runOperation', () => {
     expect(current()).toMatchObject({ result: 'success', status: { total: 3, created: 1, updated: 0, skipped: 0, failed: 2 } });
   });
 
+  test('the first chunks of a selection longer than a chunk are smaller and grow (cold code, SPEC §19); a selection that fits is one chunk', async () => {
+    const many = Array.from({ length: 20 }, (_, index) => check(index + 1));
+    const commitSizes = async (chunkSize: number) => {
+      const selection = many.map((source) => source.id);
+      const initial = operation({ selection, status: { total: selection.length, created: 0, updated: 0, skipped: 0, failed: 0 } });
+      const { runtime, commits, current } = operationStore(initial, { sourceChecks: many });
+      await runOperation(initial, new AbortController().signal, runnerOptions(runtime, { chunkSize }).options, 'new');
+      expect(current()).toMatchObject({ result: 'success', status: { total: 20, created: 20 } });
+      // One commit per chunk here (no commit budget, 100 units per commit at most).
+      return commits.map((entry) => entry.units.length);
+    };
+    expect(await commitSizes(8)).toEqual([1, 2, 4, 8, 5]);
+    expect(await commitSizes(20)).toEqual([20]);
+  });
+
   test('the lineage phase reads whether linked sources still exist on a resumed or taken-over turn, not on the first turn of a new operation (decision 0905)', async () => {
     // Check 3 of the selection is linked to destination check 900, and no longer exists.
     const lineage: LineageLink[] = [{ entity_type: 'quality_check', source_entity_id: 3, destination_scope_id: 20, destination_entity_id: 900 }];

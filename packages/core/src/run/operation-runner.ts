@@ -12,6 +12,7 @@ import type { StoreRuntime } from '../ports/store-runtime.js';
 import type { ResultPosition } from '../ports/store.js';
 import { commitSizerFor, executePlans } from './execute-plans.js';
 import { finishOperation, recordEnd, type OperationEnd } from './finish-operation.js';
+import { growingSizes } from './growing-sizes.js';
 import { nextTurn } from './next-turn.js';
 import { destinationScopeId, planContext, validationTarget } from './plan-context.js';
 import { planInChunks, type PlanChunk } from './plan-entities.js';
@@ -202,9 +203,11 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   const remaining: number[] = [];
   const positions: number[] = [];
   const selection = operation.selection;
-  for (let start = 0; start < selection.length; start += selectionSliceSize) {
+  // The first slice is a tenth of the others: it runs cold, with the first chunk's read after it.
+  const sliceSize = growingSizes(selectionSliceSize / 10, selectionSliceSize);
+  for (let start = 0, end = 0; start < selection.length; start = end) {
     if (start > 0) await nextTurn();
-    const end = Math.min(selection.length, start + selectionSliceSize);
+    end = Math.min(selection.length, start + sliceSize());
     for (let index = start; index < end; index++) {
       const id = selection[index] as number;
       if (processed.has(id)) continue;

@@ -10,6 +10,7 @@ import { planRevert, type DestinationEntity, type RevertItem } from '../plan/pla
 import { containerReferenceContext } from '../plan/resolve-check.js';
 import type { LineageLink } from '../domain/entities.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
+import { growingSizes } from './growing-sizes.js';
 import { nextTurn } from './next-turn.js';
 
 /** What the planner needs to know about an operation, whether it is about to start or resuming. */
@@ -49,7 +50,8 @@ export interface PlanChunks {
 }
 
 /**
- * Plans the remaining sources chunk after chunk (SPEC §19): quality checks `chunkSize` at a time —
+ * Plans the remaining sources chunk after chunk (SPEC §19): quality checks at most `chunkSize` at
+ * a time (the first chunks of a selection longer than that smaller: cold code, see {@link growingSizes}) —
  * the destination read once, §4's lineage phase run over the whole selection first (ids and links
  * only), then each chunk's checks read and planned when it is asked for, so a promotion holds one
  * chunk of sources and plans, not its whole selection. The plans equal {@link planEntities}'s,
@@ -127,10 +129,14 @@ function qualityCheckChunks(store: StoreRuntime, context: PlanContext, request: 
       }
     }
     let start = 0;
+    // The first chunks run cold (before V8 optimises the planner, the decoding and the commits):
+    // they start at an eighth of the chunk size and grow to it. A selection that fits in one chunk
+    // is one chunk (a dry run and a reviewed plan are planned whole).
+    const nextSize = growingSizes(remaining.length > chunkSize ? Math.ceil(chunkSize / 8) : chunkSize, chunkSize);
     return ok({
       next: (): ResultAsync<PlanChunk | undefined, PromoteError> => {
         if (start >= remaining.length) return okAsync(undefined);
-        const ids = remaining.slice(start, start + chunkSize);
+        const ids = remaining.slice(start, start + nextSize());
         start += ids.length;
         // On a store whose reads block the thread (SQLite) the chunk's read and its plan are two
         // steps of the event loop, not one: each is a few milliseconds on a fast machine, their sum

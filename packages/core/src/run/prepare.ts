@@ -16,6 +16,7 @@ import { CheckSelector } from '../plan/select-checks.js';
 import { selectComputedFields, selectComputedFiles, selectComputedTables } from '../plan/select-computed.js';
 import type { Access } from './access.js';
 import type { StoreRuntime } from '../ports/store-runtime.js';
+import { growingSizes } from './growing-sizes.js';
 import { nextTurn } from './next-turn.js';
 
 /** A request that passed every check of §2.1: what an operation is created from. */
@@ -76,11 +77,14 @@ function selectCheckIds(store: StoreRuntime, request: PromoteQualityCheckRequest
   return safeTry(async function* () {
     const selector = new CheckSelector(request, containerId);
     let afterId = 0;
+    // The first pages are read cold: a tenth of a page, growing to a whole one.
+    const nextSize = growingSizes(checkKeyPageSize / 10, checkKeyPageSize);
     for (;;) {
       // A turn before each page, the first too: the request's parse and permission reads come
       // in the same step otherwise.
       await nextTurn();
-      const page = yield* store.checkKeyPage(containerId, afterId, checkKeyPageSize);
+      const size = nextSize();
+      const page = yield* store.checkKeyPage(containerId, afterId, size);
       selector.add(page.keys);
       if (page.last || page.keys.length === 0) break;
       afterId = (page.keys[page.keys.length - 1] as { readonly id: number }).id;

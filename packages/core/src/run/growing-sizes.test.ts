@@ -1,0 +1,16 @@
+import { describe, expect, test } from 'vitest';
+import { growingSizes } from './growing-sizes.js';
+
+describe('growingSizes', () => {
+  test('doubles from the first size up to the largest, then stays there', () => {
+    const next = growingSizes(250, 2000);
+    expect(Array.from({ length: 6 }, next)).toEqual([250, 500, 1000, 2000, 2000, 2000]);
+  });
+
+  test('a first size above the largest is the largest; below one is one', () => {
+    const above = growingSizes(5000, 300);
+    expect([above(), above()]).toEqual([300, 300]);
+    const below = growingSizes(0.3, 3);
+    expect([below(), below(), below(), below()]).toEqual([1, 2, 3, 3]);
+  });
+});
