@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import type { QualityCheck, World } from '@promote/core';
 import { checkSearchText } from '@promote/core/internals';
 import { openSqliteStore } from '@promote/store-sqlite';
@@ -15,10 +15,21 @@ export async function sqliteTemplate(path: string, world: World): Promise<void> 
   await store.close();
 }
 
-/** A fresh copy of a closed database file (its WAL was checkpointed into it on close). */
+/**
+ * A fresh copy of a closed database file (its WAL was checkpointed into it on close), synced to
+ * disk as a database that was not just written is. Unsynced, the first commit on the copy (a sync
+ * inside SQLite's first commit) flushed the whole copy from the page cache: 25 ms at
+ * 100,000 checks, 120–270 ms at a million, measured as the engine's longest step.
+ */
 export function copyDatabase(from: string, to: string): string {
   removeDatabase(to);
   copyFileSync(from, to);
+  const descriptor = openSync(to, 'r+');
+  try {
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
   return to;
 }
 

@@ -12,6 +12,7 @@ import { openSqliteStore } from '@promote/store-sqlite';
 import { profiled, startProfiling } from '../profiling.js';
 import { stallThresholdMs, watchStalls } from '../stalls.js';
 import { peakRssBytes, profileDirVariable } from './child-process.js';
+import type { PlacedStall } from '../scenarios/large-draft.js';
 
 const [filename, body, email] = process.argv.slice(2);
 if (filename === undefined || body === undefined || email === undefined) throw new Error('usage: large-draft <database> <request JSON> <email>');
@@ -19,7 +20,14 @@ if (filename === undefined || body === undefined || email === undefined) throw n
 const profileDir = process.env[profileDirVariable];
 if (profileDir !== undefined) await startProfiling(profileDir);
 const store = await openSqliteStore({ filename });
-const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
+/** What the engine said it was doing, and when (µs of `process.hrtime`, the stalls' clock). */
+const progress: { readonly atUs: number; readonly phase: string; readonly processed: number | null }[] = [];
+const hrUs = () => Number(process.hrtime.bigint()) / 1e3;
+const promoter = createPromoter({
+  store,
+  dataplane: createReferenceDataplane(),
+  onProgress: (told) => progress.push({ atUs: hrUs(), phase: told.phase, processed: 'processed' in told ? told.processed : null }),
+});
 const idlePeakRss = peakRssBytes();
 // The longest synchronous step (SPEC §19: ≈ 20 ms at most), at 1 ms resolution: a 1 ms timer costs
 // this process a wake-up per millisecond, far below the figures' spread.
@@ -27,6 +35,7 @@ const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 const stalls = watchStalls(stallThresholdMs);
 const start = performance.now();
+const startUs = hrUs();
 const started = await profiled('large-draft', async () => {
   const running = await promoter.run({ email }, JSON.parse(body));
   if (running.isOk()) await promoter.waitFor(running.value.id);
@@ -38,11 +47,16 @@ const stallReport = stalls.stop();
 // Beside the profile, for profile-summary to say what ran in each of the longest stalls.
 if (profileDir !== undefined) writeFileSync(join(profileDir, `stalls-${process.pid}.json`), JSON.stringify(stallReport.longest));
 if (started.isErr()) throw new Error(JSON.stringify(started.error));
+// Where in the promotion the longest stalls came: ms from its start, and what the engine had said last.
+const placed: PlacedStall[] = stallReport.longest.slice(0, 5).map((stall) => {
+  const told = progress.filter((entry) => entry.atUs <= stall.startUs).at(-1);
+  return { atMs: (stall.startUs - startUs) / 1e3, ms: (stall.endUs - stall.startUs) / 1e3, gcMs: stall.gcMs, phase: told?.phase ?? 'starting', processed: told?.processed ?? null };
+});
 const peakRss = peakRssBytes();
 const operation = await store.getOperation(started.value.id);
 await store.close();
 process.stdout.write(
-  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, stalls: stallReport, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
+  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, stalls: stallReport, placed, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
 );
 
 /** `VmHWM` of /proc/self/status (Linux), the kernel's own peak-RSS figure, to cross-check `maxRSS`. */

@@ -16,11 +16,27 @@ function stallNote(stalls: StallReport): string {
   return `${stalls.stalls} stalls ≥ ${stallThresholdMs} ms, ${stalls.mostlyGc} of them mostly garbage collection; the longest ${stalls.longestMs.toFixed(1)} ms, of which collection pauses ${stalls.longestGcMs.toFixed(1)} ms`;
 }
 
+/** One of the longest stalls, placed in the promotion: ms from its start, and the engine's last progress before it. */
+export interface PlacedStall {
+  readonly atMs: number;
+  readonly ms: number;
+  readonly gcMs: number;
+  readonly phase: string;
+  readonly processed: number | null;
+}
+
+/** Where the longest stalls were, for the note of the longest step: `40.4 ms at 0.31 s (writing, 2,000 processed)`. */
+function placedNote(placed: readonly PlacedStall[]): string {
+  const one = (stall: PlacedStall) => `${stall.ms.toFixed(1)} ms at ${(stall.atMs / 1000).toFixed(2)} s (${stall.phase}${stall.processed === null ? '' : `, ${stall.processed.toLocaleString('en-US')} processed`})`;
+  return placed.length === 0 ? 'no stall' : `the longest: ${placed.map(one).join('; ')}`;
+}
+
 interface LargeDraftAnswer {
   readonly ms: number;
   readonly loopMaxMs: number;
   readonly loopP99Ms: number;
   readonly stalls: StallReport;
+  readonly placed: readonly PlacedStall[];
   readonly idlePeakRss: number;
   readonly peakRss: number;
   readonly vmHwm: number | null;
@@ -112,7 +128,7 @@ async function largeDraftOf(n: number, seed: number, workDir: string): Promise<F
       value: answer.stalls.longestWithoutGcMs,
       unit: 'ms',
       target: { text: `≤ ${maxStepMs} ms`, met: answer.stalls.longestWithoutGcMs <= maxStepMs },
-      note: `each stall of the loop (a 1 ms timer ≥ ${stallThresholdMs} ms late) less the garbage-collection pauses inside it; the longest collection pause ${answer.stalls.longestGcPauseMs.toFixed(1)} ms`,
+      note: `each stall of the loop (a 1 ms timer ≥ ${stallThresholdMs} ms late) less the garbage-collection pauses inside it; the longest collection pause ${answer.stalls.longestGcPauseMs.toFixed(1)} ms; ${placedNote(answer.placed)}`,
     },
   ];
 }
