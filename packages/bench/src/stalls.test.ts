@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { watchStalls } from './stalls.js';
+import { canReadScheduleWaits, watchStalls } from './stalls.js';
 
 const busy = (ms: number) => {
   const until = performance.now() + ms;
@@ -22,4 +22,25 @@ test('a synchronous step that holds the loop is a stall of at least its length, 
   // No collection ran long inside a 60 ms loop that allocates nothing.
   expect(report.longestWithoutGcMs).toBeGreaterThanOrEqual(report.longestMs - report.longestGcMs - 0.001);
   expect(report.longestWithoutGcMs).toBeGreaterThanOrEqual(50);
+});
+
+test('where schedstat can be read (Linux), each stall tells how long its thread waited to be scheduled, and the held step is the stall less that wait and its collections', async () => {
+  const watch = watchStalls(20);
+  await turn(10);
+  busy(60);
+  await turn(10);
+  const report = watch.stop();
+  if (!canReadScheduleWaits()) {
+    expect(report.longestHeldMs).toBeNull();
+    expect(report.longest[0]?.waitMs).toBeNull();
+    return;
+  }
+  const [longest] = report.longest;
+  expect(longest?.waitMs).toEqual(expect.any(Number));
+  expect(longest?.waitMs).toBeGreaterThanOrEqual(0);
+  expect(report.scheduleWaitMs).toBeGreaterThanOrEqual(longest?.waitMs ?? 0);
+  // Never more than the stall without its collections; the busy step held it, less what the
+  // machine kept it waiting.
+  expect(report.longestHeldMs).toBeLessThanOrEqual(report.longestWithoutGcMs + 0.001);
+  expect(report.longestHeldMs).toBeGreaterThanOrEqual(report.longestWithoutGcMs - (report.scheduleWaitMs ?? 0) - 0.001);
 });

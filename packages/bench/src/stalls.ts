@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 
 /** The stalls the large-draft child counts: a 1 ms timer at least this late (SPEC §19: no step over ≈ 20 ms). */
@@ -18,6 +19,14 @@ export interface StallReport {
   /** Stalls of which collection pauses took at least half. */
   readonly mostlyGc: number;
   /**
+   * The longest stall once the collection pauses and the time the thread waited to be scheduled
+   * (`/proc/thread-self/schedstat`: runnable, not running) are taken out: what the process itself
+   * held the loop for, on the CPU or blocked in a call. `null` where schedstat cannot be read.
+   */
+  readonly longestHeldMs: number | null;
+  /** Of all the stalls, the ms the thread spent waiting to be scheduled; `null` without schedstat. */
+  readonly scheduleWaitMs: number | null;
+  /**
    * The longest stalls (at most 20), longest first, in µs of `process.hrtime` — the clock of a CPU
    * profile's `startTime` — so that `profile-summary` can say what ran in each.
    */
@@ -29,12 +38,39 @@ export interface StallSpan {
   readonly startUs: number;
   readonly endUs: number;
   readonly gcMs: number;
+  /** ms the thread waited to be scheduled during the stall; `null` without schedstat. */
+  readonly waitMs: number | null;
 }
 
 /** A span in ms of `process.hrtime`. */
 interface Span {
   readonly start: number;
   readonly end: number;
+}
+
+/** A stall: its span and the ms its thread waited to be scheduled in it (`null`: unknown). */
+interface Stall extends Span {
+  readonly waitMs: number | null;
+}
+
+/** Whether this machine tells a thread's waits to be scheduled (Linux with schedstat). */
+export function canReadScheduleWaits(): boolean {
+  return scheduleWaitMs() !== undefined;
+}
+
+/**
+ * ms this thread has waited on a run queue so far (Linux's schedstat: runnable but not running),
+ * or `undefined` where it cannot be read. A stall with the process not scheduled is not the
+ * engine's step; on two cores shared with a checkpoint thread and the kernel's writeback it happens.
+ */
+function scheduleWaitMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
+    const waited = Number(fields[1]);
+    return Number.isFinite(waited) ? waited / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const hrMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -46,7 +82,7 @@ const hrMs = () => Number(process.hrtime.bigint()) / 1e6;
  * heap in the middle of one. `monitorEventLoopDelay` gives the longest delay but not when it was.
  */
 export function watchStalls(thresholdMs = stallThresholdMs): { stop(): StallReport } {
-  const stalls: Span[] = [];
+  const stalls: Stall[] = [];
   const pauses: Span[] = [];
   // A collection's entry is timed on the performance timeline: moved onto the hrtime clock.
   const timelineToHr = hrMs() - performance.now();
@@ -55,11 +91,14 @@ export function watchStalls(thresholdMs = stallThresholdMs): { stop(): StallRepo
   });
   observer.observe({ entryTypes: ['gc'] });
   let last = hrMs();
+  let lastWait = scheduleWaitMs();
   const timer = setInterval(() => {
     const now = hrMs();
+    const wait = lastWait === undefined ? undefined : scheduleWaitMs();
     // A 1 ms timer fires about 1 ms after the last; the rest is how long the loop was held.
-    if (now - last - 1 >= thresholdMs) stalls.push({ start: last + 1, end: now });
+    if (now - last - 1 >= thresholdMs) stalls.push({ start: last + 1, end: now, waitMs: wait === undefined || lastWait === undefined ? null : wait - lastWait });
     last = now;
+    lastWait = wait;
   }, 1);
   return {
     stop(): StallReport {
@@ -69,11 +108,18 @@ export function watchStalls(thresholdMs = stallThresholdMs): { stop(): StallRepo
       let longest: Span | undefined;
       let longestWithoutGcMs = 0;
       let mostlyGc = 0;
+      const known = lastWait !== undefined;
+      let longestHeldMs = 0;
+      let waited = 0;
       for (const stall of stalls) {
         const length = stall.end - stall.start;
         const gc = gcInside(stall);
         if (longest === undefined || length > longest.end - longest.start) longest = stall;
         longestWithoutGcMs = Math.max(longestWithoutGcMs, length - gc);
+        // The wait covers the stall and the timer's 1 ms before it: never more than the stall.
+        const wait = Math.min(length, stall.waitMs ?? 0);
+        longestHeldMs = Math.max(longestHeldMs, length - gc - wait);
+        waited += wait;
         if (gc >= length / 2) mostlyGc += 1;
       }
       return {
@@ -83,10 +129,12 @@ export function watchStalls(thresholdMs = stallThresholdMs): { stop(): StallRepo
         longestWithoutGcMs,
         longestGcPauseMs: pauses.reduce((max, pause) => Math.max(max, pause.end - pause.start), 0),
         mostlyGc,
+        longestHeldMs: known ? longestHeldMs : null,
+        scheduleWaitMs: known ? waited : null,
         longest: [...stalls]
           .sort((a, b) => b.end - b.start - (a.end - a.start))
           .slice(0, 20)
-          .map((stall) => ({ startUs: stall.start * 1000, endUs: stall.end * 1000, gcMs: gcInside(stall) })),
+          .map((stall) => ({ startUs: stall.start * 1000, endUs: stall.end * 1000, gcMs: gcInside(stall), waitMs: stall.waitMs === null ? null : Math.min(stall.end - stall.start, stall.waitMs) })),
       };
     },
   };

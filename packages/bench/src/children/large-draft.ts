@@ -50,7 +50,7 @@ if (started.isErr()) throw new Error(JSON.stringify(started.error));
 // Where in the promotion the longest stalls came: ms from its start, and what the engine had said last.
 const placed: PlacedStall[] = stallReport.longest.slice(0, 5).map((stall) => {
   const told = progress.filter((entry) => entry.atUs <= stall.startUs).at(-1);
-  return { atMs: (stall.startUs - startUs) / 1e3, ms: (stall.endUs - stall.startUs) / 1e3, gcMs: stall.gcMs, phase: told?.phase ?? 'starting', processed: told?.processed ?? null };
+  return { atMs: (stall.startUs - startUs) / 1e3, ms: (stall.endUs - stall.startUs) / 1e3, gcMs: stall.gcMs, waitMs: stall.waitMs, phase: told?.phase ?? 'starting', processed: told?.processed ?? null };
 });
 const peakRss = peakRssBytes();
 const operation = await store.getOperation(started.value.id);
