@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { checkpointEveryRows, startCheckpointer } from './checkpointer.js';
+import { catchUpEveryRows, checkpointEveryRows, startCheckpointer } from './checkpointer.js';
 
 let directory: string;
 beforeEach(() => {
@@ -61,5 +61,51 @@ describe('the checkpoint thread (decision 0904)', () => {
       await checkpointer.stop();
       writer.close();
     }
+  });
+
+  test('every catchUpEveryRows rows, a write waits for the thread to checkpoint the whole WAL, and the write after it starts the WAL over', async () => {
+    const filename = join(directory, 'promote.db');
+    const writer = new BetterSqlite3(filename);
+    writer.pragma('journal_mode = WAL');
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.exec('create table t (x text)');
+    const insert = writer.prepare('insert into t (x) values (?)');
+    const write = (rows: number) =>
+      writer.transaction(() => {
+        for (let index = 0; index < rows; index++) insert.run('x'.repeat(2_000));
+      })();
+    // Frames in the WAL, as a checkpoint of nothing new tells them (the writer's own: nothing to copy past what the thread did).
+    const framesInWal = () => (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
+    // Neither of its timers fires during the test: what it checkpoints, it does on being asked.
+    const checkpointer = startCheckpointer(filename, () => undefined, { activeDelayMs: 600_000, idleDelayMs: 600_000 });
+    try {
+      // Made active (it then ignores the cue to start, which would checkpoint by itself), and caught up once.
+      checkpointer.wrote(Math.max(checkpointEveryRows, catchUpEveryRows));
+      await checkpointer.beforeWrite();
+      write(500);
+      checkpointer.wrote(catchUpEveryRows - 1);
+      expect(checkpointer.beforeWrite(), 'nothing to wait for below the threshold').toBeUndefined();
+      checkpointer.wrote(1);
+      const caughtUp = checkpointer.beforeWrite();
+      expect(caughtUp).toBeInstanceOf(Promise);
+      await caughtUp;
+      expect(checkpointer.beforeWrite(), 'counted again from nothing').toBeUndefined();
+      // Wholly checkpointed, the WAL starts over at the next write: a few frames, not the 500 rows' again.
+      write(1);
+      expect(framesInWal()).toBeLessThan(10);
+    } finally {
+      await checkpointer.stop();
+      writer.close();
+    }
+  });
+
+  test('without its thread, nothing is waited for', async () => {
+    let reported: () => void = () => undefined;
+    const lost = new Promise<void>((resolve) => (reported = resolve));
+    const checkpointer = startCheckpointer(join(directory, 'missing.db'), () => reported());
+    await lost;
+    checkpointer.wrote(catchUpEveryRows);
+    expect(checkpointer.beforeWrite()).toBeUndefined();
+    await checkpointer.stop();
   });
 });

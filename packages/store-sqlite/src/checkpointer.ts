@@ -12,19 +12,35 @@ import { Worker } from 'node:worker_threads';
  * then it checkpoints every {@link activeDelayMs} for as long as the WAL grows, and every
  * {@link idleDelayMs} otherwise (other processes' writes, what is left). A short burst of writes (a
  * 10,000-check draft) sees no checkpoint beside it: checkpoints every 50 ms from the first write
- * made that ≈ 10 % slower than SQLite's own few. The store's own connection keeps a higher
+ * made that ≈ 10 % slower than SQLite's own few. Beside writes a passive checkpoint never quite
+ * catches up, and SQLite starts a WAL over only once it is wholly checkpointed: so every
+ * {@link catchUpEveryRows} rows the store waits, before its next write, for this thread to
+ * checkpoint the rest ({@link Checkpointer.beforeWrite}). The store's own connection keeps a higher
  * `wal_autocheckpoint` ({@link inlineCheckpointPages}) as a bound should this thread fall behind,
  * and SQLite's default again should it fail.
  */
 export interface Checkpointer {
   /** Tells the thread that `rows` more rows were written (inserted, updated or deleted). */
   wrote(rows: number): void;
+  /**
+   * Asked before each write transaction: once {@link catchUpEveryRows} rows were written since the
+   * last time, a promise that settles when the thread has checkpointed the whole WAL — with no
+   * write beside it, so that the write that follows starts the WAL over (SQLite restarts a WAL
+   * that is wholly checkpointed) — or after {@link catchUpTimeoutMs}; otherwise `undefined`. The
+   * writer waits for it off the event loop: the WAL then never reaches the store's own
+   * `wal_autocheckpoint`, whose checkpoint inside a commit was 20–97 ms of one synchronous step.
+   */
+  beforeWrite(): Promise<void> | undefined;
   /** Ends the thread after its current checkpoint and closes its connection. */
   stop(): Promise<void>;
 }
 
 /** Rows written (about 15–20 MB of WAL in a promotion: four rows per check) that make the thread active. */
 export const checkpointEveryRows = 50_000;
+/** Rows written between two catch-ups ({@link Checkpointer.beforeWrite}): 15–20 MB of WAL, well below {@link inlineCheckpointPages}. */
+export const catchUpEveryRows = 50_000;
+/** How long a write waits for a catch-up at most: a thread that does not answer does not hold writes back. */
+export const catchUpTimeoutMs = 1_000;
 /** Milliseconds between checkpoints while active. */
 export const activeDelayMs = 50;
 /** The longest wait between two checkpoints of the thread. */
@@ -73,6 +89,12 @@ parentPort.on('message', (message) => {
     }
     return;
   }
+  if (message === 'catch-up') {
+    // The writer waits for this answer before its next write: nothing is written meanwhile.
+    last = checkpoint();
+    parentPort.postMessage('caught-up');
+    return;
+  }
   clearTimeout(timer);
   db.close();
   parentPort.close();
@@ -98,7 +120,7 @@ export function startCheckpointer(filename: string, onLost: (cause: unknown) => 
     worker = new Worker(threadCode, { eval: true, workerData: { module, filename, ...delays } });
   } catch (cause) {
     onLost(cause);
-    return { wrote: () => undefined, stop: () => Promise.resolve() };
+    return { wrote: () => undefined, beforeWrite: () => undefined, stop: () => Promise.resolve() };
   }
   // Never what keeps a process alive, and never what fails it.
   worker.unref();
@@ -120,12 +142,34 @@ export function startCheckpointer(filename: string, onLost: (cause: unknown) => 
   worker.on('error', lose);
   let stopping: Promise<void> | undefined;
   let written = 0;
+  let sinceCatchUp = 0;
+  /** Settles the catch-up under way (its answer came, it timed out, or the thread is gone). */
+  let settleCatchUp: (() => void) | undefined;
+  worker.on('message', (message) => {
+    if (message === 'caught-up') settleCatchUp?.();
+  });
+  void exit.then(() => settleCatchUp?.());
   return {
     wrote(rows) {
       written += rows;
+      sinceCatchUp += rows;
       if (written < checkpointEveryRows || exited || asked) return;
       written = 0;
       worker.postMessage('checkpoint');
+    },
+    beforeWrite() {
+      if (sinceCatchUp < catchUpEveryRows || exited || asked || lost || settleCatchUp !== undefined) return undefined;
+      sinceCatchUp = 0;
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => settle(), catchUpTimeoutMs);
+        const settle = () => {
+          clearTimeout(timer);
+          settleCatchUp = undefined;
+          resolve();
+        };
+        settleCatchUp = settle;
+        worker.postMessage('catch-up');
+      });
     },
     stop() {
       // Referenced again while it ends: a process awaiting `close()` must not exit with its await

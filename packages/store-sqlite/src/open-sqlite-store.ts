@@ -83,7 +83,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
       });
     }
     // Handed out under the store runtime, as the engine uses every store.
-    return guardStore(createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop, afterWrite: checkpointer === undefined ? undefined : rowsWritten(handle, checkpointer) })) as SqliteStore;
+    return guardStore(createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop, afterWrite: checkpointer === undefined ? undefined : rowsWritten(handle, checkpointer), beforeWrite: checkpointer?.beforeWrite })) as SqliteStore;
   } catch (error) {
     await checkpointer?.stop();
     if (ownsHandle) handle.close();

@@ -77,6 +77,8 @@ export interface SqliteStoreParts {
   readonly beforeClose?: (() => Promise<void>) | undefined;
   /** Run after each write transaction of the store (commit, applyEdits, importWorld): the checkpoint thread's cue. */
   readonly afterWrite?: (() => void) | undefined;
+  /** Asked before each write transaction: a promise to wait for first (the checkpoint thread catching the WAL up), or `undefined`. */
+  readonly beforeWrite?: (() => Promise<void> | undefined) | undefined;
 }
 
 
@@ -91,7 +93,7 @@ const cachedOperationParts = 16;
  * (kysely's, or the handle's for the prepared `listResults`), so they see one snapshot. The hot
  * paths run on prepared statements; docs/decisions/0301-engine-performance-changes.md says which and why.
  */
-export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWrite }: SqliteStoreParts): SqliteStore {
+export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWrite, beforeWrite }: SqliteStoreParts): SqliteStore {
   handle.function(foldFunction, { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   );
@@ -118,7 +120,10 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
   const currentListing = () => (listedChecks !== undefined && listedChecks.dataVersion === statements.dataVersion.get() ? listedChecks : undefined);
 
   const write = <T>(work: () => T): Promise<T> =>
-    use(() => {
+    use(async () => {
+      // Waited for holding the connection (calls stay in order), not the event loop.
+      const waiting = beforeWrite?.();
+      if (waiting !== undefined) await waiting;
       listedChecks = undefined;
       const done = handle.transaction(work).immediate();
       afterWrite?.();
