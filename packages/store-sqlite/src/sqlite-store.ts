@@ -119,16 +119,20 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
   const jsonTexts = new JsonIntern();
   const currentListing = () => (listedChecks !== undefined && listedChecks.dataVersion === statements.dataVersion.get() ? listedChecks : undefined);
 
-  const write = <T>(work: () => T): Promise<T> =>
-    use(async () => {
-      // Waited for holding the connection (calls stay in order), not the event loop.
-      const waiting = beforeWrite?.();
-      if (waiting !== undefined) await waiting;
-      listedChecks = undefined;
-      const done = handle.transaction(work).immediate();
-      afterWrite?.();
-      return done;
-    });
+  const write = <T>(work: () => T): Promise<T> => {
+    const transaction = () =>
+      use(() => {
+        listedChecks = undefined;
+        const done = handle.transaction(work).immediate();
+        afterWrite?.();
+        return done;
+      });
+    // The checkpoint thread's catch-up is waited for before the connection is taken: the reads of
+    // other calls go on meanwhile (held behind it, reads during a million-check promotion in
+    // `serve` had a p99 of 91 ms instead of 24).
+    const waiting = beforeWrite?.();
+    return waiting === undefined ? transaction() : waiting.then(transaction);
+  };
 
   /*
    * An operation's request and selection never change once created (no patch touches them, ids are
