@@ -44,3 +44,18 @@ test('where schedstat can be read (Linux), each stall tells how long its thread 
   expect(report.longestHeldMs).toBeLessThanOrEqual(report.longestWithoutGcMs + 0.001);
   expect(report.longestHeldMs).toBeGreaterThanOrEqual(report.longestWithoutGcMs - (report.scheduleWaitMs ?? 0) - 0.001);
 });
+
+test('a stall’s wait to be scheduled is taken out of the step the process held (a reader that says the thread waited 30 ms during a 60 ms step)', async () => {
+  let waited = 0;
+  const watch = watchStalls(20, () => waited);
+  await turn(10);
+  busy(60);
+  // Read at the tick after the step: 30 ms more than at the tick before it.
+  waited = 30;
+  await turn(10);
+  const report = watch.stop();
+  expect(report.longest[0]?.waitMs).toBe(30);
+  expect(report.scheduleWaitMs).toBe(30);
+  expect(report.longestHeldMs).toBeCloseTo(report.longestWithoutGcMs - 30, 3);
+  expect(report.longestHeldMs).toBeGreaterThanOrEqual(20);
+});

@@ -60,14 +60,15 @@ export function canReadScheduleWaits(): boolean {
 
 /**
  * ms this thread has waited on a run queue so far (Linux's schedstat: runnable but not running),
- * or `undefined` where it cannot be read. A stall with the process not scheduled is not the
- * engine's step; on two cores shared with a checkpoint thread and the kernel's writeback it happens.
+ * or `undefined` where it cannot be read — no file, or a kernel without scheduler statistics, whose
+ * file reads `0 0 0` (a thread that has run has some time on the CPU). A stall with the process
+ * not scheduled is not the engine's step; on two cores shared with a checkpoint thread and the
+ * kernel's writeback it happens.
  */
-function scheduleWaitMs(): number | undefined {
+export function scheduleWaitMs(): number | undefined {
   try {
-    const fields = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
-    const waited = Number(fields[1]);
-    return Number.isFinite(waited) ? waited / 1e6 : undefined;
+    const [onCpu, waited] = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ').map(Number);
+    return onCpu !== undefined && onCpu > 0 && waited !== undefined && Number.isFinite(waited) ? waited / 1e6 : undefined;
   } catch {
     return undefined;
   }
@@ -81,7 +82,7 @@ const hrMs = () => Number(process.hrtime.bigint()) / 1e6;
  * event-loop delay can be told apart: the engine's own synchronous step, or V8 collecting a large
  * heap in the middle of one. `monitorEventLoopDelay` gives the longest delay but not when it was.
  */
-export function watchStalls(thresholdMs = stallThresholdMs): { stop(): StallReport } {
+export function watchStalls(thresholdMs = stallThresholdMs, readWaitMs: () => number | undefined = scheduleWaitMs): { stop(): StallReport } {
   const stalls: Stall[] = [];
   const pauses: Span[] = [];
   // A collection's entry is timed on the performance timeline: moved onto the hrtime clock.
@@ -91,10 +92,10 @@ export function watchStalls(thresholdMs = stallThresholdMs): { stop(): StallRepo
   });
   observer.observe({ entryTypes: ['gc'] });
   let last = hrMs();
-  let lastWait = scheduleWaitMs();
+  let lastWait = readWaitMs();
   const timer = setInterval(() => {
     const now = hrMs();
-    const wait = lastWait === undefined ? undefined : scheduleWaitMs();
+    const wait = lastWait === undefined ? undefined : readWaitMs();
     // A 1 ms timer fires about 1 ms after the last; the rest is how long the loop was held.
     if (now - last - 1 >= thresholdMs) stalls.push({ start: last + 1, end: now, waitMs: wait === undefined || lastWait === undefined ? null : wait - lastWait });
     last = now;

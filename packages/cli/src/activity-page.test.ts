@@ -255,7 +255,7 @@ describe('the Activity page in Chromium', () => {
   // form is sent). Each attempt on a destination of its own (903, 904, 905): on one already
   // promoted to, its runs would only skip, end at once, and leave nothing to abort.
   let abortAttempt = 0;
-  test('abort, resume, rerun and delete from the operation page', { retry: 2 }, async () => {
+  test('abort, resume, rerun and delete from the operation page', { retry: 2, timeout: 120_000 }, async () => {
     const destination = 903 + abortAttempt++;
     const page = await newPage();
     await signIn(page, 'jane-token');

@@ -70,6 +70,11 @@ function followOperation(section) {
   // A form sent from the page (Abort, Resume, Rerun…) navigates to its answer. The end it may cause
   // must not reload the page meanwhile: the reload would cancel that navigation and lose its notice.
   document.addEventListener('submit', stop);
+  // Back to a page the browser kept (its back/forward cache) after that: it stopped following, so it
+  // is read again.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) window.location.reload();
+  });
   events.addEventListener('progress', (event) => {
     const operation = JSON.parse(event.data);
     showStatus(document, operation.result);

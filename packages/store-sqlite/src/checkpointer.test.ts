@@ -76,8 +76,9 @@ describe('the checkpoint thread (decision 0904)', () => {
       })();
     // Frames in the WAL, as a checkpoint of nothing new tells them (the writer's own: nothing to copy past what the thread did).
     const framesInWal = () => (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
-    // Neither of its timers fires during the test: what it checkpoints, it does on being asked.
-    const checkpointer = startCheckpointer(filename, () => undefined, { activeDelayMs: 600_000, idleDelayMs: 600_000 });
+    // None of its timers fires during the test: what it checkpoints, it does on being asked, and
+    // a catch-up is settled by its answer (or the test times out).
+    const checkpointer = startCheckpointer(filename, () => undefined, { activeDelayMs: 600_000, idleDelayMs: 600_000, catchUpTimeoutMs: 600_000 });
     try {
       // Made active (it then ignores the cue to start, which would checkpoint by itself), and caught up once.
       checkpointer.wrote(Math.max(checkpointEveryRows, catchUpEveryRows));

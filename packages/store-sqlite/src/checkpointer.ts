@@ -14,8 +14,8 @@ import { Worker } from 'node:worker_threads';
  * 10,000-check draft) sees no checkpoint beside it: checkpoints every 50 ms from the first write
  * made that ≈ 10 % slower than SQLite's own few. Beside writes a passive checkpoint never quite
  * catches up, and SQLite starts a WAL over only once it is wholly checkpointed: so every
- * {@link catchUpEveryRows} rows the store waits, before its next write, for this thread to
- * checkpoint the rest ({@link Checkpointer.beforeWrite}). The store's own connection keeps a higher
+ * {@link catchUpEveryRows} rows this thread checkpoints the rest while the store's next write
+ * waits for it ({@link Checkpointer.beforeWrite}). The store's own connection keeps a higher
  * `wal_autocheckpoint` ({@link inlineCheckpointPages}) as a bound should this thread fall behind,
  * and SQLite's default again should it fail.
  */
@@ -23,12 +23,15 @@ export interface Checkpointer {
   /** Tells the thread that `rows` more rows were written (inserted, updated or deleted). */
   wrote(rows: number): void;
   /**
-   * Asked before each write transaction: once {@link catchUpEveryRows} rows were written since the
-   * last time, a promise that settles when the thread has checkpointed the whole WAL — with no
-   * write beside it, so that the write that follows starts the WAL over (SQLite restarts a WAL
-   * that is wholly checkpointed) — or after {@link catchUpTimeoutMs}; otherwise `undefined`. The
-   * writer waits for it off the event loop: the WAL then never reaches the store's own
-   * `wal_autocheckpoint`, whose checkpoint inside a commit was 20–97 ms of one synchronous step.
+   * Asked before each write transaction of the store: while a catch-up is under way, a promise that
+   * settles when it is done (or after {@link catchUpTimeoutMs}); otherwise `undefined`. Once
+   * {@link catchUpEveryRows} rows were written since the last one, {@link wrote} starts a catch-up:
+   * the thread checkpoints the whole WAL while the engine works between two commits, and the
+   * store's next write waits for it, off the event loop. With none of the store's writes beside it
+   * the checkpoint copies everything (a write of another process still can), and SQLite starts the
+   * WAL over at that write: the WAL then never reaches the store's own `wal_autocheckpoint`, whose
+   * checkpoint inside a commit was 20–97 ms of one synchronous step. Every write asked while one
+   * catch-up is under way gets the same promise, so they stay in the order they were asked.
    */
   beforeWrite(): Promise<void> | undefined;
   /** Ends the thread after its current checkpoint and closes its connection. */
@@ -89,12 +92,14 @@ parentPort.on('message', (message) => {
     }
     return;
   }
-  if (message === 'catch-up') {
-    // The writer waits for this answer before its next write: nothing is written meanwhile.
+  if (typeof message === 'object' && message !== null && message.type === 'catch-up') {
+    // The store's next write waits for this answer (its id: a late answer to a catch-up that
+    // timed out settles nothing else).
     last = checkpoint();
-    parentPort.postMessage('caught-up');
+    parentPort.postMessage({ caughtUp: message.id });
     return;
   }
+  if (message !== 'stop') return;
   clearTimeout(timer);
   db.close();
   parentPort.close();
@@ -105,6 +110,8 @@ parentPort.on('message', (message) => {
 export interface CheckpointDelays {
   readonly activeDelayMs: number;
   readonly idleDelayMs: number;
+  /** How long a write waits for a catch-up at most; {@link catchUpTimeoutMs} by default. */
+  readonly catchUpTimeoutMs?: number;
 }
 
 /**
@@ -143,34 +150,42 @@ export function startCheckpointer(filename: string, onLost: (cause: unknown) => 
   let stopping: Promise<void> | undefined;
   let written = 0;
   let sinceCatchUp = 0;
-  /** Settles the catch-up under way (its answer came, it timed out, or the thread is gone). */
-  let settleCatchUp: (() => void) | undefined;
-  worker.on('message', (message) => {
-    if (message === 'caught-up') settleCatchUp?.();
+  /** The catch-up under way: its id, the promise writes wait for, and what settles it. */
+  let catchUp: { readonly id: number; readonly done: Promise<void>; readonly settle: () => void } | undefined;
+  let catchUps = 0;
+  worker.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && 'caughtUp' in message && message.caughtUp === catchUp?.id) catchUp?.settle();
   });
-  void exit.then(() => settleCatchUp?.());
+  void exit.then(() => catchUp?.settle());
+  const startCatchUp = () => {
+    const id = ++catchUps;
+    let settle: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => settle(), delays.catchUpTimeoutMs ?? catchUpTimeoutMs);
+      settle = () => {
+        clearTimeout(timer);
+        if (catchUp?.id === id) catchUp = undefined;
+        resolve();
+      };
+    });
+    catchUp = { id, done, settle };
+    worker.postMessage({ type: 'catch-up', id });
+  };
   return {
     wrote(rows) {
       written += rows;
       sinceCatchUp += rows;
-      if (written < checkpointEveryRows || exited || asked) return;
-      written = 0;
-      worker.postMessage('checkpoint');
+      if (exited || asked || lost) return;
+      if (written >= checkpointEveryRows) {
+        written = 0;
+        worker.postMessage('checkpoint');
+      }
+      if (sinceCatchUp >= catchUpEveryRows && catchUp === undefined) {
+        sinceCatchUp = 0;
+        startCatchUp();
+      }
     },
-    beforeWrite() {
-      if (sinceCatchUp < catchUpEveryRows || exited || asked || lost || settleCatchUp !== undefined) return undefined;
-      sinceCatchUp = 0;
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(() => settle(), catchUpTimeoutMs);
-        const settle = () => {
-          clearTimeout(timer);
-          settleCatchUp = undefined;
-          resolve();
-        };
-        settleCatchUp = settle;
-        worker.postMessage('catch-up');
-      });
-    },
+    beforeWrite: () => catchUp?.done,
     stop() {
       // Referenced again while it ends: a process awaiting `close()` must not exit with its await
       // unsettled because the only thing left is an unreferenced thread.

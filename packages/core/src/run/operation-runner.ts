@@ -203,7 +203,8 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   const remaining: number[] = [];
   const positions: number[] = [];
   const selection = operation.selection;
-  // The first slice is a tenth of the others: it runs cold, with the first chunk's read after it.
+  // The first slices are smaller (10,000 ids, doubling to 100,000): they run cold, with the first
+  // chunk's read after them.
   const sliceSize = growingSizes(selectionSliceSize / 10, selectionSliceSize);
   for (let start = 0, end = 0; start < selection.length; start = end) {
     if (start > 0) await nextTurn();
