@@ -13,6 +13,21 @@ afterEach(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
+/** A database file in WAL mode that never checkpoints by itself, with a table to write 2 kB rows into. */
+function walFile() {
+  const filename = join(directory, 'promote.db');
+  const writer = new BetterSqlite3(filename);
+  writer.pragma('journal_mode = WAL');
+  writer.pragma('wal_autocheckpoint = 0');
+  writer.exec('create table t (x text)');
+  const insert = writer.prepare('insert into t (x) values (?)');
+  const write = (rows: number) =>
+    writer.transaction(() => {
+      for (let index = 0; index < rows; index++) insert.run('x'.repeat(2_000));
+    })();
+  return { filename, writer, write };
+}
+
 describe('the checkpoint thread (decision 0904)', () => {
   test('a thread that cannot open its file is reported lost, once, and stop() still resolves', async () => {
     const causes: unknown[] = [];
@@ -38,15 +53,8 @@ describe('the checkpoint thread (decision 0904)', () => {
   });
 
   test('it checkpoints once told of enough rows written, not before (its idle period made longer than the test)', async () => {
-    const filename = join(directory, 'promote.db');
-    const writer = new BetterSqlite3(filename);
-    writer.pragma('journal_mode = WAL');
-    writer.pragma('wal_autocheckpoint = 0');
-    writer.exec('create table t (x text)');
-    const insert = writer.prepare('insert into t (x) values (?)');
-    writer.transaction(() => {
-      for (let index = 0; index < 500; index++) insert.run('x'.repeat(2_000));
-    })();
+    const { filename, writer, write } = walFile();
+    write(500);
     const checkpointer = startCheckpointer(filename, () => undefined, { activeDelayMs: 50, idleDelayMs: 600_000 });
     try {
       const start = statSync(filename).size;
@@ -64,16 +72,7 @@ describe('the checkpoint thread (decision 0904)', () => {
   });
 
   test('every catchUpEveryRows rows, a write waits for the thread to checkpoint the whole WAL, and the write after it starts the WAL over', async () => {
-    const filename = join(directory, 'promote.db');
-    const writer = new BetterSqlite3(filename);
-    writer.pragma('journal_mode = WAL');
-    writer.pragma('wal_autocheckpoint = 0');
-    writer.exec('create table t (x text)');
-    const insert = writer.prepare('insert into t (x) values (?)');
-    const write = (rows: number) =>
-      writer.transaction(() => {
-        for (let index = 0; index < rows; index++) insert.run('x'.repeat(2_000));
-      })();
+    const { filename, writer, write } = walFile();
     // Frames in the WAL, as a checkpoint of nothing new tells them (the writer's own: nothing to copy past what the thread did).
     const framesInWal = () => (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
     // None of its timers fires during the test: what it checkpoints, it does on being asked, and
