@@ -25,9 +25,12 @@ test('a synchronous step that holds the loop is a stall of at least its length, 
   // At least the busy step (a loaded machine may hold the process back for more).
   expect(report.stalls).toBeGreaterThanOrEqual(1);
   expect(report.longestMs).toBeGreaterThanOrEqual(55);
-  // No collection ran long inside a 60 ms loop that allocates nothing.
+  // Collections are taken out of it, and a 60 ms loop that allocates nothing is not mostly one.
+  // (On a loaded machine V8 may still report a pause of a few ms in the window — seen once at
+  // 13 ms in a full suite run — so the bound is half the step, not all of it.)
   expect(report.longestWithoutGcMs).toBeGreaterThanOrEqual(report.longestMs - report.longestGcMs - 0.001);
-  expect(report.longestWithoutGcMs).toBeGreaterThanOrEqual(50);
+  expect(report.longestGcMs).toBeLessThan(report.longestMs / 2);
+  expect(report.longestWithoutGcMs).toBeGreaterThanOrEqual(30);
 });
 
 test('where schedstat can be read (Linux), each stall tells how long its thread waited to be scheduled; elsewhere it is unknown', async () => {
