@@ -69,6 +69,8 @@ function scopeOf(request: Record<string, unknown>): string {
     : `datastore:${String(request['destination_datastore_id'])}`;
 }
 
+const utf8 = new TextDecoder();
+
 /** Runs the commands on one store and returns everything observable: answers, operations with results, the final world. */
 async function observe(store: Store, setting: Setting, commands: readonly Command[], chunkSize?: number) {
   // Time stands still, so that how long an engine waits for a lease cannot show in any timestamp
@@ -117,7 +119,18 @@ async function observe(store: Store, setting: Setting, commands: readonly Comman
         if (chunk.length < 3 || last === undefined) break;
         after = { seq: last.seq, id: last.id };
       }
-      return { chunks, fromSeq1: await store.listResultsAfter(operation.id, { seq: 1, id: 0 }, 2), page2: await promoter.listResults(actor, operation.id, { page: '2', size: '2' }) };
+      // Every result page as the API writes it (the store's JSON for a complete operation's, where it offers it): the JSON of the page `listResults` answers.
+      const pages = [];
+      for (const size of [1, 2, 3]) {
+        for (let page = 1; page <= Math.ceil(operation.status.total / size) + 1; page++) {
+          const query = { page: String(page), size: String(size) };
+          const json = (await promoter.listResultsJson(actor, operation.id, query)).map((bytes) => utf8.decode(bytes));
+          expect(json, `page ${page} of ${size} of operation ${operation.id}`).toEqual((await promoter.listResults(actor, operation.id, query)).map((listed) => JSON.stringify(listed)));
+          pages.push(json);
+        }
+      }
+      const containers = (await promoter.listResultsJson(actor, operation.id, { size: '2' }, ['computed_table', 'computed_file'])).map((bytes) => utf8.decode(bytes));
+      return { chunks, fromSeq1: await store.listResultsAfter(operation.id, { seq: 1, id: 0 }, 2), page2: await promoter.listResults(actor, operation.id, { page: '2', size: '2' }), pages, containers };
     }),
   );
   return { answers, operations, results, keyset, world: await store.exportWorld() };

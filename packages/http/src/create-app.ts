@@ -158,19 +158,11 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       return operation;
     });
 
-  const listResults = (c: Context<AppEnv>, entityTypes: readonly [EntityType, ...EntityType[]]): Promise<Response> =>
-    answer(
-      (async (): Promise<Result<Page<PromoteResultView>, PromoteError>> => {
-        // An operation has one promote type, so at most one of the entity types has results;
-        // the promoter answers an empty page at once for the others.
-        let last: Result<Page<PromoteResultView>, PromoteError> | undefined;
-        for (const entityType of entityTypes) {
-          last = await promoter.listResults(actor(c), operationId(c), queryObject(c), entityType);
-          if (last.isErr() || last.value.total > 0) return last;
-        }
-        return last as Result<Page<PromoteResultView>, PromoteError>;
-      })(),
-    );
+  /** A page of an operation's results of these kinds, as JSON bytes (written by the store where it can). */
+  const listResults = async (c: Context<AppEnv>, entityTypes: readonly [EntityType, ...EntityType[]]): Promise<Response> => {
+    const outcome = await promoter.listResultsJson(actor(c), operationId(c), queryObject(c), entityTypes);
+    return outcome.isOk() ? jsonBytes(200, outcome.value) : sendError(toHttpError(outcome.error));
+  };
 
   app.use('*', requestTelemetry({ telemetry: options.telemetry, basePath }));
   app.use('/api/*', bodyLimit({ maxSize: maxBodyBytes, onError: () => sendError({ status: 413, body: { detail: `Request body is larger than ${maxBodyBytes} bytes` } }) }));
@@ -289,6 +281,11 @@ async function withTimeout(check: Promise<Readiness>, timeoutMs: number): Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A JSON answer already written as UTF-8. */
+function jsonBytes(status: 200, bytes: Uint8Array<ArrayBuffer>): Response {
+  return new Response(bytes, { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 function json(status: 200 | ErrorStatus | HTTPException['status'], value: unknown, headers: Readonly<Record<string, string>> = {}): Response {

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { EntityType, RenderedResultViews, ResultPosition } from '@promote/core';
+import { boundCount } from './statements.js';
 
 /*
  * `Store.renderResultViews` in SQL: SQLite writes the JSON of a page of result views itself, one
@@ -49,19 +50,33 @@ const tables: Record<Kind, string> = { check: '"quality_checks"', computedField:
 const negativeZero = `(${[':', ',', '['].flatMap((before) => [',', ']', '}'].map((after) => `instr(r."changes", '${before}-0${after}')`)).join(' + ')}) > 0`;
 
 /** The results of `@operation_id` after `(@seq, @id)` in processing order, at most `@limit`. */
-const pageOf = `from "results" r where r."operation_id" = @operation_id and (r."seq", r."id") > (@seq, @id) order by r."seq", r."id" limit @limit`;
+const pageOf = `from "results" r where r."operation_id" = @operation_id and (r."seq", r."id") > (@seq, @id) order by r."seq", r."id" limit ${boundCount('@limit')}`;
 
-function renderSql(kind: Kind): string {
+/**
+ * The results of `@operation_id` at seq `@from` … `@to` − 1 in processing order, at most
+ * `@count` + 1 (`@count` = `@to` − `@from`): one result per seq is exactly `@count` rows of as many
+ * distinct seq; anything else is more rows, or fewer distinct seq (which the caller checks).
+ */
+const rangeOf = `from "results" r where r."operation_id" = @operation_id and r."seq" >= @from and r."seq" < @to order by r."seq", r."id" limit ${boundCount('@count')} + 1`;
+
+/** The views of the results `rows` selects (a limited, ordered subquery), with the columns `extra` adds to each, as a select of their aggregate `columns`. */
+function viewsSql(kind: Kind, rows: string, extra: string, columns: string): string {
   const view = `format('{"id":%d,"source_entity_id":%d,"source_entity":%s,"entity_type":%s,"result":%s,"destination_entity_id":%s,"destination_entity":%s,"message":%s%s}',
     r."id", r."source_entity_id", ${summaries[kind]('s')}, json_quote(r."entity_type"), json_quote(r."result"), coalesce(r."destination_entity_id", 'null'),
     ${summaries[kind]('d')}, json_quote(r."message"), iif(r."result" = 'updated' and r."changes" is not null, ',"changes":' || r."changes", ''))`;
-  return `select cast(group_concat("view", ',') as blob), count(*), coalesce(max("negative_zero"), 0) from (
-    select ${view} as "view", iif(r."result" = 'updated' and r."changes" is not null, ${negativeZero}, 0) as "negative_zero"
-    from (select r."id", r."seq", r."entity_type", r."source_entity_id", r."result", r."destination_entity_id", r."message", r."changes" ${pageOf}) r
+  return `select cast(group_concat("view", ',') as blob), count(*), coalesce(max("negative_zero"), 0)${columns} from (
+    select ${view} as "view", iif(r."result" = 'updated' and r."changes" is not null, ${negativeZero}, 0) as "negative_zero"${extra}
+    from (select r."id", r."seq", r."entity_type", r."source_entity_id", r."result", r."destination_entity_id", r."message", r."changes" ${rows}) r
     left join ${tables[kind]} s on s."id" = r."source_entity_id"
     left join ${tables[kind]} d on d."id" = r."destination_entity_id"
   )`;
 }
+
+const renderSql = (kind: Kind) => viewsSql(kind, pageOf, '', '');
+
+/** Also how many distinct seq the range holds, and how many of its results are of another kind than `@entity_type`. */
+const renderRangeSql = (kind: Kind) =>
+  viewsSql(kind, rangeOf, `, r."seq" as "seq", r."entity_type" <> @entity_type as "other_kind"`, `, count(distinct "seq"), coalesce(sum("other_kind"), 0)`);
 
 interface Position {
   readonly operation_id: number;
@@ -69,21 +84,32 @@ interface Position {
   readonly id: number;
 }
 
+interface RangeParameters {
+  readonly operation_id: number;
+  readonly entity_type: EntityType;
+  readonly from: number;
+  readonly to: number;
+  readonly count: number;
+}
+
 export interface RenderStatements {
   readonly firstKind: Statement<[Position], string | undefined>;
   readonly render: Record<Kind, Statement<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>>;
+  readonly renderRange: Record<Kind, Statement<[RangeParameters], readonly [Buffer | null, number, number, number, number]>>;
   /** The position of the result `@offset` places after `(@seq, @id)`: the last of a page of `@offset` + 1. */
   readonly positionAfter: Statement<[Position & { readonly offset: number }], readonly [number, number]>;
 }
 
 export function prepareRenderStatements(handle: BetterSqlite3.Database): RenderStatements {
   const prepareRender = (kind: Kind) => handle.prepare<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>(renderSql(kind)).raw(true);
+  const prepareRange = (kind: Kind) => handle.prepare<[RangeParameters], readonly [Buffer | null, number, number, number, number]>(renderRangeSql(kind)).raw(true);
   return {
     firstKind: handle.prepare<[Position], string | undefined>(`select r."entity_type" ${pageOf.replace('@limit', '1')}`).pluck(true),
     render: { check: prepareRender('check'), computedField: prepareRender('computedField'), container: prepareRender('container') },
+    renderRange: { check: prepareRange('check'), computedField: prepareRange('computedField'), container: prepareRange('container') },
     positionAfter: handle
       .prepare<[Position & { readonly offset: number }], readonly [number, number]>(
-        `select "seq", "id" from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit 1 offset @offset`,
+        `select "seq", "id" from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit 1 offset ${boundCount('@offset')}`,
       )
       .raw(true),
   };
@@ -113,6 +139,19 @@ function renderFrom(statements: RenderStatements, from: Position, entityType: En
   const last = statements.positionAfter.get({ ...from, offset: count - 1 });
   if (last === undefined) throw new Error(`results of operation ${from.operation_id} changed while a page of them was written`);
   return { json, count, last: { seq: last[0], id: last[1] } };
+}
+
+/**
+ * The JSON of the views of the results at seq `from` … `from + count − 1` (see
+ * `Store.renderResultRange`), or `undefined` unless each of those seq holds exactly one result of
+ * `entityType` and the text is `JSON.stringify`'s. One statement: it needs no read transaction.
+ */
+export function renderResultRange(statements: RenderStatements, operationId: number, entityType: EntityType, from: number, count: number): Uint8Array | undefined {
+  const row = statements.renderRange[kindOf[entityType]].get({ operation_id: operationId, entity_type: entityType, from, to: from + count, count });
+  if (row === undefined || row[0] === null) return undefined;
+  const [json, rows, negative, distinct, otherKind] = row;
+  if (rows !== count || distinct !== count || otherKind !== 0 || negative !== 0 || holdsSurrogate(json)) return undefined;
+  return json;
 }
 
 /**

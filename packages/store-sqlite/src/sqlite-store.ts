@@ -53,8 +53,8 @@ import {
   type Row,
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
-import { prepareRenderStatements, renderResultViews } from './render-result-views.js';
-import { foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
+import { prepareRenderStatements, renderResultRange, renderResultViews } from './render-result-views.js';
+import { boundCount, foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { encodeSelection } from './json.js';
 import { applyEdit, applyWrite } from './write-entity.js';
 
@@ -386,8 +386,9 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         const rows = await selection
           .selectAll()
           .orderBy('id', 'desc')
-          .limit(query.size)
-          .offset((query.page - 1) * query.size)
+          // Not bound bare: SQLite would plan the statement again at every run (see `boundCount`).
+          .limit(sql<number>`(${query.size} + 0)`)
+          .offset(sql<number>`(${(query.page - 1) * query.size} + 0)`)
           .execute();
         return { items: rows.map((row) => operationOf(row, false)), total, page: query.page, size: query.size };
       }),
@@ -554,6 +555,9 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
     // The JSON of a page of views written in SQL (render-result-views.ts); one read transaction for its three statements.
     renderResultViews: (operationId, after, limit) => use(() => handle.transaction(() => renderResultViews(rendering, operationId, after, limit))()),
 
+    // A seq range of views in one statement (render-result-views.ts): the unfiltered result pages of a complete operation.
+    renderResultRange: (operationId, entityType, from, count) => use(() => renderResultRange(rendering, operationId, entityType, from, count)),
+
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
 
     isEmpty: () => use(() => statements.isEmpty.get()?.empty === 1),
@@ -650,7 +654,7 @@ function prepareResultStatements(handle: BetterSqlite3.Database, search: boolean
   return {
     count: handle.prepare(`select count(*) from "results" where ${where}`).pluck(true),
     list: handle.prepare<Record<string, unknown>, StoredResultTuple>(ordered).raw(true),
-    slice: handle.prepare<Record<string, unknown>, StoredResultTuple>(`${ordered} limit @limit offset @offset`).raw(true),
+    slice: handle.prepare<Record<string, unknown>, StoredResultTuple>(`${ordered} limit ${boundCount('@limit')} offset ${boundCount('@offset')}`).raw(true),
   };
 }
 

@@ -178,6 +178,28 @@ describe('createStoreRuntime', () => {
     expect((await rendering('{}', 1, { seq: 5, id: 1 }).renderResultViews!(1, after, 0))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
   });
 
+  test('a rendered range must be bytes, and its start and length whole numbers, or it is a store_failure', async () => {
+    let asked = 0;
+    const ranging = (answer: unknown) =>
+      createStoreRuntime({
+        ...recordingAdapter().adapter,
+        renderResultRange: async () => {
+          asked += 1;
+          return answer as Uint8Array | undefined;
+        },
+      });
+    const bytes = new TextEncoder().encode('{}');
+    expect((await ranging(bytes).renderResultRange!(1, 'quality_check', 0, 1))._unsafeUnwrap()).toBe(bytes);
+    expect((await ranging(undefined).renderResultRange!(1, 'quality_check', 0, 1))._unsafeUnwrap()).toBeUndefined();
+    expect((await ranging(new Uint8Array(0)).renderResultRange!(1, 'quality_check', 0, 1))._unsafeUnwrapErr()).toMatchObject({ message: 'Store failure: renderResultRange gave no bytes for 1 results' });
+    expect((await ranging('{}').renderResultRange!(1, 'quality_check', 0, 1))._unsafeUnwrapErr()).toMatchObject({ message: 'Store failure: renderResultRange gave string for 1 results' });
+    asked = 0;
+    for (const [from, count] of [[0, 0], [0, 1.5], [0.5, 1], [Number.NaN, 1]] as const) {
+      expect((await ranging(bytes).renderResultRange!(1, 'quality_check', from, count))._unsafeUnwrapErr()).toMatchObject({ kind: 'store_failure' });
+    }
+    expect(asked).toBe(0);
+  });
+
   test('a store without leases holds every lease', async () => {
     const { adapter } = recordingAdapter();
     const runtime = createStoreRuntime({ ...adapter, leases: undefined });

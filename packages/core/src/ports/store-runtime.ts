@@ -128,6 +128,20 @@ export function guardStore(adapter: Store): Store {
               return rendered;
             }),
         }),
+    ...(adapter.renderResultRange === undefined
+      ? {}
+      : {
+          renderResultRange: (operationId, entityType, from, count) =>
+            call(async () => {
+              checkLimit(count);
+              if (!Number.isSafeInteger(from)) throw new RangeError(`a seq range starts at a whole number, got ${from}`);
+              const rendered = await adapter.renderResultRange!(operationId, entityType, from, count);
+              if (rendered !== undefined && (!(rendered instanceof Uint8Array) || rendered.length === 0)) {
+                throw new Error(`renderResultRange gave ${rendered instanceof Uint8Array ? 'no bytes' : typeof rendered} for ${count} results`);
+              }
+              return rendered;
+            }),
+        }),
     applyEdits: (edits) => call(() => adapter.applyEdits(edits)),
     isEmpty: () => call(() => adapter.isEmpty()),
     importWorld: (world) => call(() => adapter.importWorld(world)),

@@ -256,6 +256,20 @@ export interface Store {
   renderResultViews?(operationId: number, after: ResultPosition | undefined, limit: number): Promise<RenderedResultViews | undefined>;
 
   /**
+   * Optional: the JSON of a seq range of results, as {@link Store.renderResultViews} writes it —
+   * the views of the results of `operationId` at seq `from`, `from + 1`, … `from + count − 1`, in
+   * that order, joined by commas without brackets, as UTF-8 — when those seq hold **exactly one
+   * result each** and every one is of `entityType` (whose table gives the summaries). Anything
+   * else — a seq of the range without a result or with two, a result of another kind — MUST answer
+   * `undefined`, as MAY a range the store cannot write exactly (see `renderResultViews`); the
+   * engine then reads the page itself. It is how the engine answers an unfiltered result page of a
+   * complete operation (`GET /api/operations/{id}/quality-checks?page=N`: the seq range of its
+   * positions, decision 0900) without building a view per result, so its cost MUST grow with
+   * `count`, not with `from`. `count` is a whole number from 1.
+   */
+  renderResultRange?(operationId: number, entityType: EntityType, from: number, count: number): Promise<Uint8Array | undefined>;
+
+  /**
    * Applies edits in order, atomically (all or none); a later edit sees what earlier ones did.
    * An update or delete of a missing entity, a write into a missing container or datastore, or the
    * delete of a file pattern a computed file still uses MUST reject the whole call. Deleting a

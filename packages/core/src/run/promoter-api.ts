@@ -154,6 +154,14 @@ export interface Promoter {
   streamOperation(actor: Actor, id: number, pageSize?: number): ResultAsync<OperationStream, PromoteError>;
   /** A page of an operation's results, filtered (§10). `entityType` restricts to one kind (the sub-endpoints). */
   listResults(actor: Actor, id: number, query?: ResultListQueryInput, entityType?: EntityType): ResultAsync<Page<PromoteResultView>, PromoteError>;
+  /**
+   * {@link listResults} as the UTF-8 of its answer's JSON (`JSON.stringify` of the page), for
+   * writing it out: an unfiltered page of a complete operation is written by the store when it
+   * offers `Store.renderResultRange` (no view objects are built), any other page serialised here.
+   * `entityTypes` restricts to those kinds (`/containers`: computed tables and files); an operation
+   * of another promote type answers an empty page.
+   */
+  listResultsJson(actor: Actor, id: number, query?: ResultListQueryInput, entityTypes?: readonly EntityType[]): ResultAsync<Uint8Array<ArrayBuffer>, PromoteError>;
   /** Operations the actor may read, newest first, paginated in the store. */
   listOperations(actor: Actor, query?: OperationListQueryInput): ResultAsync<Page<Omit<OperationView, 'results'>>, PromoteError>;
   /** Stops a running operation between units (§9); `stopped` says whether it did, or the operation had already ended (then nothing changes). */

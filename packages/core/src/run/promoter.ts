@@ -5,7 +5,7 @@ import { parseWith } from '../domain/parse.js';
 import { operationListQuerySchema, resultListQuerySchema } from '../domain/queries.js';
 import { operationRequestSchema, type OperationRequest } from '../domain/requests.js';
 import { conflict, notFound, type PromoteError } from '../errors.js';
-import type { PermissionLevel } from '../domain/enums.js';
+import type { EntityType, PermissionLevel } from '../domain/enums.js';
 import { isoTimestamp, systemClock } from '../ports/clock.js';
 import { engineEvents, type TurnTrigger } from '../ports/engine-events.js';
 import { localLeaseHolders } from '../ports/lease-holders.js';
@@ -152,7 +152,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     );
 
   /**
-   * One page of an operation's unfiltered results when every selected entity has its result: then
+   * The seq range of one page of an operation's unfiltered results, when every selected entity has its result: then
    * their `seq` are the positions 0 … total − 1 in the selection, each once (the runner numbers
    * units by their entity's place in the selection, which holds each entity once), so page N is the
    * seq range from (N − 1) × size — an index range, not an `OFFSET` — and the total is the
@@ -160,17 +160,51 @@ export function createPromoter(options: PromoterOptions): Promoter {
    * complete (results may still arrive, out of seq order), or the rows read are not that range
    * (results not written by the runner); the caller then lists the page with a count and offset.
    */
-  const seqRangePage = (operation: OperationRecord, page: number, size: number): ResultAsync<Page<ListedResult> | undefined, PromoteError> => {
+  const seqRange = (operation: OperationRecord, page: number, size: number): { readonly from: number; readonly count: number; readonly total: number } | undefined => {
     const { total, created, updated, skipped, failed } = operation.status;
     const recorded = created + updated + skipped + failed;
-    if (recorded !== total || total === 0) return okAsync(undefined);
+    if (recorded !== total || total === 0) return undefined;
     const from = (page - 1) * size;
-    const expected = Math.max(0, Math.min(size, total - from));
-    if (expected === 0) return okAsync({ items: [], total, page, size });
-    return store.listResultsAfter(operation.id, { seq: from, id: 0 }, expected).map((rows) =>
-      rows.length === expected && rows.every((row, index) => row.seq === from + index) ? { items: rows, total, page, size } : undefined,
-    );
+    return { from, count: Math.max(0, Math.min(size, total - from)), total };
   };
+
+  /** {@link seqRange}'s page read from the store: its rows, or `undefined` when they are not that range. */
+  const seqRangePage = (operation: OperationRecord, page: number, size: number): ResultAsync<Page<ListedResult> | undefined, PromoteError> => {
+    const range = seqRange(operation, page, size);
+    if (range === undefined) return okAsync(undefined);
+    const { from, count, total } = range;
+    if (count === 0) return okAsync({ items: [], total, page, size });
+    // One row more than the page: a second result at the page's last seq is not the next seq's.
+    return store.listResultsAfter(operation.id, { seq: from, id: 0 }, count + 1).map((rows) => {
+      const items = rows.slice(0, count);
+      const exact = items.length === count && items.every((row, index) => row.seq === from + index) && (rows[count]?.seq ?? Infinity) >= from + count;
+      return exact ? { items, total, page, size } : undefined;
+    });
+  };
+
+  /**
+   * The page `listResults` answers, before its views: its listed results — or, when `render` and
+   * the store can (`Store.renderResultRange`: an unfiltered page of a complete operation), their
+   * views' JSON written by the store, and no results. `entityTypes` restricts to those kinds (the
+   * sub-endpoints): an operation of another promote type answers an empty page.
+   */
+  const resultPage = (actor: Actor, id: number, query: unknown, entityTypes: readonly EntityType[] | undefined, render: boolean) =>
+    safeTry(async function* () {
+      const parsed = yield* parseWith(resultListQuerySchema, query, ['query']);
+      const { operation } = yield* readable(actor, id);
+      const listed = (page: Page<ListedResult>) => ok({ items: page.items, total: page.total, page: parsed.page, size: parsed.size, rendered: undefined });
+      if (entityTypes !== undefined && !entityTypes.includes(operation.promote_type)) return listed({ items: [], total: 0, page: parsed.page, size: parsed.size });
+      const unfiltered = (parsed.search === undefined || parsed.search === '') && (parsed.promote_result === undefined || parsed.promote_result.length === 0);
+      if (unfiltered && render && store.renderResultRange !== undefined) {
+        const range = seqRange(operation, parsed.page, parsed.size);
+        if (range !== undefined && range.count > 0) {
+          const rendered = yield* store.renderResultRange(operation.id, operation.promote_type, range.from, range.count);
+          if (rendered !== undefined) return ok({ items: [] as readonly ListedResult[], total: range.total, page: parsed.page, size: parsed.size, rendered });
+        }
+      }
+      const ranged = unfiltered ? yield* seqRangePage(operation, parsed.page, parsed.size) : undefined;
+      return listed(ranged ?? (yield* store.listResults(id, { search: parsed.search, results: parsed.promote_result, page: parsed.page, size: parsed.size })));
+    });
 
   const prepare = (actor: Actor, body: unknown) =>
     safeTry(async function* () {
@@ -280,17 +314,23 @@ export function createPromoter(options: PromoterOptions): Promoter {
       }),
 
     listResults: (actor, id, query = {}, entityType) =>
-      safeTry(async function* () {
-        const parsed = yield* parseWith(resultListQuerySchema, query, ['query']);
-        const { operation } = yield* readable(actor, id);
-        if (entityType !== undefined && entityType !== operation.promote_type) {
-          return ok({ items: [], total: 0, page: parsed.page, size: parsed.size });
+      resultPage(actor, id, query, entityType === undefined ? undefined : [entityType], false).andThen((page) =>
+        resultViews(store, page.items).map((items) => ({ items, total: page.total, page: page.page, size: page.size })),
+      ),
+
+    listResultsJson: (actor, id, query = {}, entityTypes) =>
+      resultPage(actor, id, query, entityTypes, true).andThen((page) => {
+        if (page.rendered === undefined) {
+          return resultViews(store, page.items).map((items) => utf8.encode(JSON.stringify({ items, total: page.total, page: page.page, size: page.size })));
         }
-        const unfiltered = (parsed.search === undefined || parsed.search === '') && (parsed.promote_result === undefined || parsed.promote_result.length === 0);
-        const ranged = unfiltered ? yield* seqRangePage(operation, parsed.page, parsed.size) : undefined;
-        const page = ranged ?? (yield* store.listResults(id, { search: parsed.search, results: parsed.promote_result, page: parsed.page, size: parsed.size }));
-        const items = yield* resultViews(store, page.items);
-        return ok({ items, total: page.total, page: parsed.page, size: parsed.size });
+        // What JSON.stringify writes for the same page: its keys in the order of `Page`.
+        const head = utf8.encode('{"items":[');
+        const tail = utf8.encode(`],"total":${page.total},"page":${page.page},"size":${page.size}}`);
+        const bytes = new Uint8Array(head.length + page.rendered.length + tail.length);
+        bytes.set(head, 0);
+        bytes.set(page.rendered, head.length);
+        bytes.set(tail, head.length + page.rendered.length);
+        return okAsync(bytes);
       }),
 
     listOperations: (actor, query = {}) =>

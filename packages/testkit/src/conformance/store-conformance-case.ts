@@ -17,7 +17,7 @@ export interface StoreConformanceCase {
 }
 
 /** The optional parts of the Store port a conformance case may need. */
-export type OptionalStorePart = 'leases' | 'lease-takeover' | 'summarise' | 'check-keys' | 'ready' | 'render-result-views';
+export type OptionalStorePart = 'leases' | 'lease-takeover' | 'summarise' | 'check-keys' | 'ready' | 'render-result-views' | 'render-result-range';
 
 /** Whether `store` offers an optional part of the port (a runner skips the cases that need one it lacks). */
 export function storeOffers(store: Store, part: OptionalStorePart | undefined): boolean {
@@ -36,5 +36,7 @@ export function storeOffers(store: Store, part: OptionalStorePart | undefined): 
       return store.checkReady !== undefined;
     case 'render-result-views':
       return store.renderResultViews !== undefined;
+    case 'render-result-range':
+      return store.renderResultRange !== undefined;
   }
 }

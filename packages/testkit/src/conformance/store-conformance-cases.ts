@@ -9,7 +9,7 @@ import { lineageCases } from './cases/lineage-cases.js';
 import { operationCases } from './cases/operation-cases.js';
 import { readCases } from './cases/read-cases.js';
 import { readyCases } from './cases/ready-cases.js';
-import { renderCases } from './cases/render-cases.js';
+import { renderCases, renderRangeCases } from './cases/render-cases.js';
 import { resultCases } from './cases/result-cases.js';
 import { worldCases } from './cases/world-cases.js';
 import type { StoreConformanceCase } from './store-conformance-case.js';
@@ -36,6 +36,7 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = [
   ...lineageCases,
   ...resultCases,
   ...renderCases,
+  ...renderRangeCases,
   ...operationCases,
   ...deleteCases,
   ...editCases,

@@ -5,7 +5,7 @@ import { checkValue } from '../entity-values.js';
 import type { StoreConformanceCase } from '../store-conformance-case.js';
 
 /** One call of every method of the port (but close, and the optional ones). */
-const everyCall: Readonly<Record<Exclude<keyof Store, 'close' | 'leases' | 'commitBlocks' | 'summarise' | 'listCheckKeys' | 'checkReady' | 'renderResultViews'>, (store: Store) => Promise<unknown>>> = {
+const everyCall: Readonly<Record<Exclude<keyof Store, 'close' | 'leases' | 'commitBlocks' | 'summarise' | 'listCheckKeys' | 'checkReady' | 'renderResultViews' | 'renderResultRange'>, (store: Store) => Promise<unknown>>> = {
   findUser: (store) => store.findUser({ id: 1 }),
   teamsOfUser: (store) => store.teamsOfUser(1),
   getDatastore: (store) => store.getDatastore(1),

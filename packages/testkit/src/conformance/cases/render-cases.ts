@@ -62,6 +62,39 @@ async function expectRenderedAsViews(store: Store, operationId: number, limit: n
   }
 }
 
+/**
+ * Asks `renderResultRange` for every seq range of the operation (each start, lengths 1, 2, 3 and
+ * the rest) and of one range past its end, next to the results `listResultsAfter` reads from that
+ * seq: a range the listed results hold exactly (one result per seq, all of `entityType`) renders
+ * as the JSON of their views, byte for byte, or `undefined` (a store may decline, see the port);
+ * any other range MUST be `undefined`. Returns how many ranges were rendered.
+ */
+async function expectRangesAsViews(store: Store, operationId: number, entityType: EntityType, total: number): Promise<number> {
+  const runtime = createStoreRuntime(store);
+  let rendered = 0;
+  for (let from = 0; from <= total; from++) {
+    for (const count of new Set([1, 2, 3, Math.max(1, total - from)])) {
+      // One more than the range: a second result at its last seq is not the next seq's.
+      const read = await store.listResultsAfter(operationId, { seq: from, id: 0 }, count + 1);
+      const listed = read.slice(0, count);
+      const answer = await store.renderResultRange!(operationId, entityType, from, count);
+      const where = `operation ${operationId}, seq ${from} to ${from + count - 1}`;
+      const exact = listed.length === count && listed.every((row, index) => row.seq === from + index && row.entity_type === entityType) && (read[count]?.seq ?? Infinity) >= from + count;
+      if (!exact) {
+        assert.equal(answer, undefined, `${where}: the results are not that range, one per seq of ${entityType}, yet it was rendered`);
+        continue;
+      }
+      if (answer === undefined) continue;
+      rendered += 1;
+      const views = (await resultViews(runtime, listed))._unsafeUnwrap();
+      const expected = JSON.stringify(views).slice(1, -1);
+      assert.equal(Buffer.from(answer).toString('utf8'), expected, `${where}: not the JSON of the views`);
+      assert.equal(Buffer.compare(Buffer.from(answer), Buffer.from(expected, 'utf8')), 0, `${where}: the text reads the same but its bytes differ`);
+    }
+  }
+  return rendered;
+}
+
 /** A skipped unit of any kind, matched to `destinationId`. */
 function skippedUnit(operationId: number, seq: number, entityType: EntityType, sourceId: number, destinationId: number, scopeId: number): CommitUnit {
   return {
@@ -181,6 +214,73 @@ export const renderCases: readonly StoreConformanceCase[] = [
       const [row] = await store.listResultsAfter(operation.id, undefined, 1);
       const past = await store.renderResultViews!(operation.id, { seq: row!.seq, id: row!.id }, 10);
       assert.deepEqual(past === undefined ? undefined : { ...past, json: new Uint8Array(past.json) }, nothing);
+    },
+  },
+];
+
+/** `renderResultRange` (optional): the JSON text of a seq range of result views, written by the store when the range is exact. */
+export const renderRangeCases: readonly StoreConformanceCase[] = [
+  {
+    name: 'renderResultRange: checks — every exact seq range renders the bytes of its views (awkward text, changes, deleted sources), any other range nothing',
+    requires: 'render-result-range',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const sources = await createChecks(store, awkward, containers.orders);
+      const destinations = await createChecks(store, awkward.map((text) => `${text} (staging)`), containers.stagingOrders);
+      const current = await store.getChecks(destinations);
+      const operation = await store.createOperation(operationInput({ status: { total: sources.length, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      const units = sources.map((sourceId, seq): CommitUnit => {
+        const position = { operationId: operation.id, seq, sourceId };
+        if (seq % 3 === 0) return { ...updatedCheckUnit(position, current[seq]!, { ...current[seq]!, description: awkward[(seq + 1) % awkward.length]! }), changes: [{ path: 'description', from: awkward[seq], to: awkward[1] }] };
+        if (seq % 3 === 1) return failedCheckUnit(position, awkward[seq]);
+        return skippedCheckUnit(position, destinations[seq]!);
+      });
+      await store.commit(units.slice(3));
+      await store.commit(units.slice(0, 3));
+      await store.applyEdits([{ kind: 'delete', entity: 'quality_check', id: sources[4]! }]);
+      assert.ok((await expectRangesAsViews(store, operation.id, 'quality_check', sources.length)) > 0, 'no range was rendered');
+      // Another kind asked for: nothing.
+      assert.equal(await store.renderResultRange!(operation.id, 'computed_field', 0, 1), undefined, 'checks rendered as computed fields');
+      assert.equal(await store.renderResultRange!(999, 'quality_check', 0, 1), undefined, 'an unknown operation rendered');
+    },
+  },
+  {
+    name: 'renderResultRange: a seq without a result, a seq with two, or results of two kinds — the ranges holding them render nothing',
+    requires: 'render-result-range',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const sources = await createChecks(store, ['a', 'b', 'c', 'd', 'e', 'f'], containers.orders);
+      const destinations = await createChecks(store, ['A', 'B', 'C', 'D', 'E', 'F'], containers.stagingOrders);
+      const operation = await store.createOperation(operationInput({ status: { total: 5, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      // seq 0, 1, 3, 3, 4, 5: no result at seq 2, two at seq 3.
+      const seqs = [0, 1, 3, 3, 4, 5];
+      await store.commit(sources.map((sourceId, index) => skippedCheckUnit({ operationId: operation.id, seq: seqs[index]!, sourceId }, destinations[index]!)));
+      assert.ok((await expectRangesAsViews(store, operation.id, 'quality_check', 6)) > 0, 'no range was rendered');
+      for (const [from, count] of [[0, 3], [2, 1], [3, 1], [3, 2], [1, 4], [0, 6]] as const) {
+        assert.equal(await store.renderResultRange!(operation.id, 'quality_check', from, count), undefined, `seq ${from} to ${from + count - 1} rendered`);
+      }
+      const mixed = await store.createOperation(operationInput({ promote_type: 'computed_table', status: { total: 2, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      await store.commit([
+        skippedUnit(mixed.id, 0, 'computed_table', containers.revenue, containers.revenue, datastores.staging),
+        skippedUnit(mixed.id, 1, 'computed_file', containers.orders, containers.orders, datastores.staging),
+      ]);
+      assert.notEqual(await store.renderResultRange!(mixed.id, 'computed_table', 0, 1), undefined, 'one computed table was not rendered');
+      assert.equal(await store.renderResultRange!(mixed.id, 'computed_table', 0, 2), undefined, 'a computed file rendered as a computed table');
+    },
+  },
+  {
+    name: 'renderResultRange: computed fields and computed files — each kind’s summary',
+    requires: 'render-result-range',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const fields = await store.applyEdits(awkward.map((text, index): WorldEdit => ({ kind: 'create_computed_field', value: computedFieldValue(containers.stagingOrders, { name: `f${index} ${text}` }) })));
+      const fieldOperation = await store.createOperation(operationInput({ promote_type: 'computed_field', status: { total: fields.length, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      await store.commit(fields.map((id, seq) => skippedUnit(fieldOperation.id, seq, 'computed_field', seq === 0 ? sampleIds.computedFields.amountUsd : id, id, containers.stagingOrders)));
+      assert.ok((await expectRangesAsViews(store, fieldOperation.id, 'computed_field', fields.length)) > 0, 'no range of computed fields was rendered');
+      const files = await store.applyEdits(awkward.map((text, index): WorldEdit => ({ kind: 'create_container', value: tableValue(datastores.staging, { name: `p${index} ${text}` }) })));
+      const fileOperation = await store.createOperation(operationInput({ promote_type: 'computed_file', status: { total: files.length, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      await store.commit(files.map((id, seq) => skippedUnit(fileOperation.id, seq, 'computed_file', id, id, datastores.staging)));
+      assert.ok((await expectRangesAsViews(store, fileOperation.id, 'computed_file', files.length)) > 0, 'no range of computed files was rendered');
     },
   },
 ];
