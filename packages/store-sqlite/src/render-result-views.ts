@@ -45,9 +45,10 @@ const tables: Record<Kind, string> = { check: '"quality_checks"', computedField:
 /**
  * Whether a stored `changes` text may hold the number `-0`: a number in JSON comes after `:`, `,`
  * or `[` and ends at `,`, `]` or `}`. A string holding such text is a false alarm (the engine then
- * writes the page), never a miss.
+ * writes the page), never a miss. One `instr` for `-0` first: the nine run only where it is found
+ * (they were a tenth of a whole operation's read).
  */
-const negativeZero = `(${[':', ',', '['].flatMap((before) => [',', ']', '}'].map((after) => `instr(r."changes", '${before}-0${after}')`)).join(' + ')}) > 0`;
+const negativeZero = `(instr(r."changes", '-0') > 0 and (${[':', ',', '['].flatMap((before) => [',', ']', '}'].map((after) => `instr(r."changes", '${before}-0${after}')`)).join(' + ')}) > 0)`;
 
 /** The results of `@operation_id` after `(@seq, @id)` in processing order, at most `@limit`. */
 const pageOf = `from "results" r where r."operation_id" = @operation_id and (r."seq", r."id") > (@seq, @id) order by r."seq", r."id" limit ${boundCount('@limit')}`;
