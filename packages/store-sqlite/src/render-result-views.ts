@@ -46,9 +46,11 @@ const tables: Record<Kind, string> = { check: '"quality_checks"', computedField:
  * Whether a stored `changes` text may hold the number `-0`: a number in JSON comes after `:`, `,`
  * or `[` and ends at `,`, `]` or `}`. A string holding such text is a false alarm (the engine then
  * writes the page), never a miss. One `instr` for `-0` first: the nine run only where it is found
- * (they were a tenth of a whole operation's read).
+ * (they were a tenth of a whole operation's read). Through `iif`, not `and`: SQLite evaluates both
+ * sides of an `and` in a result column (16.6 ms against 3.0 ms for the 2,500 changes of 10,000
+ * results).
  */
-const negativeZero = `(instr(r."changes", '-0') > 0 and (${[':', ',', '['].flatMap((before) => [',', ']', '}'].map((after) => `instr(r."changes", '${before}-0${after}')`)).join(' + ')}) > 0)`;
+const negativeZero = `iif(instr(r."changes", '-0') > 0, (${[':', ',', '['].flatMap((before) => [',', ']', '}'].map((after) => `instr(r."changes", '${before}-0${after}')`)).join(' + ')}) > 0, 0)`;
 
 /** The results of `@operation_id` after `(@seq, @id)` in processing order, at most `@limit`. */
 const pageOf = `from "results" r where r."operation_id" = @operation_id and (r."seq", r."id") > (@seq, @id) order by r."seq", r."id" limit ${boundCount('@limit')}`;
