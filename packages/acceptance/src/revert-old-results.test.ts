@@ -30,14 +30,15 @@ describe('revert of results written before the store kept after images (SQLite m
     await first.promoter.close();
     await first.store.close();
     // The file as the previous version wrote it: the same rows, without the column and the table of
-    // migrations 0003 and 0004, with the selections in the operation rows (before 0005), and
-    // without the records of those migrations.
+    // migrations 0003 and 0004, with the selections in the operation rows (before 0005), without
+    // the entities' summaries (0007), and without the records of those migrations.
     const handle = new BetterSqlite3(filename);
     handle.exec(`alter table "results" drop column "after"; drop table "id_floors";
       alter table "operations" add column "selection" text not null default '';
       update "operations" set "selection" = (select "selection" from "operation_selections" where "operation_id" = "operations"."id");
       drop table "operation_selections";
-      delete from kysely_migration where name in ('0003_results_after', '0004_id_floors', '0005_operation_selections', '0006_selection_runs');`);
+      alter table "quality_checks" drop column "summary"; alter table "computed_fields" drop column "summary";
+      delete from kysely_migration where name in ('0003_results_after', '0004_id_floors', '0005_operation_selections', '0006_selection_runs', '0007_entity_summaries');`);
     handle.close();
 
     const second = await open();

@@ -51,6 +51,11 @@ export function openRaw(path: string): BetterSqlite3.Database {
 }
 
 const checkColumns = ['container_id', 'rule_type', 'description', 'fields', 'coverage', 'filter', 'properties', 'tags', 'additional_metadata', 'status', 'inferred', 'created_at', 'updated_at'] as const;
+/**
+ * A container's checks, every column of a check and no other: not `select *`, which also reads the
+ * summary SQLite keeps for result views (migration 0007), which no read of checks needs.
+ */
+const selectChecksOf = `select "id", ${checkColumns.map((column) => `"${column}"`).join(', ')} from "quality_checks" where "container_id" = ? order by "id"`;
 const resultColumns = ['operation_id', 'seq', 'entity_type', 'source_entity_id', 'result', 'destination_entity_id', 'message', 'changes', 'before', 'search_text'] as const;
 const insertSql = (table: string, columns: readonly string[]) =>
   `insert into "${table}" (${columns.map((column) => `"${column}"`).join(', ')}) values (${columns.map((column) => `@${column}`).join(', ')})`;
@@ -159,7 +164,7 @@ export function rawFloor(path: string, options: RawFloorOptions): number {
   const handle = openRaw(path);
   try {
     const operationId = rawOperation(handle, 0, options.now);
-    const select = handle.prepare('select * from "quality_checks" where "container_id" = ? order by "id"');
+    const select = handle.prepare(selectChecksOf);
     const decode = (row: Record<string, unknown>): QualityCheck =>
       ({ ...row, fields: JSON.parse(row['fields'] as string), properties: JSON.parse(row['properties'] as string), tags: JSON.parse(row['tags'] as string), additional_metadata: JSON.parse(row['additional_metadata'] as string) }) as unknown as QualityCheck;
     const insert = rawInserts(handle);
@@ -199,7 +204,7 @@ export function rawFloor(path: string, options: RawFloorOptions): number {
 export function rawReadChecks(path: string, containerIds: readonly number[]): number {
   const handle = openRaw(path);
   try {
-    const select = handle.prepare('select * from "quality_checks" where "container_id" = ? order by "id"');
+    const select = handle.prepare(selectChecksOf);
     const start = performance.now();
     let rows = 0;
     handle.transaction(() => {

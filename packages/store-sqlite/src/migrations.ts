@@ -1,4 +1,4 @@
-import { sql, type ForeignKeyConstraintBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type CreateTableBuilder, type ForeignKeyConstraintBuilder, type Kysely, type Migration, type MigrationProvider, type RawBuilder } from 'kysely';
 
 /*
  * Migrations take `Kysely<any>` on purpose, as kysely recommends: a migration describes the schema
@@ -327,6 +327,78 @@ const selectionRuns: Migration = {
 };
 
 /**
+ * `quality_checks.summary` and `computed_fields.summary`: the entity's summary as a result view
+ * shows it (SPEC §10: `id`, `description`, `rule_type`, `status` of a check; `id`, `name`,
+ * `transformation`, `status` of a computed field), as the JSON text `JSON.stringify` writes, kept
+ * by SQLite in a STORED generated column — recomputed by every insert and update whoever writes
+ * the row, so it is always the entity's current details. Writing a page of result views then
+ * copies two stored texts per result instead of running a `format` and three `json_quote` for
+ * each of its two entities (a third of the time of writing a whole operation, decision 0907).
+ *
+ * SQLite cannot add a stored generated column in place: each table is rebuilt under a new name,
+ * its rows copied with their ids, the old table dropped, the new one renamed and its index made
+ * again. Nothing refers to either table (they refer to `containers`, whose foreign keys the new
+ * tables declare as the old ones did). Dropping an `AUTOINCREMENT` table drops its
+ * `sqlite_sequence` row, which holds the largest id the table ever held (the port's id rule): it
+ * is read first and put back.
+ */
+const entitySummaries: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    const rebuild = async (table: string, columns: readonly (readonly [name: string, type: 'integer' | 'text' | 'real', notNull: boolean])[], summary: RawBuilder<unknown>) => {
+      const next = `${table}_next`;
+      const highest = await db.selectFrom('sqlite_sequence').select('seq').where('name', '=', table).executeTakeFirst();
+      let create: CreateTableBuilder<string, string> = db.schema.createTable(next).addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
+      for (const [name, type, notNull] of columns) create = create.addColumn(name, type, (column) => (notNull ? column.notNull() : column));
+      await create
+        .addColumn('summary', 'text', (column) => column.notNull().generatedAlwaysAs(summary).stored())
+        .addForeignKeyConstraint(`${table}_container_fk`, ['container_id'], 'containers', ['id'], deferredCascade)
+        .execute();
+      const copied: string[] = ['id', ...columns.map(([name]) => name)];
+      await db.insertInto(next).columns(copied).expression(db.selectFrom(table).select(copied)).execute();
+      await db.schema.dropTable(table).execute();
+      await db.schema.alterTable(next).renameTo(table).execute();
+      await db.schema.createIndex(`${table}_container`).on(table).column('container_id').execute();
+      await db.deleteFrom('sqlite_sequence').where('name', '=', table).execute();
+      if (highest !== undefined) await db.insertInto('sqlite_sequence').values({ name: table, seq: highest.seq }).execute();
+    };
+    await rebuild(
+      'quality_checks',
+      [
+        ['container_id', 'integer', true],
+        ['rule_type', 'text', true],
+        ['description', 'text', true],
+        ['fields', 'text', true],
+        ['coverage', 'real', false],
+        ['filter', 'text', false],
+        ['properties', 'text', true],
+        ['tags', 'text', true],
+        ['additional_metadata', 'text', true],
+        ['status', 'text', true],
+        ['inferred', 'integer', true],
+        ['created_at', 'text', true],
+        ['updated_at', 'text', true],
+      ],
+      sql`format('{"id":%d,"description":%s,"rule_type":%s,"status":%s}', "id", json_quote("description"), json_quote("rule_type"), json_quote("status"))`,
+    );
+    await rebuild(
+      'computed_fields',
+      [
+        ['container_id', 'integer', true],
+        ['name', 'text', true],
+        ['transformation', 'text', true],
+        ['source_fields', 'text', true],
+        ['properties', 'text', true],
+        ['description', 'text', true],
+        ['tags', 'text', true],
+        ['additional_metadata', 'text', true],
+        ['status', 'text', true],
+      ],
+      sql`format('{"id":%d,"name":%s,"transformation":%s,"status":%s}', "id", json_quote("name"), json_quote("transformation"), json_quote("status"))`,
+    );
+  },
+};
+
+/**
  * The store's migrations, by name; kysely runs the pending ones in name order. Append new ones
  * (`0002_…`); never edit one that has shipped.
  */
@@ -337,6 +409,7 @@ export const sqliteStoreMigrations: Readonly<Record<string, Migration>> = Object
   '0004_id_floors': idFloors,
   '0005_operation_selections': operationSelections,
   '0006_selection_runs': selectionRuns,
+  '0007_entity_summaries': entitySummaries,
 });
 
 /** A kysely `MigrationProvider` serving {@link sqliteStoreMigrations} from the code itself. */

@@ -221,6 +221,77 @@ describe('openSqliteStore', () => {
     assert.match(indexes[0]!.sql, /where "result" <> 'skipped'/i);
   });
 
+  test('0007 rebuilds quality_checks and computed_fields with a stored summary, keeping every row, its id, the id rule and the indexes', async () => {
+    const filename = join(directory, 'promote.db');
+    // A file as 0006 left it, with checks and computed fields, the highest of each deleted.
+    const handle = new BetterSqlite3(filename);
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: handle }) });
+    const upTo0006 = { getMigrations: () => Promise.resolve(Object.fromEntries(Object.entries(sqliteStoreMigrations).filter(([name]) => name < '0007'))) };
+    assert.equal((await new Migrator({ db, provider: upTo0006 }).migrateToLatest()).error, undefined);
+    handle.exec(`
+      insert into datastores (id, name, store_type) values (1, 'warehouse', 'jdbc');
+      insert into containers (id, datastore_id, name, container_type, description, tags, additional_metadata, profiled) values (7, 1, 'orders', 'table', '', '[]', '{}', 1);
+      insert into quality_checks (container_id, rule_type, description, fields, properties, tags, additional_metadata, status, inferred, created_at, updated_at)
+        values (7, 'not_null', 'a "quoted"' || char(10) || 'description', '["id"]', '{}', '[]', '{}', 'active', 0, 't', 't'),
+               (7, 'not_null', 'ünï', '["id"]', '{}', '[]', '{}', 'draft', 0, 't', 't'),
+               (7, 'not_null', 'gone', '["id"]', '{}', '[]', '{}', 'active', 0, 't', 't');
+      insert into computed_fields (container_id, name, transformation, source_fields, properties, description, tags, additional_metadata, status)
+        values (7, 'f' || char(9) || '1', 'cast', '["id"]', '{}', '', '[]', '{}', 'active'), (7, 'gone', 'cast', '["id"]', '{}', '', '[]', '{}', 'active');
+      delete from quality_checks where id = 3;
+      delete from computed_fields where id = 2;
+    `);
+    await db.destroy();
+    handle.close();
+    const [c1, c2, c3, f1, f2] = [1, 2, 3, 1, 2];
+    const check = (description: string, status: string) => ({
+      kind: 'create_check' as const,
+      value: { container_id: 7, rule_type: 'not_null' as const, description, fields: ['id'], coverage: null, filter: null, properties: {}, tags: [], additional_metadata: {}, status: status as 'active', inferred: false, created_at: 't', updated_at: 't' },
+    });
+    const field = (name: string) => ({
+      kind: 'create_computed_field' as const,
+      value: { container_id: 7, name, transformation: 'cast' as const, source_fields: ['id'], properties: {}, description: '', tags: [], additional_metadata: {}, status: 'active' as const },
+    });
+    // The summary column is the new schema's: the older one has none.
+    const probe = new BetterSqlite3(filename, { readonly: true });
+    assert.equal(probe.prepare("select count(*) from pragma_table_xinfo('quality_checks') where name = 'summary'").pluck().get(), 0);
+    const before = probe.prepare('select * from quality_checks').all();
+    const fieldsBefore = probe.prepare('select * from computed_fields').all();
+    probe.close();
+
+    const store = await openSqliteStore({ filename });
+    assert.deepEqual(migrationNames(filename), allMigrations);
+    const copied = new BetterSqlite3(filename, { readonly: true });
+    const columnsOf = (table: string) => (copied.prepare(`select name from pragma_table_info('${table}')`).pluck().all() as string[]).map((name) => `"${name}"`).join(', ');
+    assert.deepEqual(copied.prepare(`select ${columnsOf('quality_checks')} from quality_checks`).all(), before);
+    assert.deepEqual(copied.prepare(`select ${columnsOf('computed_fields')} from computed_fields`).all(), fieldsBefore);
+    copied.close();
+    // New rows take ids above the deleted highest, as before the rebuild.
+    const [c4, f3] = await store.applyEdits([check('new', 'active'), field('new')]);
+    assert.equal(c4, c3! + 1);
+    assert.equal(f3, f2! + 1);
+    await store.applyEdits([{ kind: 'update_check', value: { ...(await store.getChecks([c2!]))[0]!, status: 'archived' } }]);
+    await store.close();
+
+    const after = new BetterSqlite3(filename, { readonly: true });
+    const summaries = (table: string) => (after.prepare(`select "summary" from "${table}" order by "id"`).pluck().all() as string[]).map((text) => JSON.parse(text) as unknown);
+    assert.deepEqual(summaries('quality_checks'), [
+      { id: c1, description: 'a "quoted"\ndescription', rule_type: 'not_null', status: 'active' },
+      { id: c2, description: 'ünï', rule_type: 'not_null', status: 'archived' },
+      { id: c4, description: 'new', rule_type: 'not_null', status: 'active' },
+    ]);
+    assert.deepEqual(summaries('computed_fields'), [
+      { id: f1, name: 'f\t1', transformation: 'cast', status: 'active' },
+      { id: f3, name: 'new', transformation: 'cast', status: 'active' },
+    ]);
+    const tables = after.prepare("select name from sqlite_master where type = 'table' and name like '%_next'").pluck().all();
+    const indexes = after.prepare("select name from sqlite_master where type = 'index' and tbl_name in ('quality_checks', 'computed_fields') and sql is not null order by name").pluck().all();
+    const foreignKeys = after.prepare("select * from pragma_foreign_key_list('quality_checks') union all select * from pragma_foreign_key_list('computed_fields')").all() as { table: string; from: string; on_delete: string }[];
+    after.close();
+    assert.deepEqual(tables, []);
+    assert.deepEqual(indexes, ['computed_fields_container', 'quality_checks_container']);
+    assert.deepEqual(foreignKeys.map((key) => [key.table, key.from, key.on_delete]), [['containers', 'container_id', 'CASCADE'], ['containers', 'container_id', 'CASCADE']]);
+  });
+
   test('a database migrated by a newer version is refused, and left as it was', async () => {
     const filename = join(directory, 'promote.db');
     await (await openSqliteStore({ filename })).close();

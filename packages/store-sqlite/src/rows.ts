@@ -55,8 +55,11 @@ import type {
 
 /** A row as read. */
 export type Row<Table> = Selectable<Table>;
-/** A row without its generated key: what an insert binds (the id is added when it is kept). */
-export type Values<Table> = Omit<Selectable<Table>, 'id'>;
+/**
+ * A row without its generated key and the columns SQLite generates (an entity's `summary`,
+ * migration 0007): what an insert binds (the id is added when it is kept).
+ */
+export type Values<Table> = Omit<Selectable<Table>, 'id' | 'summary'>;
 
 const flag = (value: boolean): Flag => (value ? 1 : 0);
 

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
 
 /**
  * The tables of the SQLite store, as kysely sees them (the typed `DB` of `Kysely<Database>`).
@@ -121,6 +121,8 @@ export interface QualityChecksTable {
   inferred: Flag;
   created_at: string;
   updated_at: string;
+  /** The check's summary as a result view shows it, as JSON: a STORED generated column (migration 0007). */
+  summary: GeneratedAlways<string>;
 }
 
 /** `computed_fields`. */
@@ -139,6 +141,8 @@ export interface ComputedFieldsTable {
   /** JSON object string → string. */
   additional_metadata: string;
   status: string;
+  /** The computed field's summary as a result view shows it, as JSON: a STORED generated column (migration 0007). */
+  summary: GeneratedAlways<string>;
 }
 
 /** `lineage`: append-only; `seq` (autoincrement) orders links oldest → newest. */

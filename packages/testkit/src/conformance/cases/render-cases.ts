@@ -143,6 +143,12 @@ export const renderCases: readonly StoreConformanceCase[] = [
       await store.commit(units.slice(2, 4));
       // A source deleted since: its view has no source entity.
       await store.applyEdits([{ kind: 'delete', entity: 'quality_check', id: sources[5]! }]);
+      // A source and a destination edited since: their views show them as they are now (SPEC §10).
+      const [edited, editedDestination] = await store.getChecks([sources[1]!, destinations[2]!]);
+      await store.applyEdits([
+        { kind: 'update_check', value: { ...edited!, description: awkward[6 % awkward.length]!, rule_type: 'not_null', status: 'archived' } },
+        { kind: 'update_check', value: { ...editedDestination!, description: `${awkward[0]!} edited`, status: 'draft' } },
+      ]);
       for (const limit of pageLimits) assert.ok((await expectRenderedAsViews(store, operation.id, limit)) > 0, `no page of ${limit} was rendered`);
     },
   },
