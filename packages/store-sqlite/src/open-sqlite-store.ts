@@ -1,14 +1,22 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { guardStore } from '@promote/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { defaultCheckpointPages, inlineCheckpointPages, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { sqliteStoreMigrationProvider } from './migrations.js';
+import { startRenderThreads, type RenderThreads } from './render-threads.js';
 import type { Database } from './schema.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
 
 /** Default of {@link SqliteStoreOptions} `busyTimeoutMs`: how long a write waits for another process. */
 export const defaultBusyTimeoutMs = 10_000;
+
+/** Default of {@link SqliteStoreOptions} `renderThreads`: two, or one on a machine of one core. */
+export const defaultRenderThreads = Math.min(2, availableParallelism());
+
+/** The most render threads a store starts. */
+export const maxRenderThreads = 16;
 
 /**
  * Where {@link openSqliteStore} keeps its data: a database file it opens (and closes), or a
@@ -34,6 +42,19 @@ export type SqliteStoreOptions =
        * for one): the store goes on, checkpointing on its own connection as SQLite does by default.
        */
       readonly onCheckpointThreadLost?: ((cause: unknown) => void) | undefined;
+      /**
+       * How many threads of the store's own write result views as JSON — whole operations and
+       * result pages — on read-only connections of their own, beside the event loop (decision
+       * 0908). Default {@link defaultRenderThreads}; `0` writes them on the store's connection.
+       * They start at the first such read, which the store's connection answers meanwhile (or at
+       * open: `renderThreadsAtOpen`). A whole number from 0 to {@link maxRenderThreads}; ignored
+       * for `':memory:'`.
+       */
+      readonly renderThreads?: number | undefined;
+      /** Whether the render threads start at open — the promise resolves once they are ready — rather than at the first read. Default `false`. */
+      readonly renderThreadsAtOpen?: boolean | undefined;
+      /** Told for each render thread that fails or ends on its own: what it was writing fails (`store_failure`), the others or the store's connection write the rest. */
+      readonly onRenderThreadLost?: ((cause: unknown) => void) | undefined;
     }
   | {
       /**
@@ -69,6 +90,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const handle = ownsHandle ? new BetterSqlite3(options.filename) : options.database;
   if (!handle.open) throw new Error('openSqliteStore was given a closed better-sqlite3 handle');
   let checkpointer: Checkpointer | undefined;
+  let renderThreads: RenderThreads | undefined;
+  const threads = ownsHandle ? (options.renderThreads ?? defaultRenderThreads) : 0;
+  if (!Number.isInteger(threads) || threads < 0 || threads > maxRenderThreads) {
+    if (ownsHandle) handle.close();
+    throw new RangeError(`openSqliteStore: renderThreads must be a whole number from 0 to ${maxRenderThreads}, not ${String(threads)}`);
+  }
   try {
     if (ownsHandle) configure(handle, options.busyTimeoutMs ?? defaultBusyTimeoutMs);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(handle) }) });
@@ -82,9 +109,17 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
         options.onCheckpointThreadLost?.(cause);
       });
     }
+    if (ownsHandle && !handle.memory && threads > 0) {
+      const onThreadLost = options.onRenderThreadLost ?? (() => undefined);
+      renderThreads = startRenderThreads({ filename: resolve(options.filename), count: threads, busyTimeoutMs: options.busyTimeoutMs ?? defaultBusyTimeoutMs, onThreadLost });
+      if (options.renderThreadsAtOpen === true) await renderThreads.start();
+    }
     // Handed out under the store runtime, as the engine uses every store.
-    return guardStore(createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop, afterWrite: checkpointer === undefined ? undefined : rowsWritten(handle, checkpointer), beforeWrite: checkpointer?.beforeWrite })) as SqliteStore;
+    return guardStore(
+      createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop, afterWrite: checkpointer === undefined ? undefined : rowsWritten(handle, checkpointer), beforeWrite: checkpointer?.beforeWrite, renderThreads }),
+    ) as SqliteStore;
   } catch (error) {
+    await renderThreads?.stop();
     await checkpointer?.stop();
     if (ownsHandle) handle.close();
     throw error;

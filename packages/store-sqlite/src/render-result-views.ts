@@ -29,7 +29,7 @@ import { boundCount } from './statements.js';
  * from; every result of an operation has the kind of its promote type.
  */
 
-type Kind = 'check' | 'computedField' | 'container';
+export type Kind = 'check' | 'computedField' | 'container';
 
 /**
  * The JSON object of a summary of the entity `alias`, or `null` when there is none. Checks and
@@ -78,7 +78,7 @@ function viewsSql(kind: Kind, rows: string, extra: string, columns: string): str
   )`;
 }
 
-const renderSql = (kind: Kind) => viewsSql(kind, pageOf, '', '');
+const renderPageSql = (kind: Kind) => viewsSql(kind, pageOf, '', '');
 
 /** Also how many distinct seq the range holds, and how many of its results are of another kind than `@entity_type`. */
 const renderRangeSql = (kind: Kind) =>
@@ -106,24 +106,49 @@ export interface RenderStatements {
   readonly positionAfter: Statement<[Position & { readonly offset: number }], readonly [number, number]>;
 }
 
-export function prepareRenderStatements(handle: BetterSqlite3.Database): RenderStatements {
-  const prepareRender = (kind: Kind) => handle.prepare<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>(renderSql(kind)).raw(true);
-  const prepareRange = (kind: Kind) => handle.prepare<[RangeParameters], readonly [Buffer | null, number, number, number, number]>(renderRangeSql(kind)).raw(true);
+/** The SQL texts of {@link RenderStatements}: what a render thread prepares on its own connection (render-threads.ts). */
+export interface RenderSql {
+  readonly firstKind: string;
+  readonly render: Readonly<Record<Kind, string>>;
+  readonly renderRange: Readonly<Record<Kind, string>>;
+  readonly positionAfter: string;
+}
+
+export const renderSql: RenderSql = {
+  firstKind: `select r."entity_type" ${pageOf.replace('@limit', '1')}`,
+  render: { check: renderPageSql('check'), computedField: renderPageSql('computedField'), container: renderPageSql('container') },
+  renderRange: { check: renderRangeSql('check'), computedField: renderRangeSql('computedField'), container: renderRangeSql('container') },
+  positionAfter: `select "seq", "id" from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit 1 offset ${boundCount('@offset')}`,
+};
+
+/*
+ * `prepareRenderStatements`, `renderResultViews`, `renderFrom`, `renderResultRange` and
+ * `holdsSurrogate` refer to nothing but their arguments, each other, `kindOf` and `nothing`: a render
+ * thread runs their very text (render-threads.ts), so that a page written there is written by the
+ * same code as one written on the store's connection. Keep them so (no imports, no inner functions).
+ */
+
+export function prepareRenderStatements(handle: BetterSqlite3.Database, sql: RenderSql): RenderStatements {
   return {
-    firstKind: handle.prepare<[Position], string | undefined>(`select r."entity_type" ${pageOf.replace('@limit', '1')}`).pluck(true),
-    render: { check: prepareRender('check'), computedField: prepareRender('computedField'), container: prepareRender('container') },
-    renderRange: { check: prepareRange('check'), computedField: prepareRange('computedField'), container: prepareRange('container') },
-    positionAfter: handle
-      .prepare<[Position & { readonly offset: number }], readonly [number, number]>(
-        `select "seq", "id" from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit 1 offset ${boundCount('@offset')}`,
-      )
-      .raw(true),
+    firstKind: handle.prepare<[Position], string | undefined>(sql.firstKind).pluck(true),
+    render: {
+      check: handle.prepare<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>(sql.render.check).raw(true),
+      computedField: handle.prepare<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>(sql.render.computedField).raw(true),
+      container: handle.prepare<[Position & { readonly limit: number }], readonly [Buffer | null, number, number]>(sql.render.container).raw(true),
+    },
+    renderRange: {
+      check: handle.prepare<[RangeParameters], readonly [Buffer | null, number, number, number, number]>(sql.renderRange.check).raw(true),
+      computedField: handle.prepare<[RangeParameters], readonly [Buffer | null, number, number, number, number]>(sql.renderRange.computedField).raw(true),
+      container: handle.prepare<[RangeParameters], readonly [Buffer | null, number, number, number, number]>(sql.renderRange.container).raw(true),
+    },
+    positionAfter: handle.prepare<[Position & { readonly offset: number }], readonly [number, number]>(sql.positionAfter).raw(true),
   };
 }
 
-const kindOf: Record<EntityType, Kind> = { quality_check: 'check', computed_field: 'computedField', computed_table: 'container', computed_file: 'container' };
+export const kindOf: Record<EntityType, Kind> = { quality_check: 'check', computed_field: 'computedField', computed_table: 'container', computed_file: 'container' };
 
-const nothing: RenderedResultViews = { json: new Uint8Array(0), count: 0, last: undefined };
+/** The answer for no results. */
+export const nothing: RenderedResultViews = { json: new Uint8Array(0), count: 0, last: undefined };
 
 /**
  * A page of result views as JSON (see `Store.renderResultViews`), or `undefined` when its text
@@ -137,7 +162,7 @@ export function renderResultViews(statements: RenderStatements, operationId: num
   return kind === undefined ? nothing : renderFrom(statements, from, kind as EntityType, limit);
 }
 
-function renderFrom(statements: RenderStatements, from: Position, entityType: EntityType, limit: number): RenderedResultViews | undefined {
+export function renderFrom(statements: RenderStatements, from: Position, entityType: EntityType, limit: number): RenderedResultViews | undefined {
   const row = statements.render[kindOf[entityType]].get({ ...from, limit });
   if (row === undefined || row[0] === null || row[1] === 0) return nothing;
   const [json, count, negative] = row;

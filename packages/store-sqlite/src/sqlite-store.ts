@@ -53,7 +53,8 @@ import {
   type Row,
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
-import { prepareRenderStatements, renderResultRange, renderResultViews } from './render-result-views.js';
+import { prepareRenderStatements, renderResultRange, renderResultViews, renderSql } from './render-result-views.js';
+import type { RenderThreads } from './render-threads.js';
 import { boundCount, foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { encodeSelection } from './json.js';
 import { applyEdit, applyWrite } from './write-entity.js';
@@ -83,6 +84,8 @@ export interface SqliteStoreParts {
   readonly afterWrite?: (() => void) | undefined;
   /** Asked before each write transaction: a promise to wait for first (the checkpoint thread catching the WAL up), or `undefined`. */
   readonly beforeWrite?: (() => Promise<void> | undefined) | undefined;
+  /** Threads that write result views on connections of their own (decision 0908); without, the handle writes them. Stopped by `close()` after the queued calls. */
+  readonly renderThreads?: RenderThreads | undefined;
 }
 
 
@@ -97,12 +100,12 @@ const cachedOperationParts = 16;
  * (kysely's, or the handle's for the prepared `listResults`), so they see one snapshot. The hot
  * paths run on prepared statements; docs/decisions/0301-engine-performance-changes.md says which and why.
  */
-export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWrite, beforeWrite }: SqliteStoreParts): SqliteStore {
+export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWrite, beforeWrite, renderThreads }: SqliteStoreParts): SqliteStore {
   handle.function(foldFunction, { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   );
   const statements = prepareStatements(handle);
-  const rendering = prepareRenderStatements(handle);
+  const rendering = prepareRenderStatements(handle, renderSql);
   let closing: Promise<void> | undefined;
 
   // The engine's store runtime refuses calls after close (guardStore); a direct caller gets kysely's error.
@@ -552,11 +555,14 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         ).map(fromListedResultTuple),
       ),
 
-    // The JSON of a page of views written in SQL (render-result-views.ts); one read transaction for its three statements.
-    renderResultViews: (operationId, after, limit) => use(() => handle.transaction(() => renderResultViews(rendering, operationId, after, limit))()),
+    // The JSON of a page of views written in SQL (render-result-views.ts); one read transaction for
+    // its three statements. By a render thread when one is ready (render-threads.ts, decision 0908).
+    renderResultViews: (operationId, after, limit) =>
+      renderThreads?.views(operationId, after, limit) ?? use(() => handle.transaction(() => renderResultViews(rendering, operationId, after, limit))()),
 
     // A seq range of views in one statement (render-result-views.ts): the unfiltered result pages of a complete operation.
-    renderResultRange: (operationId, entityType, from, count) => use(() => renderResultRange(rendering, operationId, entityType, from, count)),
+    renderResultRange: (operationId, entityType, from, count) =>
+      renderThreads?.range(operationId, entityType, from, count) ?? use(() => renderResultRange(rendering, operationId, entityType, from, count)),
 
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
 
@@ -623,6 +629,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
       closing ??= (async () => {
         // Waits for the calls already queued on the connection, then releases it.
         await db.connection().execute(() => Promise.resolve());
+        await renderThreads?.stop();
         await beforeClose?.();
         if (ownsHandle) await db.destroy();
       })();

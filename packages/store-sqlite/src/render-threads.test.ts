@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { failedCheckUnit, operationInput, sampleWorld } from '@promote/testkit';
+import { afterEach, beforeEach, describe, test } from 'vitest';
+import { openSqliteStore } from './index.js';
+import { startRenderThreads } from './render-threads.js';
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'promote-render-threads-'));
+});
+afterEach(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** A file store holding one operation of `count` failed results, its views written by one thread started at open. */
+async function storeWithResults(count: number) {
+  const lost: unknown[] = [];
+  const store = await openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads: 1, renderThreadsAtOpen: true, onRenderThreadLost: (cause) => lost.push(cause) });
+  await store.importWorld(sampleWorld());
+  const operation = await store.createOperation(operationInput({ status: { total: count, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+  await store.commit(Array.from({ length: count }, (_, seq) => failedCheckUnit({ operationId: operation.id, seq, sourceId: 1000 + seq }, `failure ${seq}`)));
+  return { store, operation, lost };
+}
+
+describe('render threads (decision 0908)', () => {
+  test('a thread that cannot open its file is told to onThreadLost, and every page is left to the store’s connection', async () => {
+    const lost: unknown[] = [];
+    const threads = startRenderThreads({ filename: join(directory, 'missing.db'), count: 2, busyTimeoutMs: 0, onThreadLost: (cause) => lost.push(cause) });
+    await threads.start();
+    assert.equal(lost.length, 2);
+    assert.equal(threads.views(1, undefined, 10), undefined);
+    assert.equal(threads.range(1, 'quality_check', 0, 10), undefined);
+    await threads.stop();
+    assert.equal(lost.length, 2, 'stopping a lost thread is not another loss');
+  });
+
+  test('a page asked just before close() is answered, and close() ends the thread', async () => {
+    const { store, operation, lost } = await storeWithResults(30);
+    const page = store.renderResultViews!(operation.id, undefined, 25);
+    const range = store.renderResultRange!(operation.id, 'quality_check', 0, 30);
+    await store.close();
+    const written = await page;
+    assert.equal(written?.count, 25);
+    assert.deepEqual(written?.last, { seq: 24, id: viewIds(written!.json)[24] });
+    const views = JSON.parse(`[${new TextDecoder().decode(await range)}]`) as { message: string }[];
+    assert.deepEqual(views.map((view) => view.message), Array.from({ length: 30 }, (_, seq) => `failure ${seq}`));
+    assert.deepEqual(lost, []);
+  });
+
+  test('a page written by the thread sees every commit awaited before it was asked', async () => {
+    const { store, operation } = await storeWithResults(3);
+    try {
+      for (let seq = 3; seq < 40; seq++) {
+        await store.commit([failedCheckUnit({ operationId: operation.id, seq, sourceId: 1000 + seq }, `failure ${seq}`)]);
+        assert.equal((await store.renderResultViews!(operation.id, undefined, 1000))?.count, seq + 1);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('renderThreads must be a whole number from 0 to 16', async () => {
+    for (const renderThreads of [-1, 1.5, 17, Number.NaN]) {
+      await assert.rejects(openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads }), /renderThreads must be a whole number from 0 to 16/);
+    }
+    // The file the refused opens named is free to be opened.
+    await (await openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads: 0 })).close();
+  });
+});
+
+function viewIds(json: Uint8Array): number[] {
+  return (JSON.parse(`[${new TextDecoder().decode(json)}]`) as { id: number }[]).map((view) => view.id);
+}
