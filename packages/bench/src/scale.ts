@@ -56,7 +56,7 @@ export const fullScale: BenchScale = {
   httpConcurrency: 200,
   httpRequests: 4_000,
   httpFullConcurrency: 4,
-  httpFullRequests: 20,
+  httpFullRequests: 80,
   httpMemoryResults: 100_000,
   abortChecks: 50_000,
   abortDelaysMs: [20, 150, 400],

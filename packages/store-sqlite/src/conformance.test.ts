@@ -19,6 +19,6 @@ describeStoreConformance('sqlite store on a file', () => openSqliteStore({ filen
 const renderCases = storeConformanceCases.filter((conformanceCase) => conformanceCase.requires === 'render-result-views' || conformanceCase.requires === 'render-result-range');
 describeStoreConformance(
   'sqlite store on a file, result views written by a render thread',
-  () => openSqliteStore({ filename: join(directory, `store-${(files += 1)}.db`), renderThreads: 1, renderThreadsAtOpen: true, onRenderThreadLost: (cause) => { throw cause; } }),
+  () => openSqliteStore({ filename: join(directory, `store-${(files += 1)}.db`), renderThreads: 1, renderThreadsFrom: 1, renderThreadsAtOpen: true, onRenderThreadLost: (cause) => { throw cause; } }),
   { cases: renderCases },
 );

@@ -51,6 +51,12 @@ export type SqliteStoreOptions =
        * for `':memory:'`.
        */
       readonly renderThreads?: number | undefined;
+      /**
+       * The fewest views a render thread writes (a page's limit, a range's count); smaller pages are
+       * written on the store's connection, in one turn of the event loop. Default 200 (a result page
+       * of 50 stays on the connection, a whole operation's pages of 1,000 go to the threads).
+       */
+      readonly renderThreadsFrom?: number | undefined;
       /** Whether the render threads start at open — the promise resolves once they are ready — rather than at the first read. Default `false`. */
       readonly renderThreadsAtOpen?: boolean | undefined;
       /** Told for each render thread that fails or ends on its own: what it was writing fails (`store_failure`), the others or the store's connection write the rest. */
@@ -96,6 +102,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     if (ownsHandle) handle.close();
     throw new RangeError(`openSqliteStore: renderThreads must be a whole number from 0 to ${maxRenderThreads}, not ${String(threads)}`);
   }
+  const from = ownsHandle ? options.renderThreadsFrom : undefined;
+  if (from !== undefined && (!Number.isSafeInteger(from) || from < 1)) {
+    if (ownsHandle) handle.close();
+    throw new RangeError(`openSqliteStore: renderThreadsFrom must be a whole number from 1, not ${String(from)}`);
+  }
   try {
     if (ownsHandle) configure(handle, options.busyTimeoutMs ?? defaultBusyTimeoutMs);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(handle) }) });
@@ -111,7 +122,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     }
     if (ownsHandle && !handle.memory && threads > 0) {
       const onThreadLost = options.onRenderThreadLost ?? (() => undefined);
-      renderThreads = startRenderThreads({ filename: resolve(options.filename), count: threads, busyTimeoutMs: options.busyTimeoutMs ?? defaultBusyTimeoutMs, onThreadLost });
+      renderThreads = startRenderThreads({ filename: resolve(options.filename), count: threads, busyTimeoutMs: options.busyTimeoutMs ?? defaultBusyTimeoutMs, smallest: options.renderThreadsFrom, onThreadLost });
       if (options.renderThreadsAtOpen === true) await renderThreads.start();
     }
     // Handed out under the store runtime, as the engine uses every store.

@@ -18,7 +18,7 @@ afterEach(() => {
 /** A file store holding one operation of `count` failed results, its views written by one thread started at open. */
 async function storeWithResults(count: number) {
   const lost: unknown[] = [];
-  const store = await openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads: 1, renderThreadsAtOpen: true, onRenderThreadLost: (cause) => lost.push(cause) });
+  const store = await openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads: 1, renderThreadsFrom: 1, renderThreadsAtOpen: true, onRenderThreadLost: (cause) => lost.push(cause) });
   await store.importWorld(sampleWorld());
   const operation = await store.createOperation(operationInput({ status: { total: count, created: 0, updated: 0, skipped: 0, failed: 0 } }));
   await store.commit(Array.from({ length: count }, (_, seq) => failedCheckUnit({ operationId: operation.id, seq, sourceId: 1000 + seq }, `failure ${seq}`)));
@@ -62,7 +62,22 @@ describe('render threads (decision 0908)', () => {
     }
   });
 
-  test('renderThreads must be a whole number from 0 to 16', async () => {
+  test('a page smaller than renderThreadsFrom (200 by default) is left to the store’s connection, a larger one goes to a ready thread', async () => {
+    await (await openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads: 0 })).close();
+    const threads = startRenderThreads({ filename: join(directory, 'promote.db'), count: 1, busyTimeoutMs: 0, onThreadLost: (cause) => assert.fail(String(cause)) });
+    await threads.start();
+    try {
+      assert.equal(threads.views(1, undefined, 199), undefined);
+      assert.equal(threads.range(1, 'quality_check', 0, 50), undefined);
+      assert.deepEqual(await threads.views(1, undefined, 200), { json: new Uint8Array(0), count: 0, last: undefined });
+      assert.equal(await threads.range(1, 'quality_check', 0, 200), undefined);
+    } finally {
+      await threads.stop();
+    }
+  });
+
+  test('renderThreads must be a whole number from 0 to 16, renderThreadsFrom one from 1', async () => {
+    await assert.rejects(openSqliteStore({ filename: join(directory, 'promote.db'), renderThreadsFrom: 0 }), /renderThreadsFrom must be a whole number from 1/);
     for (const renderThreads of [-1, 1.5, 17, Number.NaN]) {
       await assert.rejects(openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads }), /renderThreads must be a whole number from 0 to 16/);
     }
