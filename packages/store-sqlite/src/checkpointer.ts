@@ -129,8 +129,6 @@ export function startCheckpointer(filename: string, onLost: (cause: unknown) => 
     onLost(cause);
     return { wrote: () => undefined, beforeWrite: () => undefined, stop: () => Promise.resolve() };
   }
-  // Never what keeps a process alive, and never what fails it.
-  worker.unref();
   let exited = false;
   let asked = false;
   let lost = false;
@@ -156,6 +154,9 @@ export function startCheckpointer(filename: string, onLost: (cause: unknown) => 
   worker.on('message', (message: unknown) => {
     if (typeof message === 'object' && message !== null && 'caughtUp' in message && message.caughtUp === catchUp?.id) catchUp?.settle();
   });
+  // Never what keeps a process alive, and never what fails it. After the listeners: adding a
+  // 'message' listener references the thread's port again (a store left open kept its process).
+  worker.unref();
   void exit.then(() => catchUp?.settle());
   const startCatchUp = () => {
     const id = ++catchUps;

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,14 +27,17 @@ async function storeWithResults(count: number) {
   return { store, operation, lost };
 }
 
+/** What the store's connection would answer, marked so that a test tells it from a thread's page. */
+const onConnection = (what: string) => () => Promise.resolve(`${what} on the connection` as never);
+
 describe('render threads (decision 0908)', () => {
   test('a thread that cannot open its file is told to onThreadLost, and every page is left to the store’s connection', async () => {
     const lost: unknown[] = [];
     const threads = startRenderThreads({ filename: join(directory, 'missing.db'), count: 2, busyTimeoutMs: 0, onThreadLost: (cause) => lost.push(cause) });
     await threads.start();
     assert.equal(lost.length, 2);
-    assert.equal(threads.views(1, undefined, 10), undefined);
-    assert.equal(threads.range(1, 'quality_check', 0, 10), undefined);
+    assert.equal(await threads.views(1, undefined, 1000, onConnection('views')), 'views on the connection' as never);
+    assert.equal(await threads.range(1, 'quality_check', 0, 1000, onConnection('range')), 'range on the connection' as never);
     await threads.stop();
     assert.equal(lost.length, 2, 'stopping a lost thread is not another loss');
   });
@@ -67,13 +72,21 @@ describe('render threads (decision 0908)', () => {
     const threads = startRenderThreads({ filename: join(directory, 'promote.db'), count: 1, busyTimeoutMs: 0, onThreadLost: (cause) => assert.fail(String(cause)) });
     await threads.start();
     try {
-      assert.equal(threads.views(1, undefined, 199), undefined);
-      assert.equal(threads.range(1, 'quality_check', 0, 50), undefined);
-      assert.deepEqual(await threads.views(1, undefined, 200), { json: new Uint8Array(0), count: 0, last: undefined });
-      assert.equal(await threads.range(1, 'quality_check', 0, 200), undefined);
+      assert.equal(await threads.views(1, undefined, 199, onConnection('views')), 'views on the connection' as never);
+      assert.equal(await threads.range(1, 'quality_check', 0, 50, onConnection('range')), 'range on the connection' as never);
+      assert.deepEqual(await threads.views(1, undefined, 200, onConnection('views')), { json: new Uint8Array(0), count: 0, last: undefined });
+      assert.equal(await threads.range(1, 'quality_check', 0, 200, onConnection('range')), undefined);
     } finally {
       await threads.stop();
     }
+  });
+
+  test('stores left open do not keep their process alive, whether their threads started at open or at a read (and neither does the checkpoint thread)', () => {
+    const child = fileURLToPath(new URL('./testing/left-open-child.ts', import.meta.url));
+    const ran = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', child, directory], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(ran.error, undefined, 'the child did not exit by itself within 30 s');
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.equal(ran.stdout.trim(), 'left open');
   });
 
   test('renderThreads must be a whole number from 0 to 16, renderThreadsFrom one from 1', async () => {

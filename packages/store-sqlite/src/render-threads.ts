@@ -18,13 +18,14 @@ import { holdsSurrogate, kindOf, nothing, prepareRenderStatements, renderFrom, r
  */
 export interface RenderThreads {
   /**
-   * A page of views written by a thread, as `renderResultViews` answers it; `undefined` when no
-   * thread is ready (they start at the first call, or were lost) or the page is smaller than
-   * {@link RenderThreadsOptions.smallest}: the caller writes it itself.
+   * A page of views as `renderResultViews` answers it, written by a thread — or by `onConnection`
+   * (the store's connection) when no thread is ready (they start at the first call), when the page
+   * is smaller than {@link RenderThreadsOptions.smallest}, or when its thread is lost before it
+   * answers.
    */
-  views(operationId: number, after: ResultPosition | undefined, limit: number): Promise<RenderedResultViews | undefined> | undefined;
-  /** A seq range of views written by a thread, as `renderResultRange` answers it; `undefined` as for {@link views}. */
-  range(operationId: number, entityType: EntityType, from: number, count: number): Promise<Uint8Array | undefined> | undefined;
+  views(operationId: number, after: ResultPosition | undefined, limit: number, onConnection: () => Promise<RenderedResultViews | undefined>): Promise<RenderedResultViews | undefined>;
+  /** A seq range of views as `renderResultRange` answers it, written by a thread or by `onConnection` as for {@link views}. */
+  range(operationId: number, entityType: EntityType, from: number, count: number, onConnection: () => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined>;
   /** Starts the threads now, settling once every one is ready or lost. */
   start(): Promise<void>;
   /** Ends the threads once they answered what they were asked, closing their connections. */
@@ -36,8 +37,8 @@ type Request =
   | { readonly kind: 'views'; readonly operationId: number; readonly after: ResultPosition | undefined; readonly limit: number }
   | { readonly kind: 'range'; readonly operationId: number; readonly entityType: EntityType; readonly from: number; readonly count: number };
 
-/** What a thread answers: `ready` once its statements are prepared, then one answer per request. */
-type Answer = 'ready' | { readonly id: number; readonly value: unknown } | { readonly id: number; readonly error: string };
+/** What a thread answers: `ready` once its statements are prepared and tried, then one answer per request. */
+type Answer = 'ready' | { readonly id: number; readonly value: unknown } | { readonly id: number; readonly error: { readonly message: string; readonly code: unknown } };
 
 /**
  * The thread's code, evaluated (`eval: true`) so that it runs the same from the TypeScript sources
@@ -58,6 +59,10 @@ const db = new Database(workerData.filename, { readonly: true, fileMustExist: tr
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 const statements = prepareRenderStatements(db, workerData.sql);
 const views = db.transaction((operationId, after, limit) => renderResultViews(statements, operationId, after, limit));
+// Tried once before 'ready': code that cannot run here (a build that renamed what these
+// functions refer to) fails the thread's start, and its work stays with the store's connection.
+views(-1, undefined, 1);
+renderResultRange(statements, -1, 'quality_check', 0, 1);
 // Its own buffer, handed over rather than copied (a Buffer may be a view of a larger one).
 const own = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes));
 parentPort.on('message', (request) => {
@@ -79,7 +84,7 @@ parentPort.on('message', (request) => {
       parentPort.postMessage({ id: request.id, value: json }, [json.buffer]);
     }
   } catch (error) {
-    parentPort.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+    parentPort.postMessage({ id: request.id, error: { message: error instanceof Error ? error.message : String(error), code: error?.code } });
   }
 });
 parentPort.postMessage('ready');
@@ -104,7 +109,7 @@ export interface RenderThreadsOptions {
   readonly busyTimeoutMs: number;
   /** The fewest views a thread writes (a page `limit`, a range `count`); default {@link defaultThreadedViews}. */
   readonly smallest?: number | undefined;
-  /** Told for each thread that fails or ends before `stop()`: its requests reject, the others (or the store's connection) go on. */
+  /** Told for each thread that fails or ends before `stop()`: its requests and the later ones go to the other threads or the store's connection. MUST NOT throw. */
   readonly onThreadLost: (cause: unknown) => void;
 }
 
@@ -112,8 +117,8 @@ interface Thread {
   readonly worker: Worker;
   ready: boolean;
   lost: boolean;
-  /** Requests asked and not answered, by id. */
-  readonly pending: Map<number, { readonly resolve: (value: unknown) => void; readonly reject: (error: Error) => void }>;
+  /** Requests asked and not answered, by id; `redo` writes one elsewhere should the thread be lost. */
+  readonly pending: Map<number, { readonly resolve: (value: unknown) => void; readonly reject: (error: Error) => void; readonly redo: () => void }>;
   readonly exited: Promise<void>;
   readonly settled: Promise<void>;
 }
@@ -138,8 +143,6 @@ export function startRenderThreads(options: RenderThreadsOptions): RenderThreads
       options.onThreadLost(cause);
       return undefined;
     }
-    // Never what keeps a process alive while idle.
-    worker.unref();
     let settle: () => void = () => undefined;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const thread: Thread = {
@@ -155,14 +158,16 @@ export function startRenderThreads(options: RenderThreadsOptions): RenderThreads
       thread.lost = true;
       thread.ready = false;
       settle();
-      const error = new Error('a render thread of the SQLite store was lost', { cause });
-      for (const request of thread.pending.values()) request.reject(error);
-      thread.pending.clear();
       if (stopping === undefined) options.onThreadLost(cause);
+      // What it owed is written again, by another thread or the store's connection.
+      const owed = [...thread.pending.values()];
+      thread.pending.clear();
+      for (const request of owed) request.redo();
     };
     worker.on('message', (answer: Answer) => {
       if (answer === 'ready') {
         thread.ready = !thread.lost;
+        if (thread.pending.size === 0) worker.unref();
         settle();
         return;
       }
@@ -170,11 +175,14 @@ export function startRenderThreads(options: RenderThreadsOptions): RenderThreads
       if (request === undefined) return;
       thread.pending.delete(answer.id);
       if (thread.pending.size === 0) worker.unref();
-      if ('error' in answer) request.reject(new Error(answer.error));
+      if ('error' in answer) request.reject(Object.assign(new Error(`a render thread of the SQLite store: ${answer.error.message}`), { code: answer.error.code }));
       else request.resolve(answer.value);
     });
     worker.on('error', lose);
     void thread.exited.then(() => lose(new Error('the render thread ended')));
+    // Referenced until it is ready (a `start()` awaits that), then only while it owes an answer:
+    // never what keeps a process alive while idle. (Adding a 'message' listener references the
+    // thread's port again, so the first `unref` comes after the listeners.)
     return thread;
   };
 
@@ -188,27 +196,25 @@ export function startRenderThreads(options: RenderThreadsOptions): RenderThreads
     return best;
   };
 
-  const ask = <T>(thread: Thread, request: Request): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+  /** `request` written by the ready thread with the fewest requests under way, else by `onConnection`. */
+  const threaded = <T>(size: number, request: Request, onConnection: () => Promise<T>): Promise<T> => {
+    const thread = size < smallest ? undefined : pick();
+    if (thread === undefined) return onConnection();
+    return new Promise<T>((resolve, reject) => {
       const id = ++requests;
-      thread.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const redo = () => threaded(size, request, onConnection).then(resolve, reject);
+      thread.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, redo });
       // Referenced while it owes an answer: a process awaiting one must not exit under it.
       thread.worker.ref();
       thread.worker.postMessage({ ...request, id });
     });
+  };
 
   return {
-    views(operationId, after, limit) {
-      if (limit < smallest) return undefined;
-      const thread = pick();
-      return thread === undefined ? undefined : ask<RenderedResultViews | undefined>(thread, { kind: 'views', operationId, after, limit });
-    },
-    range(operationId, entityType, from, count) {
-      if (count < smallest) return undefined;
-      const thread = pick();
-      return thread === undefined ? undefined : ask<Uint8Array | undefined>(thread, { kind: 'range', operationId, entityType, from, count });
-    },
+    views: (operationId, after, limit, onConnection) => threaded(limit, { kind: 'views', operationId, after, limit }, onConnection),
+    range: (operationId, entityType, from, count, onConnection) => threaded(count, { kind: 'range', operationId, entityType, from, count }, onConnection),
     async start() {
+      if (stopping !== undefined) return;
       await Promise.all(started().map((thread) => thread.settled));
     },
     stop() {

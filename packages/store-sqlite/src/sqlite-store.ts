@@ -557,12 +557,16 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
 
     // The JSON of a page of views written in SQL (render-result-views.ts); one read transaction for
     // its three statements. By a render thread when one is ready (render-threads.ts, decision 0908).
-    renderResultViews: (operationId, after, limit) =>
-      renderThreads?.views(operationId, after, limit) ?? use(() => handle.transaction(() => renderResultViews(rendering, operationId, after, limit))()),
+    renderResultViews: (operationId, after, limit) => {
+      const onConnection = () => use(() => handle.transaction(() => renderResultViews(rendering, operationId, after, limit))());
+      return renderThreads === undefined ? onConnection() : renderThreads.views(operationId, after, limit, onConnection);
+    },
 
     // A seq range of views in one statement (render-result-views.ts): the unfiltered result pages of a complete operation.
-    renderResultRange: (operationId, entityType, from, count) =>
-      renderThreads?.range(operationId, entityType, from, count) ?? use(() => renderResultRange(rendering, operationId, entityType, from, count)),
+    renderResultRange: (operationId, entityType, from, count) => {
+      const onConnection = () => use(() => renderResultRange(rendering, operationId, entityType, from, count));
+      return renderThreads === undefined ? onConnection() : renderThreads.range(operationId, entityType, from, count, onConnection);
+    },
 
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
 
