@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,26 @@ describe('render threads (decision 0908)', () => {
     } finally {
       await threads.stop();
     }
+  });
+
+  test('a thread lost with a page under way: the page is written elsewhere (here by the connection), the loss is told once, and later pages skip the thread', async () => {
+    await (await openSqliteStore({ filename: join(directory, 'promote.db'), renderThreads: 0 })).close();
+    const workers: Worker[] = [];
+    const lost: unknown[] = [];
+    const threads = startRenderThreads({ filename: join(directory, 'promote.db'), count: 1, busyTimeoutMs: 0, smallest: 1, onSpawn: (worker) => workers.push(worker), onThreadLost: (cause) => lost.push(cause) });
+    await threads.start();
+    try {
+      assert.deepEqual(await threads.views(1, undefined, 10, onConnection('views')), { json: new Uint8Array(0), count: 0, last: undefined }, 'the thread writes pages while it lives');
+      void workers[0]!.terminate();
+      // Asked of the thread (still ready until its exit is seen), which will never answer it.
+      const owed = threads.views(1, undefined, 10, onConnection('views'));
+      assert.equal(await owed, 'views on the connection' as never);
+      assert.equal(lost.length, 1);
+      assert.equal(await threads.range(1, 'quality_check', 0, 10, onConnection('range')), 'range on the connection' as never);
+    } finally {
+      await threads.stop();
+    }
+    assert.equal(lost.length, 1);
   });
 
   test('stores left open do not keep their process alive, whether their threads started at open or at a read (and neither does the checkpoint thread)', () => {

@@ -109,6 +109,8 @@ export interface RenderThreadsOptions {
   readonly busyTimeoutMs: number;
   /** The fewest views a thread writes (a page `limit`, a range `count`); default {@link defaultThreadedViews}. */
   readonly smallest?: number | undefined;
+  /** Given each thread as it starts (tests end one to see its work go elsewhere). */
+  readonly onSpawn?: ((worker: Worker) => void) | undefined;
   /** Told for each thread that fails or ends before `stop()`: its requests and the later ones go to the other threads or the store's connection. MUST NOT throw. */
   readonly onThreadLost: (cause: unknown) => void;
 }
@@ -143,6 +145,7 @@ export function startRenderThreads(options: RenderThreadsOptions): RenderThreads
       options.onThreadLost(cause);
       return undefined;
     }
+    options.onSpawn?.(worker);
     let settle: () => void = () => undefined;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const thread: Thread = {
