@@ -43,12 +43,12 @@ export type SqliteStoreOptions =
        */
       readonly onCheckpointThreadLost?: ((cause: unknown) => void) | undefined;
       /**
-       * How many threads of the store's own write result views as JSON — whole operations and
-       * result pages — on read-only connections of their own, beside the event loop (decision
-       * 0908). Default {@link defaultRenderThreads}; `0` writes them on the store's connection.
-       * They start at the first such read, which the store's connection answers meanwhile (or at
-       * open: `renderThreadsAtOpen`). A whole number from 0 to {@link maxRenderThreads}; ignored
-       * for `':memory:'`.
+       * How many threads of the store's own write large pages of result views as JSON — a whole
+       * operation's pages of 1,000; see `renderThreadsFrom` — on read-only connections of their
+       * own, beside the event loop (decision 0908). Default {@link defaultRenderThreads}; `0` writes
+       * every page on the store's connection. They start at the first such read, which the store's
+       * connection answers meanwhile (or at open: `renderThreadsAtOpen`). A whole number from 0 to
+       * {@link maxRenderThreads}; ignored for `':memory:'`.
        */
       readonly renderThreads?: number | undefined;
       /**
@@ -59,7 +59,10 @@ export type SqliteStoreOptions =
       readonly renderThreadsFrom?: number | undefined;
       /** Whether the render threads start at open — the promise resolves once they are ready — rather than at the first read. Default `false`. */
       readonly renderThreadsAtOpen?: boolean | undefined;
-      /** Told for each render thread that fails or ends on its own: what it was writing fails (`store_failure`), the others or the store's connection write the rest. */
+      /**
+       * Told for each render thread that fails or ends on its own: what it was writing and every
+       * later page are written by the other threads or the store's connection. MUST NOT throw.
+       */
       readonly onRenderThreadLost?: ((cause: unknown) => void) | undefined;
     }
   | {

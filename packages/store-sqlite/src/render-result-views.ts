@@ -37,9 +37,10 @@ export type Kind = 'check' | 'computedField' | 'container';
  * copies it rather than writing it (a third of the time of a whole operation). Containers, a few
  * per operation, are written here.
  */
+const storedSummary = (a: string) => `coalesce(${a}."summary", 'null')`;
 const summaries: Record<Kind, (alias: string) => string> = {
-  check: (a) => `coalesce(${a}."summary", 'null')`,
-  computedField: (a) => `coalesce(${a}."summary", 'null')`,
+  check: storedSummary,
+  computedField: storedSummary,
   container: (a) => `iif(${a}."id" is null, 'null', format('{"id":%d,"name":%s,"container_type":%s}', ${a}."id", json_quote(${a}."name"), json_quote(${a}."container_type")))`,
 };
 
