@@ -37,7 +37,7 @@ export function dryRun(prepared: PreparedOperation, options: DryRunOptions): Res
       destination_datastore: prepared.destinationDatastore,
       destination_container: prepared.destinationContainer,
     };
-    const plans = yield* planEntities(store, planContext(operation, prepared.selection, new Set(), isoTimestamp(options.clock.now()), true));
+    const plans = yield* planEntities(store, planContext(operation, { remaining: prepared.selection, taken: new Set(), now: isoTimestamp(options.clock.now()), justSelected: true }));
     const validation = startValidation(plans, validationTarget(store, operation), {
       dataplane: options.dataplane,
       batchSize: options.batchSize,

@@ -223,7 +223,7 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
   // The first turn of an operation this engine just created: its selection was read from the
   // source container moments ago (decision 0905).
   const justSelected = trigger === 'new' && recorded.value.count === 0;
-  const chunks = await planInChunks(store, planContext(operation, remaining, taken, isoTimestamp(options.clock.now()), justSelected), reviewed ? Math.max(1, remaining.length) : options.chunkSize);
+  const chunks = await planInChunks(store, planContext(operation, { remaining, taken, now: isoTimestamp(options.clock.now()), justSelected }), reviewed ? Math.max(1, remaining.length) : options.chunkSize);
   if (chunks.isErr()) return err(chunks.error);
   const total = operation.selection.length;
   let done = recorded.value.count;

@@ -13,11 +13,20 @@ export function destinationScopeId(operation: Pick<OperationRecord, 'promote_typ
     : operation.destination_datastore.id;
 }
 
-/**
- * The planner's view of an operation: `remaining` to plan, `taken` destinations already matched,
- * `now` for what is written, and whether `remaining` was `justSelected` by this engine.
- */
-export function planContext(operation: OperationLike, remaining: readonly number[], taken: ReadonlySet<number>, now: string, justSelected: boolean): PlanContext {
+/** What a planning pass is about, beside the operation (see {@link PlanContext}). */
+export interface PlanPass {
+  /** The source ids to plan, in processing order. */
+  readonly remaining: readonly number[];
+  /** Destinations already matched by earlier passes. */
+  readonly taken: ReadonlySet<number>;
+  /** The time written into what is created or updated. */
+  readonly now: string;
+  /** Whether `remaining` was read from the source container by this engine just now. */
+  readonly justSelected: boolean;
+}
+
+/** The planner's view of an operation for one pass. */
+export function planContext(operation: OperationLike, { remaining, taken, now, justSelected }: PlanPass): PlanContext {
   return {
     promote_type: operation.promote_type,
     request: operation.request,
