@@ -54,3 +54,22 @@ test('a stall’s wait to be scheduled is taken out of the step the process held
   expect(report.longestHeldMs).toBeCloseTo(report.longestWithoutGcMs - 30, 3);
   expect(report.longestHeldMs).toBeGreaterThanOrEqual(20);
 });
+
+test('the steps held longest are listed apart from the longest stalls: a 60 ms stall spent waiting to be scheduled comes after a 35 ms step held throughout', async () => {
+  let waited = 0;
+  const watch = watchStalls(20, () => waited);
+  await turn(10);
+  busy(60);
+  // Read at the tick after the first step: it waited for 55 of its ms (held ≈ 5 ms).
+  waited = 55;
+  await turn(10);
+  busy(35);
+  await turn(10);
+  const report = watch.stop();
+  const ms = (stall: { startUs: number; endUs: number }) => (stall.endUs - stall.startUs) / 1000;
+  expect(ms(report.longest[0]!)).toBeGreaterThanOrEqual(55);
+  expect(report.longestHeld).toHaveLength(Math.min(5, report.stalls));
+  expect(ms(report.longestHeld[0]!)).toBeGreaterThanOrEqual(30);
+  expect(ms(report.longestHeld[0]!)).toBeLessThan(55);
+  expect(report.longestHeld[0]!.waitMs).toBe(0);
+});

@@ -31,6 +31,12 @@ export interface StallReport {
    * profile's `startTime` — so that `profile-summary` can say what ran in each.
    */
   readonly longest: readonly StallSpan[];
+  /**
+   * The stalls the process itself held longest (at most 5, longest first: each less its collection
+   * pauses and waits to be scheduled, as {@link longestHeldMs}); empty without schedstat. The longest
+   * stalls are often another thread's (a wait to be scheduled): these say which steps were the engine's.
+   */
+  readonly longestHeld: readonly StallSpan[];
 }
 
 /** One stall, in µs of `process.hrtime`, with the collection pauses inside it. */
@@ -131,6 +137,14 @@ export function watchStalls(thresholdMs = stallThresholdMs, readWaitMs: () => nu
         waited += wait;
         if (gc >= length / 2) mostlyGc += 1;
       }
+      const span = (stall: Stall): StallSpan => ({
+        startUs: stall.start * 1000,
+        endUs: stall.end * 1000,
+        gcMs: gcInside(stall),
+        waitMs: stall.waitMs === null ? null : Math.min(stall.end - stall.start, stall.waitMs),
+      });
+      const held = (stall: StallSpan) => (stall.endUs - stall.startUs) / 1000 - stall.gcMs - (stall.waitMs ?? 0);
+      const spans = stalls.map(span);
       return {
         stalls: stalls.length,
         longestMs: longest === undefined ? 0 : longest.end - longest.start,
@@ -140,10 +154,8 @@ export function watchStalls(thresholdMs = stallThresholdMs, readWaitMs: () => nu
         mostlyGc,
         longestHeldMs: known ? longestHeldMs : null,
         scheduleWaitMs: known ? waited : null,
-        longest: [...stalls]
-          .sort((a, b) => b.end - b.start - (a.end - a.start))
-          .slice(0, 20)
-          .map((stall) => ({ startUs: stall.start * 1000, endUs: stall.end * 1000, gcMs: gcInside(stall), waitMs: stall.waitMs === null ? null : Math.min(stall.end - stall.start, stall.waitMs) })),
+        longest: [...spans].sort((a, b) => b.endUs - b.startUs - (a.endUs - a.startUs)).slice(0, 20),
+        longestHeld: known ? [...spans].sort((a, b) => held(b) - held(a)).slice(0, 5) : [],
       };
     },
   };

@@ -10,7 +10,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createPromoter, createReferenceDataplane } from '@promote/core';
 import { openSqliteStore } from '@promote/store-sqlite';
 import { profiled, startProfiling } from '../profiling.js';
-import { stallThresholdMs, watchStalls } from '../stalls.js';
+import { stallThresholdMs, watchStalls, type StallSpan } from '../stalls.js';
 import { peakRssBytes, profileDirVariable } from './child-process.js';
 import type { PlacedStall } from '../scenarios/large-draft.js';
 
@@ -44,19 +44,22 @@ const started = await profiled('large-draft', async () => {
 const ms = performance.now() - start;
 loop.disable();
 const stallReport = stalls.stop();
-// Beside the profile, for profile-summary to say what ran in each of the longest stalls.
-if (profileDir !== undefined) writeFileSync(join(profileDir, `stalls-${process.pid}.json`), JSON.stringify(stallReport.longest));
+// Beside the profile, for profile-summary to say what ran in each of the longest stalls:
+// the steps held longest first (the longest stalls are often waits for another thread), then the longest.
+if (profileDir !== undefined) writeFileSync(join(profileDir, `stalls-${process.pid}.json`), JSON.stringify([...new Set([...stallReport.longestHeld, ...stallReport.longest])]));
 if (started.isErr()) throw new Error(JSON.stringify(started.error));
 // Where in the promotion the longest stalls came: ms from its start, and what the engine had said last.
-const placed: PlacedStall[] = stallReport.longest.slice(0, 5).map((stall) => {
+const place = (stall: StallSpan): PlacedStall => {
   const told = progress.filter((entry) => entry.atUs <= stall.startUs).at(-1);
   return { atMs: (stall.startUs - startUs) / 1e3, ms: (stall.endUs - stall.startUs) / 1e3, gcMs: stall.gcMs, waitMs: stall.waitMs, phase: told?.phase ?? 'starting', processed: told?.processed ?? null };
-});
+};
+const placed = stallReport.longest.slice(0, 5).map(place);
+const placedHeld = stallReport.longestHeld.map(place);
 const peakRss = peakRssBytes();
 const operation = await store.getOperation(started.value.id);
 await store.close();
 process.stdout.write(
-  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, stalls: stallReport, placed, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
+  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, stalls: stallReport, placed, placedHeld, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
 );
 
 /** `VmHWM` of /proc/self/status (Linux), the kernel's own peak-RSS figure, to cross-check `maxRSS`. */

@@ -27,10 +27,10 @@ export interface PlacedStall {
 }
 
 /** Where the longest stalls were, for the note of the longest step: `40.4 ms at 0.31 s (writing, 2,000 processed; GC 0.0 ms, waiting to be scheduled 12.1 ms)`. */
-function placedNote(placed: readonly PlacedStall[]): string {
+function placedNote(placed: readonly PlacedStall[], heading = 'the longest'): string {
   const one = (stall: PlacedStall) =>
     `${stall.ms.toFixed(1)} ms at ${(stall.atMs / 1000).toFixed(2)} s (${stall.phase}${stall.processed === null ? '' : `, ${stall.processed.toLocaleString('en-US')} processed`}; GC ${stall.gcMs.toFixed(1)} ms${stall.waitMs === null ? '' : `, waiting to be scheduled ${stall.waitMs.toFixed(1)} ms`})`;
-  return placed.length === 0 ? 'no stall' : `the longest: ${placed.map(one).join('; ')}`;
+  return placed.length === 0 ? 'no stall' : `${heading}: ${placed.map(one).join('; ')}`;
 }
 
 interface LargeDraftAnswer {
@@ -39,6 +39,8 @@ interface LargeDraftAnswer {
   readonly loopP99Ms: number;
   readonly stalls: StallReport;
   readonly placed: readonly PlacedStall[];
+  /** The steps the process held longest, placed. */
+  readonly placedHeld: readonly PlacedStall[];
   readonly idlePeakRss: number;
   readonly peakRss: number;
   readonly vmHwm: number | null;
@@ -128,7 +130,7 @@ async function largeDraftOf(n: number, seed: number, workDir: string): Promise<F
           step(
             'longest step held by the process (GC and scheduling waits out)',
             stalls.longestHeldMs,
-            `each stall less its collection pauses and the time the thread waited to be scheduled (/proc/thread-self/schedstat); waits to be scheduled in all stalls ${(stalls.scheduleWaitMs ?? 0).toFixed(1)} ms`,
+            `each stall less its collection pauses and the time the thread waited to be scheduled (/proc/thread-self/schedstat); waits to be scheduled in all stalls ${(stalls.scheduleWaitMs ?? 0).toFixed(1)} ms; ${placedNote(answer.placedHeld, 'the longest held')}`,
           ),
         ]),
   ];

@@ -61,6 +61,8 @@ interface StoreOptions {
   readonly sourceChecks?: readonly QualityCheck[];
   /** What `findLineage` answers (nothing by default). */
   readonly lineage?: readonly LineageLink[];
+  /** `Store.commitBlocks` (unsaid by default: a store that blocks). */
+  readonly commitBlocks?: boolean;
 }
 
 /**
@@ -74,6 +76,8 @@ function operationStore(initial: OperationRecord, options: StoreOptions = {}) {
   const transitions: { from: readonly string[]; patch: OperationPatch }[] = [];
   const commits: { units: readonly CommitUnit[]; options: CommitOptions | undefined }[] = [];
   const results: PromoteResultRecord[] = [];
+  /** How many ids each `getChecks` asked for. */
+  const reads: number[] = [];
   const checks = options.sourceChecks ?? sourceChecks;
   const recorded =
     <A extends unknown[], R>(method: string, work: (...args: A) => Promise<R>) =>
@@ -94,7 +98,11 @@ function operationStore(initial: OperationRecord, options: StoreOptions = {}) {
         .map(({ before: _before, after: _after, ...listed }) => listed),
     ),
     getContainer: recorded('getContainer', async (id: number) => [sourceContainer, destinationContainer].find((container) => container.id === id)),
-    getChecks: recorded('getChecks', async (ids: readonly number[]) => checks.filter((entry) => ids.includes(entry.id))),
+    getChecks: recorded('getChecks', async (ids: readonly number[]) => {
+      reads.push(ids.length);
+      const asked = new Set(ids);
+      return checks.filter((entry) => asked.has(entry.id));
+    }),
     listFields: recorded('listFields', async (containerId: number) => (containerId === 20 ? destinationFields : [])),
     listComputedFields: recorded('listComputedFields', async () => []),
     listChecks: recorded('listChecks', async (containerId: number) => checks.filter((entry) => entry.container_id === containerId)),
@@ -135,8 +143,9 @@ function operationStore(initial: OperationRecord, options: StoreOptions = {}) {
     }),
     close: async () => undefined,
     ...(options.leases === undefined ? {} : { leases: options.leases }),
+    ...(options.commitBlocks === undefined ? {} : { commitBlocks: options.commitBlocks }),
   };
-  return { runtime: createStoreRuntime(adapter as Store), current: () => current, calls, transitions, commits, results };
+  return { runtime: createStoreRuntime(adapter as Store), current: () => current, calls, transitions, commits, results, reads };
 }
 
 function runnerOptions(runtime: RunnerOptions['store'], overrides: Partial<RunnerOptions> = {}) {
@@ -209,6 +218,22 @@ describe('runOperation', () => {
     };
     expect(await commitSizes(8)).toEqual([1, 2, 4, 8, 5]);
     expect(await commitSizes(20)).toEqual([20]);
+  });
+
+  test('a store whose reads block the thread reads a chunk 500 checks at a time (SPEC §19: ≈ 20 ms per step); one that does not, in one read', async () => {
+    const many = Array.from({ length: 1_200 }, (_, index) => check(index + 1));
+    const selection = many.map((source) => source.id);
+    const readsOf = async (commitBlocks: boolean | undefined) => {
+      const initial = operation({ selection, status: { total: selection.length, created: 0, updated: 0, skipped: 0, failed: 0 } });
+      const { runtime, current, reads, results } = operationStore(initial, { sourceChecks: many, ...(commitBlocks === undefined ? {} : { commitBlocks }) });
+      await runOperation(initial, new AbortController().signal, runnerOptions(runtime).options, 'new');
+      expect(current()).toMatchObject({ result: 'success', status: { total: 1_200, created: 1_200 } });
+      expect(results.map((result) => result.source_entity_id)).toEqual(selection);
+      return reads;
+    };
+    expect(await readsOf(undefined)).toEqual([500, 500, 200]);
+    expect(await readsOf(true)).toEqual([500, 500, 200]);
+    expect(await readsOf(false)).toEqual([1_200]);
   });
 
   test('the lineage phase reads whether linked sources still exist on a resumed or taken-over turn, not on the first turn of a new operation (decision 0905)', async () => {
