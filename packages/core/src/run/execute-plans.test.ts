@@ -105,6 +105,28 @@ describe('executePlans commit sizes', () => {
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThan(200);
   });
 
+  test('a commit is sized by how long the one before kept the event loop busy, not by how long it waited (a SQLite commit waiting for its checkpoint thread)', async () => {
+    const sizes: number[] = [];
+    const adapter: Partial<Store> = {
+      async commit(units: readonly CommitUnit[]) {
+        // The first commit waits 200 ms, idle, before its work: 0.01 ms of busy time per unit.
+        if (sizes.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+        const until = performance.now() + 0.01 * units.length;
+        while (performance.now() < until);
+        sizes.push(units.length);
+        return units.map((unit) => ({ ...unit, id: unit.seq }) as unknown as PromoteResultRecord);
+      },
+      close: async () => undefined,
+    };
+    const plans = Array.from({ length: 600 }, (_, index) => skipped(index + 1));
+    await executePlans(plans, options(createStoreRuntime(adapter as Store), { commitBatchSize: 500 }));
+    // Sized by its 200 ms, the second commit would be 7 units (15 ms ÷ 2 ms per unit); by its busy
+    // time (≈ 1 ms for 100 units), up to the batch size — fewer on a loaded machine, where the
+    // busy loop itself takes longer (411 seen in a full suite run), but never a handful.
+    expect(sizes[0]).toBe(100);
+    expect(sizes[1]).toBeGreaterThanOrEqual(200);
+  });
+
   test('a store whose commits wait rather than block (commitBlocks: false) gets commitBatchSize units each, however long they take', async () => {
     const sizes: number[] = [];
     const adapter: Partial<Store> = {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { err, ok, type Result } from 'neverthrow';
 import type { LostLeaseError, StoreFailureError } from '../errors.js';
 import type { EntityPlan } from '../plan/entity-plan.js';
@@ -89,12 +90,17 @@ async function executeUntil(plans: readonly EntityPlan[], options: ExecuteOption
     const lease = options.lease?.();
     // A fenced commit (another engine holds the scope now) wrote nothing (decision 0008).
     const started = performance.now();
+    const loop = performance.eventLoopUtilization();
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
     const tookMs = performance.now() - started;
+    // What sizes the next commit is how long this one kept the event loop busy, not how long it
+    // took: a SQLite commit may first wait (idle) for its checkpoint thread to catch up, up to a
+    // second, and sized by that the next commits were a few units each (decision 0909).
+    const busyMs = Math.min(tookMs, performance.eventLoopUtilization(loop).active);
     const outcome = committed.isOk() ? 'committed' : committed.error.kind === 'lease_lost' ? 'fenced' : 'failed';
     options.events?.({ type: 'commit', operationId: options.operationId, promoteType: (units[0] as CommitUnit).entity_type, outcome, results: countResults(units), durationMs: tookMs });
     if (committed.isErr()) return err(committed.error);
-    sizer.record(units.length, tookMs);
+    sizer.record(units.length, busyMs);
     options.onCommitted?.(units.length);
     // Let the event loop breathe between commits: a server on the same thread stays responsive
     // (status polls, aborts, signals) during a long promotion.
