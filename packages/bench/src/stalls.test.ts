@@ -11,8 +11,8 @@ const busy = (ms: number) => {
 const turn = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Watches a 60 ms synchronous step between two short waits; `afterStep` runs right after it, before the watcher's next tick. */
-async function watchedBusyStep(readWaitMs?: () => number | undefined, afterStep: () => void = () => undefined) {
-  const watch = readWaitMs === undefined ? watchStalls(20) : watchStalls(20, readWaitMs);
+async function watchedBusyStep(readWaitMs?: () => number, afterStep: () => void = () => undefined) {
+  const watch = readWaitMs === undefined ? watchStalls(20) : watchStalls(20, () => ({ cpuMs: 0, waitMs: readWaitMs() }));
   await turn(10);
   busy(60);
   afterStep();
@@ -57,7 +57,7 @@ test('a stall’s wait to be scheduled is taken out of the step the process held
 
 test('the steps held longest are listed apart from the longest stalls: a 60 ms stall spent waiting to be scheduled comes after a 35 ms step held throughout', async () => {
   let waited = 0;
-  const watch = watchStalls(20, () => waited);
+  const watch = watchStalls(20, () => ({ cpuMs: 0, waitMs: waited }));
   await turn(10);
   busy(60);
   // Read at the tick after the first step: it waited for 55 of its ms (held ≈ 5 ms).

@@ -46,6 +46,12 @@ export interface StallSpan {
   readonly gcMs: number;
   /** ms the thread waited to be scheduled during the stall; `null` without schedstat. */
   readonly waitMs: number | null;
+  /**
+   * ms the thread ran on a CPU during the stall; `null` without schedstat. What a held step spent
+   * neither on the CPU nor in a collection pause it spent blocked in a call (a write the kernel
+   * throttled, a lock).
+   */
+  readonly cpuMs: number | null;
 }
 
 /** A span in ms of `process.hrtime`. */
@@ -54,31 +60,38 @@ interface Span {
   readonly end: number;
 }
 
-/** A stall: its span and the ms its thread waited to be scheduled in it (`null`: unknown). */
+/** A stall: its span and the ms its thread waited to be scheduled in it and ran in it (`null`: unknown). */
 interface Stall extends Span {
   readonly waitMs: number | null;
+  readonly cpuMs: number | null;
+}
+
+/** A thread's times so far, in ms (schedstat): on a CPU, and waiting on a run queue. */
+export interface ScheduleTimes {
+  readonly cpuMs: number;
+  readonly waitMs: number;
 }
 
 /** Whether this machine tells a thread's waits to be scheduled (Linux with schedstat). */
 export function canReadScheduleWaits(): boolean {
-  return scheduleWaitMs() !== undefined;
+  return scheduleTimes() !== undefined;
 }
 
 /**
- * ms this thread has waited on a run queue so far (Linux's schedstat: runnable but not running),
- * or `undefined` where it cannot be read — no file, or a kernel without scheduler statistics, whose
+ * ms this thread has run and has waited on a run queue so far (Linux's schedstat: on a CPU, and
+ * runnable but not running), or `undefined` where they cannot be read — no file, or a kernel without scheduler statistics, whose
  * file reads `0 0 0` (a thread that has run has some time on the CPU). A stall with the process
  * not scheduled is not the engine's step; on two cores shared with a checkpoint thread and the
  * kernel's writeback it happens.
  */
-export function scheduleWaitMs(): number | undefined {
+export function scheduleTimes(): ScheduleTimes | undefined {
   try {
     // Opened once per thread and read again from its start (a read per tick of a 1 ms timer):
     // the fewer system calls, the less the watcher adds to what it watches.
     schedstat ??= openSync('/proc/thread-self/schedstat', 'r');
     const length = readSync(schedstat, schedstatBuffer, 0, schedstatBuffer.length, 0);
     const [onCpu, waited] = schedstatBuffer.toString('latin1', 0, length).split(' ').map(Number);
-    return onCpu !== undefined && onCpu > 0 && waited !== undefined && Number.isFinite(waited) ? waited / 1e6 : undefined;
+    return onCpu !== undefined && onCpu > 0 && waited !== undefined && Number.isFinite(waited) ? { cpuMs: onCpu / 1e6, waitMs: waited / 1e6 } : undefined;
   } catch {
     return undefined;
   }
@@ -96,7 +109,7 @@ const hrMs = () => Number(process.hrtime.bigint()) / 1e6;
  * event-loop delay can be told apart: the engine's own synchronous step, or V8 collecting a large
  * heap in the middle of one. `monitorEventLoopDelay` gives the longest delay but not when it was.
  */
-export function watchStalls(thresholdMs = stallThresholdMs, readWaitMs: () => number | undefined = scheduleWaitMs): { stop(): StallReport } {
+export function watchStalls(thresholdMs = stallThresholdMs, readTimes: () => ScheduleTimes | undefined = scheduleTimes): { stop(): StallReport } {
   const stalls: Stall[] = [];
   const pauses: Span[] = [];
   // A collection's entry is timed on the performance timeline: moved onto the hrtime clock.
@@ -106,14 +119,18 @@ export function watchStalls(thresholdMs = stallThresholdMs, readWaitMs: () => nu
   });
   observer.observe({ entryTypes: ['gc'] });
   let last = hrMs();
-  let lastWait = readWaitMs();
+  let lastTimes = readTimes();
   const timer = setInterval(() => {
     const now = hrMs();
-    const wait = lastWait === undefined ? undefined : readWaitMs();
+    const before = lastTimes;
+    const times = before === undefined ? undefined : readTimes();
     // A 1 ms timer fires about 1 ms after the last; the rest is how long the loop was held.
-    if (now - last - 1 >= thresholdMs) stalls.push({ start: last + 1, end: now, waitMs: wait === undefined || lastWait === undefined ? null : wait - lastWait });
+    if (now - last - 1 >= thresholdMs) {
+      const known = before !== undefined && times !== undefined;
+      stalls.push({ start: last + 1, end: now, waitMs: known ? times.waitMs - before.waitMs : null, cpuMs: known ? times.cpuMs - before.cpuMs : null });
+    }
     last = now;
-    lastWait = wait;
+    lastTimes = times;
   }, 1);
   return {
     stop(): StallReport {
@@ -123,7 +140,7 @@ export function watchStalls(thresholdMs = stallThresholdMs, readWaitMs: () => nu
       let longest: Span | undefined;
       let longestWithoutGcMs = 0;
       let mostlyGc = 0;
-      const known = lastWait !== undefined;
+      const known = lastTimes !== undefined;
       let longestHeldMs = 0;
       let waited = 0;
       for (const stall of stalls) {
@@ -142,6 +159,7 @@ export function watchStalls(thresholdMs = stallThresholdMs, readWaitMs: () => nu
         endUs: stall.end * 1000,
         gcMs: gcInside(stall),
         waitMs: stall.waitMs === null ? null : Math.min(stall.end - stall.start, stall.waitMs),
+        cpuMs: stall.cpuMs === null ? null : Math.min(stall.end - stall.start, stall.cpuMs),
       });
       const held = (stall: StallSpan) => (stall.endUs - stall.startUs) / 1000 - stall.gcMs - (stall.waitMs ?? 0);
       const spans = stalls.map(span);

@@ -51,7 +51,7 @@ if (started.isErr()) throw new Error(JSON.stringify(started.error));
 // Where in the promotion the longest stalls came: ms from its start, and what the engine had said last.
 const place = (stall: StallSpan): PlacedStall => {
   const told = progress.filter((entry) => entry.atUs <= stall.startUs).at(-1);
-  return { atMs: (stall.startUs - startUs) / 1e3, ms: (stall.endUs - stall.startUs) / 1e3, gcMs: stall.gcMs, waitMs: stall.waitMs, phase: told?.phase ?? 'starting', processed: told?.processed ?? null };
+  return { atMs: (stall.startUs - startUs) / 1e3, ms: (stall.endUs - stall.startUs) / 1e3, gcMs: stall.gcMs, waitMs: stall.waitMs, cpuMs: stall.cpuMs, phase: told?.phase ?? 'starting', processed: told?.processed ?? null };
 };
 const placed = stallReport.longest.slice(0, 5).map(place);
 const placedHeld = stallReport.longestHeld.map(place);
