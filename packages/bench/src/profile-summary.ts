@@ -186,7 +186,7 @@ function stretchLines(files: readonly string[]): string[] {
   const stalled = files.map((file) => ({ file, stalls: stallsOf(file) }));
   const withStalls = stalled.filter((entry) => entry.stalls !== undefined);
   if (withStalls.length > 0) {
-    return withStalls.flatMap(({ file, stalls }) => [`Longest stalls of ${basename(file)} (recorded by the run; the repository's innermost function on the stack, ms):`, ...(stalls ?? []).slice(0, 12).map(line), '']);
+    return withStalls.flatMap(({ file, stalls }) => [`Longest stalls of ${basename(file)} (recorded by the run, in its order — the large draft's: the steps held longest first, then the longest; the repository's innermost function on the stack, ms):`, ...(stalls ?? []).slice(0, 12).map(line), '']);
   }
   return ["Longest stretches without an idle sample (the repository's innermost function on the stack, ms):", ...busyStretches(files, 12).map(line)];
 }

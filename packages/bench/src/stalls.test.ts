@@ -73,3 +73,21 @@ test('the steps held longest are listed apart from the longest stalls: a 60 ms s
   expect(ms(report.longestHeld[0]!)).toBeLessThan(55);
   expect(report.longestHeld[0]!.waitMs).toBe(0);
 });
+
+test('a stall tells how long its thread was on a CPU: the difference of two readings, at most the stall (a step blocked in a call is mostly off the CPU)', async () => {
+  let cpu = 100;
+  const watch = watchStalls(20, () => ({ cpuMs: cpu, waitMs: 0 }));
+  await turn(10);
+  busy(60);
+  // Read at the tick after the step: 12 ms more on a CPU than at the tick before it.
+  cpu += 12;
+  await turn(10);
+  busy(40);
+  // More than the stall lasted (a reading that ran ahead): no more than the stall.
+  cpu += 1_000;
+  await turn(10);
+  const report = watch.stop();
+  const [first, second] = [...report.longest].sort((a, b) => a.startUs - b.startUs);
+  expect(first?.cpuMs).toBe(12);
+  expect(second?.cpuMs).toBeCloseTo(((second?.endUs ?? 0) - (second?.startUs ?? 0)) / 1000, 6);
+});

@@ -47,9 +47,9 @@ export interface StallSpan {
   /** ms the thread waited to be scheduled during the stall; `null` without schedstat. */
   readonly waitMs: number | null;
   /**
-   * ms the thread ran on a CPU during the stall; `null` without schedstat. What a held step spent
-   * neither on the CPU nor in a collection pause it spent blocked in a call (a write the kernel
-   * throttled, a lock).
+   * ms the thread ran on a CPU during the stall (collection pauses on this thread included); `null`
+   * without schedstat. What the stall spent neither on a CPU nor waiting to be scheduled it spent
+   * blocked in a call (a write the kernel throttled, a lock).
    */
   readonly cpuMs: number | null;
 }

@@ -11,11 +11,12 @@ export interface OpenDatabaseOptions {
   /** Whether a missing SQLite file is created (serve, init) or refused (run, export). */
   readonly create: boolean;
   /**
-   * Whether the store serves requests for long (serve): a SQLite store then starts its render
+   * Set when the store serves requests for long (serve): a SQLite store then starts its render
    * threads while it opens, so that even the first whole-operation read is written beside the event
-   * loop (otherwise the store's connection writes what is asked while the threads start).
+   * loop (otherwise the store's connection writes what is asked while the threads start), and says
+   * here when one of its threads (render or checkpoint) is lost — the store goes on without it.
    */
-  readonly serving?: boolean;
+  readonly serving?: { readonly onThreadLost: (what: string) => void } | undefined;
 }
 
 /** Whether `--db` names a PostgreSQL database (`postgres://…` or `postgresql://…`) rather than a SQLite file. */
@@ -49,14 +50,23 @@ export function removeCreatedDatabase(db: string): void {
  * Opens the store of `--db`: PostgreSQL for a `postgres://` URL (its tables migrated on open), else
  * the SQLite file (or `:memory:`). A failure is one `database` error whose text holds no password.
  */
-export function openDatabase(db: string, { create, serving = false }: OpenDatabaseOptions): ResultAsync<Store, CliError> {
+export function openDatabase(db: string, { create, serving }: OpenDatabaseOptions): ResultAsync<Store, CliError> {
   const shown = shownDatabase(db);
   if (isPostgresUrl(db)) {
     if (!URL.canParse(db)) return errAsync({ kind: 'database', path: shown, reason: 'not a valid URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)' });
     return ResultAsync.fromPromise(openPostgresStore({ connectionString: db }), (cause): CliError => ({ kind: 'database', path: shown, reason: withoutPassword(postgresReason(cause), db) }));
   }
   if (!create && db !== ':memory:' && !existsSync(db)) return errAsync({ kind: 'file_not_found', path: db, what: 'Database file' });
-  return ResultAsync.fromPromise(openSqliteStore({ filename: db, renderThreadsAtOpen: serving }), (cause): CliError => ({ kind: 'database', path: db, reason: sqliteReason(cause) }));
+  return ResultAsync.fromPromise(openSqliteStore({
+      filename: db,
+      ...(serving === undefined
+        ? {}
+        : {
+            renderThreadsAtOpen: true,
+            onRenderThreadLost: (cause) => serving.onThreadLost(`a render thread of the SQLite store ended (${systemReason(cause)}); its pages are written by the others or the store's connection`),
+            onCheckpointThreadLost: (cause) => serving.onThreadLost(`the checkpoint thread of the SQLite store ended (${systemReason(cause)}); the store checkpoints on its own connection`),
+          }),
+    }), (cause): CliError => ({ kind: 'database', path: db, reason: sqliteReason(cause) }));
 }
 
 function sqliteReason(cause: unknown): string {

@@ -331,30 +331,35 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
           : statements.findLineage.all(entityType, destinationScopeId, JSON.stringify(sourceIds)).map((row) => fromLineageTuple(entityType, destinationScopeId, row)),
       ),
 
-    createOperation: (operation) =>
+    createOperation: async (operation) => {
+      // The head read back, the request and selection not: a million-check selection was the
+      // longest synchronous step of starting such a promotion. The parts are the request decoded
+      // from what was written and a frozen copy of the selection (whole numbers: its text decodes
+      // to the same). The selection is written as runs of ids (`encodeSelection`). Encoded, copied
+      // and written in three turns of the event loop: at a million ids the three were one step of
+      // ≈ 34–44 ms (SPEC §19: ≈ 20 ms; the encoding ≈ 12 ms, the copy ≈ 10 ms). The first two
+      // before the connection is taken: the store's other calls (status polls, result pages, other
+      // scopes' commits) do not wait behind them.
+      const values = toOperationValues(operation);
+      const selectionText = encodeSelection(operation.selection);
+      const yielding = operation.selection.length >= yieldingSelectionLength;
+      if (yielding) await nextTurn();
+      const parts = writtenOperationParts(values, operation.selection);
+      if (yielding) await nextTurn();
       // One transaction for the row and its selection; not `write`, which would drop the source
       // listing the promotion is about to plan from (an operation is not a check).
-      use(async () => {
-        // The head read back, the request and selection not: a million-check selection was the
-        // longest synchronous step of starting such a promotion. The parts are the request decoded
-        // from what was written and a frozen copy of the selection (whole numbers: its text
-        // decodes to the same). The selection is written as runs of ids (`encodeSelection`).
-        // Encoded, copied and written in three turns of the event loop: at a million ids the three
-        // were one step of ≈ 34–44 ms (SPEC §19: ≈ 20 ms; the encoding ≈ 12 ms, the copy ≈ 10 ms).
-        const values = toOperationValues(operation);
-        const selectionText = encodeSelection(operation.selection);
-        const yielding = operation.selection.length >= yieldingSelectionLength;
-        if (yielding) await nextTurn();
-        const parts = writtenOperationParts(values, operation.selection);
-        if (yielding) await nextTurn();
-        return handle.transaction(() => {
-          const id = Number(statements.insertOperation.run(values).lastInsertRowid);
-          statements.insertSelection.run(id, selectionText);
-          const head = statements.getOperationHead.get(id);
-          if (head === undefined) throw new Error(`the operation just inserted (${id}) is not there`);
-          return fromOperationHead(head, rememberParts(id, parts));
-        }).immediate();
-      }),
+      return use(() =>
+        handle
+          .transaction(() => {
+            const id = Number(statements.insertOperation.run(values).lastInsertRowid);
+            statements.insertSelection.run(id, selectionText);
+            const head = statements.getOperationHead.get(id);
+            if (head === undefined) throw new Error(`the operation just inserted (${id}) is not there`);
+            return fromOperationHead(head, rememberParts(id, parts));
+          })
+          .immediate(),
+      );
+    },
 
     getOperation: (id) =>
       use(() => {

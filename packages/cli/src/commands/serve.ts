@@ -79,7 +79,7 @@ export function serve(args: readonly string[], io: CliIo): ResultAsync<ExitCode,
     const created = wouldCreate(dbPath);
     // Nothing to load into a new file: refused before it is created (no empty database left behind).
     if (created && world === undefined) return err<never, CliError>({ kind: 'empty_database', path: dbPath, missing: true });
-    const store = yield* openDatabase(dbPath, { create: true, serving: true });
+    const store = yield* openDatabase(dbPath, { create: true, serving: { onThreadLost: (what) => io.stderr.write(`${what}\n`) } });
     /** Closes the store and, when this start created the file, removes it again: a refused start leaves nothing. */
     const abandon = async () => {
       await store.close();

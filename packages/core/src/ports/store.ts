@@ -292,10 +292,12 @@ export interface Store {
   readonly leases?: ScopeLeases | undefined;
   /**
    * Whether a `commit` keeps the event loop busy while it runs, as a synchronous driver does
-   * (better-sqlite3; the memory store). Default `true`: the engine then sizes commits by time
-   * (`commitBudgetMs`, decision 0405). A store over the network, whose commit mostly waits for its
-   * server, says `false`: its commits are `commitBatchSize` units each — sized by the clock, they
-   * shrank to one unit when other commits held the database's write lock.
+   * (better-sqlite3; the memory store). Default `true`: the engine then sizes commits by the event
+   * loop's busy time during them (`commitBudgetMs`, decisions 0405 and 0909). A store over the
+   * network, whose commit mostly waits for its server, says `false`: its commits are
+   * `commitBatchSize` units each — sized by the clock, they shrank to one unit when other commits
+   * held the database's write lock (sized by busy time they grow with whatever else the process
+   * does meanwhile).
    */
   readonly commitBlocks?: boolean | undefined;
 

@@ -18,10 +18,10 @@ export interface ExecuteOptions {
   /** Units per store transaction at most (one unit is never split). */
   readonly commitBatchSize: number;
   /**
-   * About how long one commit may take: the next commit's size follows the time the last ones took
-   * per unit (between 1 and `commitBatchSize`). A synchronous store blocks the event loop for a
-   * whole commit, and an abort takes effect between commits: this bounds both. `Infinity`: always
-   * `commitBatchSize`.
+   * About how long one commit may keep the event loop busy: the next commit's size follows the busy
+   * time per unit of the last ones (between 1 and `commitBatchSize`; decision 0909). A synchronous
+   * store blocks the event loop for a whole commit, and an abort takes effect between commits: this
+   * bounds both. `Infinity`: always `commitBatchSize`.
    */
   readonly commitBudgetMs: number;
   /**
@@ -93,9 +93,10 @@ async function executeUntil(plans: readonly EntityPlan[], options: ExecuteOption
     const loop = performance.eventLoopUtilization();
     const committed = await options.store.commit(units, lease === undefined ? undefined : { lease });
     const tookMs = performance.now() - started;
-    // What sizes the next commit is how long this one kept the event loop busy, not how long it
-    // took: a SQLite commit may first wait (idle) for its checkpoint thread to catch up, up to a
-    // second, and sized by that the next commits were a few units each (decision 0909).
+    // What sizes the next commit is how long the event loop was busy during this one (its own work
+    // and whatever else ran meanwhile: never more than its wall time), not how long it took: a
+    // SQLite commit may first wait, idle, for its checkpoint thread to catch up, up to a second,
+    // and sized by that the next commits were a few units each (decision 0909).
     const busyMs = Math.min(tookMs, performance.eventLoopUtilization(loop).active);
     const outcome = committed.isOk() ? 'committed' : committed.error.kind === 'lease_lost' ? 'fenced' : 'failed';
     options.events?.({ type: 'commit', operationId: options.operationId, promoteType: (units[0] as CommitUnit).entity_type, outcome, results: countResults(units), durationMs: tookMs });
@@ -172,8 +173,8 @@ export function commitSizerFor(options: Pick<ExecuteOptions, 'store' | 'commitBa
 
 /**
  * The size of the next commit (only a commit that keeps the event loop busy is sized by time,
- * decision 0405): as many units as the time per unit of the commits so far fits in
- * the budget, from 1 to `max`. The first commit is small (at most 100 units), so that the first
+ * decision 0405): as many units as the busy time per unit of the commits so far (decision 0909)
+ * fits in the budget, from 1 to `max`. The first commit is small (at most 100 units), so that the first
  * results show early and a first time per unit is known.
  */
 export class CommitSizer {
@@ -187,7 +188,7 @@ export class CommitSizer {
     this.size = budgetMs === Number.POSITIVE_INFINITY ? max : Math.min(max, 100);
   }
 
-  /** Takes the time of a commit of `units` into account. */
+  /** Takes the busy time of a commit of `units` into account (`ms`: how long the event loop was busy during it). */
   record(units: number, ms: number): void {
     if (this.budgetMs === Number.POSITIVE_INFINITY || units === 0) return;
     const perUnit = ms / units;

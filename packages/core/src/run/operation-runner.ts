@@ -258,8 +258,8 @@ async function execute(initial: OperationRecord, signal: AbortSignal, lease: Sco
     if (planned.isErr()) return err(planned.error);
     if (planned.value === undefined) return ok('completed');
     if (overlap) upcoming = settledLater(chunks.value.next());
-    // The chunk's read and planning in one turn, its first commit in the next: together they were
-    // the longest steps of a long promotion (SPEC §19).
+    // The chunk's read and planning in their own turns (a blocking store's read 500 checks a turn),
+    // its first commit in the next: together they were the longest steps of a long promotion (SPEC §19).
     await nextTurn();
     let plans: readonly EntityPlan[] = planned.value.plans;
     const seq = new Map<number, number>();

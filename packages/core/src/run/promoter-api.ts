@@ -86,8 +86,9 @@ export interface PromoterOptions {
    */
   readonly chunkSize?: number | undefined;
   /**
-   * About how long one commit may take, in ms. Default 10 (decision 0904). Each commit's size follows the time per
-   * unit of the commits before it (from 1 unit up to `commitBatchSize`; the first at most 100): a
+   * About how long one commit may keep the event loop busy, in ms. Default 10 (decision 0904).
+   * Each commit's size follows the busy time per unit of the commits before it (decision 0909;
+   * from 1 unit up to `commitBatchSize`; the first at most 100): a
    * synchronous store such as SQLite blocks the event loop for a whole commit, and an abort takes
    * effect between two commits, so this bounds how long a server stops answering and how much work
    * an abort lets through (decision 0405). `Infinity` commits `commitBatchSize` units each time.
