@@ -86,7 +86,7 @@ export interface PromoterOptions {
    */
   readonly chunkSize?: number | undefined;
   /**
-   * About how long one commit may keep the event loop busy, in ms. Default 10 (decision 0904).
+   * About how long one commit may keep the event loop busy, in ms. Default 7 (decision 0909).
    * Each commit's size follows the busy time per unit of the commits before it (decision 0909;
    * from 1 unit up to `commitBatchSize`; the first at most 100): a
    * synchronous store such as SQLite blocks the event loop for a whole commit, and an abort takes
