@@ -79,8 +79,8 @@ export function canReadScheduleWaits(): boolean {
 
 /**
  * ms this thread has run and has waited on a run queue so far (Linux's schedstat: on a CPU, and
- * runnable but not running), or `undefined` where they cannot be read — no file, or a kernel without scheduler statistics, whose
- * file reads `0 0 0` (a thread that has run has some time on the CPU). A stall with the process
+ * runnable but not running), or `undefined` where they cannot be read — no file, or a kernel
+ * without scheduler statistics, whose file reads `0 0 0` (a thread that has run has some time on the CPU). A stall with the process
  * not scheduled is not the engine's step; on two cores shared with a checkpoint thread and the
  * kernel's writeback it happens.
  */
@@ -137,42 +137,40 @@ export function watchStalls(thresholdMs = stallThresholdMs, readTimes: () => Sch
       clearInterval(timer);
       observer.disconnect();
       const gcInside = (stall: Span) => pauses.reduce((sum, pause) => sum + Math.max(0, Math.min(stall.end, pause.end) - Math.max(stall.start, pause.start)), 0);
-      let longest: Span | undefined;
-      let longestWithoutGcMs = 0;
-      let mostlyGc = 0;
-      const known = lastTimes !== undefined;
-      let longestHeldMs = 0;
-      let waited = 0;
-      for (const stall of stalls) {
-        const length = stall.end - stall.start;
-        const gc = gcInside(stall);
-        if (longest === undefined || length > longest.end - longest.start) longest = stall;
-        longestWithoutGcMs = Math.max(longestWithoutGcMs, length - gc);
-        // The wait covers the stall and the timer's 1 ms before it: never more than the stall.
-        const wait = Math.min(length, stall.waitMs ?? 0);
-        longestHeldMs = Math.max(longestHeldMs, length - gc - wait);
-        waited += wait;
-        if (gc >= length / 2) mostlyGc += 1;
-      }
-      const span = (stall: Stall): StallSpan => ({
+      // The times read cover the stall and the timer's 1 ms before it: never more than the stall.
+      const spans = stalls.map((stall): StallSpan => ({
         startUs: stall.start * 1000,
         endUs: stall.end * 1000,
         gcMs: gcInside(stall),
         waitMs: stall.waitMs === null ? null : Math.min(stall.end - stall.start, stall.waitMs),
         cpuMs: stall.cpuMs === null ? null : Math.min(stall.end - stall.start, stall.cpuMs),
-      });
-      const held = (stall: StallSpan) => (stall.endUs - stall.startUs) / 1000 - stall.gcMs - (stall.waitMs ?? 0);
-      const spans = stalls.map(span);
+      }));
+      const lengthOf = (span: StallSpan) => (span.endUs - span.startUs) / 1000;
+      const held = (span: StallSpan) => lengthOf(span) - span.gcMs - (span.waitMs ?? 0);
+      const known = lastTimes !== undefined;
+      let longest: StallSpan | undefined;
+      let longestWithoutGcMs = 0;
+      let longestHeldMs = 0;
+      let mostlyGc = 0;
+      let waited = 0;
+      for (const span of spans) {
+        const length = lengthOf(span);
+        if (longest === undefined || length > lengthOf(longest)) longest = span;
+        longestWithoutGcMs = Math.max(longestWithoutGcMs, length - span.gcMs);
+        longestHeldMs = Math.max(longestHeldMs, held(span));
+        waited += span.waitMs ?? 0;
+        if (span.gcMs >= length / 2) mostlyGc += 1;
+      }
       return {
         stalls: stalls.length,
-        longestMs: longest === undefined ? 0 : longest.end - longest.start,
-        longestGcMs: longest === undefined ? 0 : gcInside(longest),
+        longestMs: longest === undefined ? 0 : lengthOf(longest),
+        longestGcMs: longest?.gcMs ?? 0,
         longestWithoutGcMs,
         longestGcPauseMs: pauses.reduce((max, pause) => Math.max(max, pause.end - pause.start), 0),
         mostlyGc,
         longestHeldMs: known ? longestHeldMs : null,
         scheduleWaitMs: known ? waited : null,
-        longest: [...spans].sort((a, b) => b.endUs - b.startUs - (a.endUs - a.startUs)).slice(0, 20),
+        longest: [...spans].sort((a, b) => lengthOf(b) - lengthOf(a)).slice(0, 20),
         longestHeld: known ? [...spans].sort((a, b) => held(b) - held(a)).slice(0, 5) : [],
       };
     },

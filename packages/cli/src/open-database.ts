@@ -57,16 +57,15 @@ export function openDatabase(db: string, { create, serving }: OpenDatabaseOption
     return ResultAsync.fromPromise(openPostgresStore({ connectionString: db }), (cause): CliError => ({ kind: 'database', path: shown, reason: withoutPassword(postgresReason(cause), db) }));
   }
   if (!create && db !== ':memory:' && !existsSync(db)) return errAsync({ kind: 'file_not_found', path: db, what: 'Database file' });
-  return ResultAsync.fromPromise(openSqliteStore({
-      filename: db,
-      ...(serving === undefined
-        ? {}
-        : {
-            renderThreadsAtOpen: true,
-            onRenderThreadLost: (cause) => serving.onThreadLost(`a render thread of the SQLite store ended (${systemReason(cause)}); its pages are written by the others or the store's connection`),
-            onCheckpointThreadLost: (cause) => serving.onThreadLost(`the checkpoint thread of the SQLite store ended (${systemReason(cause)}); the store checkpoints on its own connection`),
-          }),
-    }), (cause): CliError => ({ kind: 'database', path: db, reason: sqliteReason(cause) }));
+  const threads =
+    serving === undefined
+      ? {}
+      : {
+          renderThreadsAtOpen: true,
+          onRenderThreadLost: (cause: unknown) => serving.onThreadLost(`a render thread of the SQLite store ended (${systemReason(cause)}); its pages are written by the others or the store's connection`),
+          onCheckpointThreadLost: (cause: unknown) => serving.onThreadLost(`the checkpoint thread of the SQLite store ended (${systemReason(cause)}); the store checkpoints on its own connection`),
+        };
+  return ResultAsync.fromPromise(openSqliteStore({ filename: db, ...threads }), (cause): CliError => ({ kind: 'database', path: db, reason: sqliteReason(cause) }));
 }
 
 function sqliteReason(cause: unknown): string {

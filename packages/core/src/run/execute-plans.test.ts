@@ -109,8 +109,8 @@ describe('executePlans commit sizes', () => {
     const sizes: number[] = [];
     const adapter: Partial<Store> = {
       async commit(units: readonly CommitUnit[]) {
-        // The first commit waits 200 ms, idle, before its work: 0.01 ms of busy time per unit.
-        if (sizes.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+        // The first commit waits 50 ms, idle, before its work: 0.01 ms of busy time per unit.
+        if (sizes.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
         const until = performance.now() + 0.01 * units.length;
         while (performance.now() < until);
         sizes.push(units.length);
@@ -120,7 +120,7 @@ describe('executePlans commit sizes', () => {
     };
     const plans = Array.from({ length: 600 }, (_, index) => skipped(index + 1));
     const executed = await executePlans(plans, options(createStoreRuntime(adapter as Store), { commitBatchSize: 500 }));
-    // Sized by its 200 ms, the second commit would be 7 units (15 ms ÷ 2 ms per unit); by its busy
+    // Sized by its 50 ms, the second commit would be 30 units (15 ms ÷ 0.5 ms per unit); by its busy
     // time (≈ 1 ms for 100 units), up to the batch size — fewer on a loaded machine, where the
     // thread descheduled during the busy loop or in the turns around the wait still counts as busy
     // (411 seen in a full suite run), but never a handful. A real idle wait: what is measured is
