@@ -31,14 +31,18 @@ describe('revert of results written before the store kept after images (SQLite m
     await first.store.close();
     // The file as the previous version wrote it: the same rows, without the column and the table of
     // migrations 0003 and 0004, with the selections in the operation rows (before 0005), without
-    // the entities' summaries (0007), and without the records of those migrations.
+    // the entities' summaries (0007), without kept result views (0008), and without the records of
+    // those migrations.
     const handle = new BetterSqlite3(filename);
     handle.exec(`alter table "results" drop column "after"; drop table "id_floors";
       alter table "operations" add column "selection" text not null default '';
       update "operations" set "selection" = (select "selection" from "operation_selections" where "operation_id" = "operations"."id");
       drop table "operation_selections";
+      drop trigger "quality_checks_summary_changed"; drop trigger "quality_checks_deleted"; drop trigger "computed_fields_summary_changed"; drop trigger "computed_fields_deleted";
+      drop trigger "containers_summary_changed"; drop trigger "containers_deleted"; drop trigger "operations_running_again"; drop trigger "operations_deleted";
+      drop table "rendered_views"; drop table "view_generation";
       alter table "quality_checks" drop column "summary"; alter table "computed_fields" drop column "summary";
-      delete from kysely_migration where name in ('0003_results_after', '0004_id_floors', '0005_operation_selections', '0006_selection_runs', '0007_entity_summaries');`);
+      delete from kysely_migration where name in ('0003_results_after', '0004_id_floors', '0005_operation_selections', '0006_selection_runs', '0007_entity_summaries', '0008_rendered_views');`);
     handle.close();
 
     const second = await open();

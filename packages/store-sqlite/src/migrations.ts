@@ -399,6 +399,58 @@ const entitySummaries: Migration = {
 };
 
 /**
+ * `rendered_views`: pages of result views as `renderResultViews` wrote them, kept so that reading a
+ * finished operation again copies stored text instead of writing it anew (decision 0910); and
+ * `view_generation`, one row counting the changes that can alter a view of a finished operation:
+ * an entity's summary changed (its current details, SPEC §10) or an entity deleted (its summary
+ * then reads `null`). A kept page is answered only while its generation is the current one and its
+ * operation has the same number of results as when it was written and is not running.
+ *
+ * Triggers count the changes, so that every writer of the file is counted, this store's or not.
+ * Inserts are not counted: an entity's id is never reused (`AUTOINCREMENT`; `importWorld`, the
+ * one writer of ids, needs an empty store), so a new entity is in no view written before it.
+ */
+const renderedViews: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await sql`create table "view_generation" ("n" integer not null)`.execute(db);
+    await sql`insert into "view_generation" ("n") values (0)`.execute(db);
+    // The blob last: summing `bytes` (the store keeps the table under a budget) reads no overflow page.
+    await sql`create table "rendered_views" (
+      "operation_id" integer not null,
+      "after_seq" integer not null,
+      "after_id" integer not null,
+      "size" integer not null,
+      "generation" integer not null,
+      "processed" integer not null,
+      "count" integer not null,
+      "last_seq" integer not null,
+      "last_id" integer not null,
+      "bytes" integer not null,
+      "json" blob not null
+    )`.execute(db);
+    await sql`create unique index "rendered_views_page" on "rendered_views" ("operation_id", "after_seq", "after_id", "size")`.execute(db);
+    const counted: readonly (readonly [table: string, columns: readonly string[]])[] = [
+      ['quality_checks', ['description', 'rule_type', 'status']],
+      ['computed_fields', ['name', 'transformation', 'status']],
+      ['containers', ['name', 'container_type']],
+    ];
+    for (const [table, columns] of counted) {
+      const changed = columns.map((column) => `old."${column}" is not new."${column}"`).join(' or ');
+      await sql
+        .raw(`create trigger "${table}_summary_changed" after update of ${columns.map((column) => `"${column}"`).join(', ')} on "${table}" when ${changed}
+          begin update "view_generation" set "n" = "n" + 1; end`)
+        .execute(db);
+      await sql.raw(`create trigger "${table}_deleted" after delete on "${table}" begin update "view_generation" set "n" = "n" + 1; end`).execute(db);
+    }
+    // Kept pages of an operation that runs again (a resume) or is deleted are of no use any more.
+    await sql`create trigger "operations_running_again" after update of "result" on "operations" when new."result" = 'running'
+      begin delete from "rendered_views" where "operation_id" = new."id"; end`.execute(db);
+    await sql`create trigger "operations_deleted" after delete on "operations"
+      begin delete from "rendered_views" where "operation_id" = old."id"; end`.execute(db);
+  },
+};
+
+/**
  * The store's migrations, by name; kysely runs the pending ones in name order. Append new ones
  * (`0002_…`); never edit one that has shipped.
  */
@@ -410,6 +462,7 @@ export const sqliteStoreMigrations: Readonly<Record<string, Migration>> = Object
   '0005_operation_selections': operationSelections,
   '0006_selection_runs': selectionRuns,
   '0007_entity_summaries': entitySummaries,
+  '0008_rendered_views': renderedViews,
 });
 
 /** A kysely `MigrationProvider` serving {@link sqliteStoreMigrations} from the code itself. */

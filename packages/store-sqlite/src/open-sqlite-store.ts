@@ -7,6 +7,7 @@ import { defaultCheckpointPages, inlineCheckpointPages, startCheckpointer, type 
 import { sqliteStoreMigrationProvider } from './migrations.js';
 import { startRenderThreads, type RenderThreads } from './render-threads.js';
 import type { Database } from './schema.js';
+import { defaultViewCacheBytes } from './kept-views.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
 
 /** Default of {@link SqliteStoreOptions} `busyTimeoutMs`: how long a write waits for another process. */
@@ -22,7 +23,8 @@ export const maxRenderThreads = 16;
  * Where {@link openSqliteStore} keeps its data: a database file it opens (and closes), or a
  * better-sqlite3 handle the caller opened (and closes).
  */
-export type SqliteStoreOptions =
+export type SqliteStoreOptions = ViewCacheOption &
+  (
   | {
       /** A file path (created if missing; its directory must exist), or `':memory:'`. */
       readonly filename: string;
@@ -71,7 +73,22 @@ export type SqliteStoreOptions =
        * `foreign_keys` and `busy_timeout` yourself) and `close()` leaves it open.
        */
       readonly database: BetterSqlite3.Database;
-    };
+    }
+  );
+
+/** The option both kinds of {@link SqliteStoreOptions} take. */
+export interface ViewCacheOption {
+  /**
+   * The most bytes of result views the store keeps in the database (`rendered_views`, decision
+   * 0910), so that reading a finished operation again — `GET /api/operations/{id}`, the Activity
+   * page's polls — copies stored text instead of writing every view anew. A kept page is answered
+   * only while nothing it shows has changed (triggers count every change of an entity's details,
+   * by any connection). Keeping a page is a small write after the read, which never waits for
+   * another connection's lock. Default {@link defaultViewCacheBytes} (64 MiB); `0` keeps none. A
+   * whole number of 0 or more.
+   */
+  readonly viewCacheBytes?: number | undefined;
+}
 
 /**
  * Opens the Store port on SQLite, bringing the schema up to date first (embedded kysely
@@ -110,6 +127,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     if (ownsHandle) handle.close();
     throw new RangeError(`openSqliteStore: renderThreadsFrom must be a whole number from 1, not ${String(from)}`);
   }
+  const viewCacheBytes = options.viewCacheBytes ?? defaultViewCacheBytes;
+  if (!Number.isSafeInteger(viewCacheBytes) || viewCacheBytes < 0) {
+    if (ownsHandle) handle.close();
+    throw new RangeError(`openSqliteStore: viewCacheBytes must be a whole number of 0 or more, not ${String(options.viewCacheBytes)}`);
+  }
   try {
     if (ownsHandle) configure(handle, options.busyTimeoutMs ?? defaultBusyTimeoutMs);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(handle) }) });
@@ -130,7 +152,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     }
     // Handed out under the store runtime, as the engine uses every store.
     return guardStore(
-      createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop, afterWrite: checkpointer === undefined ? undefined : rowsWritten(handle, checkpointer), beforeWrite: checkpointer?.beforeWrite, renderThreads }),
+      createSqliteStore({ handle, db, ownsHandle, beforeClose: checkpointer?.stop, afterWrite: checkpointer === undefined ? undefined : rowsWritten(handle, checkpointer), beforeWrite: checkpointer?.beforeWrite, renderThreads, viewCacheBytes }),
     ) as SqliteStore;
   } catch (error) {
     await renderThreads?.stop();

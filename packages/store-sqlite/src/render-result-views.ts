@@ -105,6 +105,8 @@ export interface RenderStatements {
   readonly renderRange: Record<Kind, Statement<[RangeParameters], readonly [Buffer | null, number, number, number, number]>>;
   /** The position of the result `@offset` places after `(@seq, @id)`: the last of a page of `@offset` + 1. */
   readonly positionAfter: Statement<[Position & { readonly offset: number }], readonly [number, number]>;
+  /** What a kept page is checked against (decision 0910): the view generation and the operation's results, when it is not running. */
+  readonly stamp: Statement<[{ readonly operation_id: number }], readonly [number, number]>;
 }
 
 /** The SQL texts of {@link RenderStatements}: what a render thread prepares on its own connection (render-threads.ts). */
@@ -113,6 +115,7 @@ export interface RenderSql {
   readonly render: Readonly<Record<Kind, string>>;
   readonly renderRange: Readonly<Record<Kind, string>>;
   readonly positionAfter: string;
+  readonly stamp: string;
 }
 
 export const renderSql: RenderSql = {
@@ -120,6 +123,7 @@ export const renderSql: RenderSql = {
   render: { check: renderPageSql('check'), computedField: renderPageSql('computedField'), container: renderPageSql('container') },
   renderRange: { check: renderRangeSql('check'), computedField: renderRangeSql('computedField'), container: renderRangeSql('container') },
   positionAfter: `select "seq", "id" from "results" where "operation_id" = @operation_id and ("seq", "id") > (@seq, @id) order by "seq", "id" limit 1 offset ${boundCount('@offset')}`,
+  stamp: `select g."n", o."created" + o."updated" + o."skipped" + o."failed" from "view_generation" g, "operations" o where o."id" = @operation_id and o."result" <> 'running'`,
 };
 
 /*
@@ -143,6 +147,7 @@ export function prepareRenderStatements(handle: BetterSqlite3.Database, sql: Ren
       container: handle.prepare<[RangeParameters], readonly [Buffer | null, number, number, number, number]>(sql.renderRange.container).raw(true),
     },
     positionAfter: handle.prepare<[Position & { readonly offset: number }], readonly [number, number]>(sql.positionAfter).raw(true),
+    stamp: handle.prepare<[{ readonly operation_id: number }], readonly [number, number]>(sql.stamp).raw(true),
   };
 }
 
@@ -152,15 +157,27 @@ export const kindOf: Record<EntityType, Kind> = { quality_check: 'check', comput
 export const nothing: RenderedResultViews = { json: new Uint8Array(0), count: 0, last: undefined };
 
 /**
+ * A written page, with what it can be kept under (decision 0910) when its operation is not running:
+ * the view generation and the operation's number of results, from the same snapshot as the page.
+ */
+export interface StampedResultViews extends RenderedResultViews {
+  readonly generation?: number | undefined;
+  readonly processed?: number | undefined;
+}
+
+/**
  * A page of result views as JSON (see `Store.renderResultViews`), or `undefined` when its text
  * would not be `JSON.stringify`'s (a negative zero in `changes`). Synchronous: the caller runs it
- * in one read transaction, so the three statements see one snapshot.
+ * in one read transaction, so its statements see one snapshot.
  */
-export function renderResultViews(statements: RenderStatements, operationId: number, after: ResultPosition | undefined, limit: number): RenderedResultViews | undefined {
+export function renderResultViews(statements: RenderStatements, operationId: number, after: ResultPosition | undefined, limit: number): StampedResultViews | undefined {
   // The first page starts below every result, whatever its seq (a store's seq is any whole number).
   const from: Position = after === undefined ? { operation_id: operationId, seq: Number.MIN_SAFE_INTEGER, id: -1 } : { operation_id: operationId, ...after };
   const kind = statements.firstKind.get(from);
-  return kind === undefined ? nothing : renderFrom(statements, from, kind as EntityType, limit);
+  const page = kind === undefined ? nothing : renderFrom(statements, from, kind as EntityType, limit);
+  if (page === undefined || page.count === 0) return page;
+  const stamp = statements.stamp.get({ operation_id: operationId });
+  return stamp === undefined ? page : { json: page.json, count: page.count, last: page.last, generation: stamp[0], processed: stamp[1] };
 }
 
 export function renderFrom(statements: RenderStatements, from: Position, entityType: EntityType, limit: number): RenderedResultViews | undefined {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { EntityType, RenderedResultViews, ResultPosition } from '@promote/core';
-import { holdsSurrogate, kindOf, nothing, prepareRenderStatements, renderFrom, renderResultRange, renderResultViews, renderSql } from './render-result-views.js';
+import type { EntityType, ResultPosition } from '@promote/core';
+import { holdsSurrogate, kindOf, nothing, prepareRenderStatements, renderFrom, renderResultRange, renderResultViews, renderSql, type StampedResultViews } from './render-result-views.js';
 
 /**
  * Threads of the store's own that write result views as JSON (`renderResultViews`,
@@ -23,7 +23,7 @@ export interface RenderThreads {
    * is smaller than {@link RenderThreadsOptions.smallest}, or when its thread is lost before it
    * answers.
    */
-  views(operationId: number, after: ResultPosition | undefined, limit: number, onConnection: () => Promise<RenderedResultViews | undefined>): Promise<RenderedResultViews | undefined>;
+  views(operationId: number, after: ResultPosition | undefined, limit: number, onConnection: () => Promise<StampedResultViews | undefined>): Promise<StampedResultViews | undefined>;
   /** A seq range of views as `renderResultRange` answers it, written by a thread or by `onConnection` as for {@link views}. */
   range(operationId: number, entityType: EntityType, from: number, count: number, onConnection: () => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined>;
   /** Starts the threads now, settling once every one is ready or lost. */
@@ -76,7 +76,7 @@ parentPort.on('message', (request) => {
       const page = views(request.operationId, request.after, request.limit);
       if (page === undefined) return parentPort.postMessage({ id: request.id, value: undefined });
       const json = own(page.json);
-      parentPort.postMessage({ id: request.id, value: { json, count: page.count, last: page.last } }, [json.buffer]);
+      parentPort.postMessage({ id: request.id, value: page.generation === undefined ? { json, count: page.count, last: page.last } : { json, count: page.count, last: page.last, generation: page.generation, processed: page.processed } }, [json.buffer]);
     } else {
       const range = renderResultRange(statements, request.operationId, request.entityType, request.from, request.count);
       if (range === undefined) return parentPort.postMessage({ id: request.id, value: undefined });

@@ -24,6 +24,8 @@ export interface Database {
   results: ResultsTable;
   scope_leases: ScopeLeasesTable;
   id_floors: IdFloorsTable;
+  view_generation: ViewGenerationTable;
+  rendered_views: RenderedViewsTable;
 }
 
 /** A SQLite boolean. */
@@ -231,4 +233,28 @@ export interface ScopeLeasesTable {
 export interface IdFloorsTable {
   kind: string;
   highest: number;
+}
+
+/** `view_generation`: one row, counting the changes that can alter a finished operation's views (migration 0008, decision 0910). */
+export interface ViewGenerationTable {
+  n: number;
+}
+
+/** `rendered_views`: pages of result views as the store wrote them, answered again while still valid (decision 0910). */
+export interface RenderedViewsTable {
+  operation_id: number;
+  /** The position the page starts after (the first page: `Number.MIN_SAFE_INTEGER`, -1). */
+  after_seq: number;
+  after_id: number;
+  /** The page's limit. */
+  size: number;
+  /** `view_generation.n` when the page was written. */
+  generation: number;
+  /** The operation's created + updated + skipped + failed when the page was written. */
+  processed: number;
+  count: number;
+  last_seq: number;
+  last_id: number;
+  bytes: number;
+  json: Uint8Array;
 }

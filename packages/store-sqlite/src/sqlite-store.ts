@@ -8,6 +8,7 @@ import type {
   PromoteResultRecord,
   PromoteResultValue,
   QualityCheck,
+  RenderedResultViews,
   ResultQuery,
   ScopeLeases,
   Store,
@@ -53,8 +54,9 @@ import {
   type Row,
 } from './rows.js';
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
-import { prepareRenderStatements, renderResultRange, renderResultViews, renderSql } from './render-result-views.js';
+import { prepareRenderStatements, renderResultRange, renderResultViews, renderSql, type StampedResultViews } from './render-result-views.js';
 import type { RenderThreads } from './render-threads.js';
+import { defaultViewCacheBytes, keptPageKey, prepareKeptViews } from './kept-views.js';
 import { boundCount, foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { encodeSelection } from './json.js';
 import { applyEdit, applyWrite } from './write-entity.js';
@@ -86,8 +88,14 @@ export interface SqliteStoreParts {
   readonly beforeWrite?: (() => Promise<void> | undefined) | undefined;
   /** Threads that write result views on connections of their own (decision 0908); without, the handle writes them. Stopped by `close()` after the queued calls. */
   readonly renderThreads?: RenderThreads | undefined;
+  /** The most bytes of result views kept in the file to answer again (decision 0910); `0` keeps none. Default `defaultViewCacheBytes` (64 MiB). */
+  readonly viewCacheBytes?: number | undefined;
 }
 
+
+/** A written page as the port answers it, without what it was kept under. */
+const asRendered = (page: StampedResultViews | undefined): RenderedResultViews | undefined =>
+  page === undefined || !('generation' in page) ? page : { json: page.json, count: page.count, last: page.last };
 
 /** How many operations' decoded request and selection {@link createSqliteStore} keeps. */
 const cachedOperationParts = 16;
@@ -100,12 +108,14 @@ const cachedOperationParts = 16;
  * (kysely's, or the handle's for the prepared `listResults`), so they see one snapshot. The hot
  * paths run on prepared statements; docs/decisions/0301-engine-performance-changes.md says which and why.
  */
-export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWrite, beforeWrite, renderThreads }: SqliteStoreParts): SqliteStore {
+export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWrite, beforeWrite, renderThreads, viewCacheBytes = defaultViewCacheBytes }: SqliteStoreParts): SqliteStore {
   handle.function(foldFunction, { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   );
   const statements = prepareStatements(handle);
   const rendering = prepareRenderStatements(handle, renderSql);
+  // A read-only handle cannot keep pages.
+  const keptViews = viewCacheBytes > 0 && !handle.readonly ? prepareKeptViews(handle, viewCacheBytes) : undefined;
   let closing: Promise<void> | undefined;
 
   // The engine's store runtime refuses calls after close (guardStore); a direct caller gets kysely's error.
@@ -563,10 +573,26 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
       ),
 
     // The JSON of a page of views written in SQL (render-result-views.ts); one read transaction for
-    // its three statements. By a render thread when one is ready (render-threads.ts, decision 0908).
+    // its statements. By a render thread when one is ready (render-threads.ts, decision 0908). A
+    // page of a finished operation is kept in the file and answered again while nothing it shows
+    // changed (kept-views.ts, decision 0910).
     renderResultViews: (operationId, after, limit) => {
       const onConnection = () => use(() => handle.transaction(() => renderResultViews(rendering, operationId, after, limit))());
-      return renderThreads === undefined ? onConnection() : renderThreads.views(operationId, after, limit, onConnection);
+      const written = renderThreads === undefined ? onConnection : () => renderThreads.views(operationId, after, limit, onConnection);
+      if (keptViews === undefined) return written().then(asRendered);
+      const key = keptPageKey(operationId, after, limit);
+      return use(() => keptViews.find(key)).then(
+        (found) =>
+          found ??
+          written().then((page) =>
+            page?.generation === undefined
+              ? asRendered(page)
+              : use(() => {
+                  if (keptViews.keep(key, page)) afterWrite?.();
+                  return asRendered(page);
+                }),
+          ),
+      );
     },
 
     // A seq range of views in one statement (render-result-views.ts): the unfiltered result pages of a complete operation.

@@ -31,9 +31,13 @@ interface Measured {
  * in turn. The baseline is the same client against a bare `node:http` server in this process that
  * answers each URL with the very bytes the app answered, precomputed: what the loopback, node's
  * HTTP and the client cost alone. A second case reads the whole operation,
- * `GET /api/operations/{id}` with all N results, at a lower concurrency. A third measures the
+ * `GET /api/operations/{id}` with all N results, at a lower concurrency: after the first read its
+ * pages are kept in the file (decision 0910) and copied. A third reads it from a store that keeps
+ * none (`viewCacheBytes: 0`), every view written by SQLite at each read. A fourth measures the
  * server's memory while it streams one whole operation of `httpMemoryResults` results, against one
- * of N ({@link servingMemoryFigure}).
+ * of N ({@link servingMemoryFigure}), from stores that keep no pages: a read of kept pages holds
+ * the same (a page or two on their way to the socket), but a read of 10,000 kept views is over
+ * within the microtasks of one turn, before any sample.
  */
 export async function httpReads(scale: BenchScale, seed: number, workDir: string): Promise<Figure[]> {
   const n = scale.httpResults;
@@ -44,18 +48,28 @@ export async function httpReads(scale: BenchScale, seed: number, workDir: string
   const pages = Math.ceil(n / scale.httpPageSize);
   const pageUrls = Array.from({ length: pages }, (_, index) => `${base}/api/operations/${operation.id}/quality-checks?page=${index + 1}&size=${scale.httpPageSize}`);
   const fullUrls = [`${base}/api/operations/${operation.id}`];
+  const unkept = await serveOperation(bench, join(workDir, 'http-unkept.sqlite'), { viewCacheBytes: 0 });
 
   const figures: Figure[] = [];
   const cases = [
-    { label: `GET …/{id}/quality-checks, ${pages} pages of ${scale.httpPageSize}, ${scale.httpConcurrency} in flight`, urls: pageUrls, concurrency: scale.httpConcurrency, requests: scale.httpRequests },
-    { label: `GET /api/operations/{id}, all ${count(n)} results, ${scale.httpFullConcurrency} in flight`, urls: fullUrls, concurrency: scale.httpFullConcurrency, requests: scale.httpFullRequests },
+    { name: 'pages', label: `GET …/{id}/quality-checks, ${pages} pages of ${scale.httpPageSize}, ${scale.httpConcurrency} in flight`, base, urls: pageUrls, concurrency: scale.httpConcurrency, requests: scale.httpRequests },
+    { name: 'whole', label: `GET /api/operations/{id}, all ${count(n)} results, ${scale.httpFullConcurrency} in flight`, base, urls: fullUrls, concurrency: scale.httpFullConcurrency, requests: scale.httpFullRequests },
+    {
+      name: 'whole-unkept',
+      label: `GET /api/operations/{id}, all ${count(n)} results, ${scale.httpFullConcurrency} in flight, no pages kept (written at each read)`,
+      base: unkept.base,
+      urls: [`${unkept.base}/api/operations/${unkept.operationId}`],
+      concurrency: scale.httpFullConcurrency,
+      requests: scale.httpFullRequests,
+    },
   ];
   try {
-    for (const { label, urls, concurrency, requests } of cases) {
+    for (const { name, label, base, urls, concurrency, requests } of cases) {
       const bodies = await precompute(urls, bench.token);
       collectGarbage();
-      const engine = await profiled(`http-${urls === pageUrls ? 'pages' : 'whole'}`, () => measure({ urls, token: bench.token, concurrency, requests, warmup: concurrency }));
-      if (defects.length > 0) throw new Error(`the app reported defects: ${String(defects[0])}`);
+      const engine = await profiled(`http-${name}`, () => measure({ urls, token: bench.token, concurrency, requests, warmup: concurrency }));
+      const defect = [...defects, ...unkept.defects][0];
+      if (defect !== undefined) throw new Error(`the app reported defects: ${String(defect)}`);
       const staticServer = createServer((request, response) => {
         const body = bodies.get(request.url ?? '');
         response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
@@ -88,17 +102,18 @@ export async function httpReads(scale: BenchScale, seed: number, workDir: string
         },
       );
     }
-    figures.push(await servingMemoryFigure(scale, seed, workDir, bench, served));
+    figures.push(await servingMemoryFigure(scale, seed, workDir, bench, unkept));
   } finally {
     await served.close();
+    await unkept.close();
   }
   return figures;
 }
 
 /** An operation of every check of `bench` promoted into a SQLite file, served by the app on a loopback port. */
-async function serveOperation(bench: BenchWorld, file: string) {
+async function serveOperation(bench: BenchWorld, file: string, options: { readonly viewCacheBytes?: number } = {}) {
   await sqliteTemplate(file, bench.world);
-  const store = await openSqliteStore({ filename: file });
+  const store = await openSqliteStore({ filename: file, ...options });
   const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
   const operation = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true });
   const { created, updated, skipped } = bench.expected;
@@ -134,7 +149,7 @@ async function serveOperation(bench: BenchWorld, file: string) {
  */
 async function servingMemoryFigure(scale: BenchScale, seed: number, workDir: string, smallWorld: BenchWorld, smallServed: { readonly base: string; readonly operationId: number }): Promise<Figure> {
   const large = benchWorld({ seed, checks: scale.httpMemoryResults, destination: 'mixed' });
-  const largeServed = await serveOperation(large, join(workDir, 'http-large.sqlite'));
+  const largeServed = await serveOperation(large, join(workDir, 'http-large.sqlite'), { viewCacheBytes: 0 });
   try {
     const small: { live: number[]; peak: number[] } = { live: [], peak: [] };
     const big: { live: number[]; peak: number[]; rss: number[] } = { live: [], peak: [], rss: [] };
@@ -174,9 +189,15 @@ async function servingMemoryFigure(scale: BenchScale, seed: number, workDir: str
 }
 
 /**
+ * How often a read's memory is sampled after a full collection (a collection of this process takes
+ * a few milliseconds: more often would measure a read slowed by them).
+ */
+const collectionEveryMs = 25;
+
+/**
  * One GET of `url` from a client child while this process samples its own memory (see
  * {@link servingMemoryFigure}): every millisecond the level as it is (garbage included), and every
- * 25 ms after a full collection (what the request holds; without `--expose-gc`, as it is).
+ * {@link collectionEveryMs} after a full collection (what the request holds; without `--expose-gc`, as it is).
  */
 async function servingMemory(url: string, token: string): Promise<{ readonly live: number; readonly peak: number; readonly rssGrowth: number; readonly bytes: number }> {
   collectGarbageFully();
@@ -190,7 +211,7 @@ async function servingMemory(url: string, token: string): Promise<{ readonly liv
   let rssPeak = before.rss;
   let collected = performance.now();
   const sample = () => {
-    if (performance.now() - collected >= 25) {
+    if (performance.now() - collected >= collectionEveryMs) {
       collectGarbageFully();
       collected = performance.now();
       live = Math.max(live, level().held);

@@ -222,6 +222,76 @@ export const renderCases: readonly StoreConformanceCase[] = [
       assert.deepEqual(past === undefined ? undefined : { ...past, json: new Uint8Array(past.json) }, nothing);
     },
   },
+  {
+    name: 'renderResultViews: a finished operation read again shows its entities as they are now — after edits of sources, destinations, computed fields and containers, deletions and a resume (property; a store that keeps written pages must notice)',
+    requires: 'render-result-views',
+    async run(store) {
+      await store.importWorld(sampleWorld());
+      const checkOperation = await store.createOperation(operationInput({ status: { total: 0, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      const fields = await store.applyEdits(['a', 'b', 'c'].map((name): WorldEdit => ({ kind: 'create_computed_field', value: computedFieldValue(containers.stagingOrders, { name }) })));
+      const fieldOperation = await store.createOperation(operationInput({ promote_type: 'computed_field', status: { total: fields.length, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      await store.commit(fields.map((id, seq) => skippedUnit(fieldOperation.id, seq, 'computed_field', id, id, containers.stagingOrders)));
+      const tables = await store.applyEdits(['t', 'u'].map((name): WorldEdit => ({ kind: 'create_container', value: computedTableValue(datastores.staging, { name }) })));
+      const tableOperation = await store.createOperation(operationInput({ promote_type: 'computed_table', status: { total: tables.length, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+      await store.commit(tables.map((id, seq) => skippedUnit(tableOperation.id, seq, 'computed_table', id, id, datastores.staging)));
+      for (const operation of [checkOperation, fieldOperation, tableOperation]) await store.updateOperation(operation.id, { result: 'success', end_time: '2026-03-10T15:00:00Z' });
+      let seq = 0;
+      let sources: number[] = [];
+      let destinations: number[] = [];
+      /** Results for `count` new sources and destinations, in a resumed run of the check operation. */
+      const resume = async (count: number) => {
+        const addedSources = await createChecks(store, Array.from({ length: count }, (_, index) => `source ${seq + index}`), containers.orders);
+        const addedDestinations = await createChecks(store, Array.from({ length: count }, (_, index) => `destination ${seq + index}`), containers.stagingOrders);
+        await store.updateOperation(checkOperation.id, { result: 'running', end_time: null });
+        await store.commit(addedSources.map((sourceId, index) => skippedCheckUnit({ operationId: checkOperation.id, seq: seq + index, sourceId }, addedDestinations[index]!)));
+        await store.updateOperation(checkOperation.id, { result: 'success', end_time: '2026-03-10T16:00:00Z' });
+        seq += count;
+        sources = [...sources, ...addedSources];
+        destinations = [...destinations, ...addedDestinations];
+      };
+      await resume(6);
+      const readAll = async () => {
+        for (const limit of [2, 1000]) {
+          await expectRenderedAsViews(store, checkOperation.id, limit);
+          await expectRenderedAsViews(store, fieldOperation.id, limit);
+          await expectRenderedAsViews(store, tableOperation.id, limit);
+        }
+      };
+      type Step =
+        | { readonly kind: 'check'; readonly destination: boolean; readonly index: number; readonly text: string; readonly status: 'active' | 'draft' | 'archived' }
+        | { readonly kind: 'delete check'; readonly destination: boolean; readonly index: number }
+        | { readonly kind: 'field' | 'table'; readonly index: number; readonly text: string }
+        | { readonly kind: 'resume'; readonly count: number };
+      const step: fc.Arbitrary<Step> = fc.oneof(
+        fc.record({ kind: fc.constant('check' as const), destination: fc.boolean(), index: fc.nat(), text: fc.string({ maxLength: 6 }), status: fc.constantFrom('active' as const, 'draft' as const, 'archived' as const) }),
+        fc.record({ kind: fc.constant('delete check' as const), destination: fc.boolean(), index: fc.nat() }),
+        fc.record({ kind: fc.constantFrom('field' as const, 'table' as const), index: fc.nat(), text: fc.string({ maxLength: 6 }) }),
+        fc.record({ kind: fc.constant('resume' as const), count: fc.integer({ min: 1, max: 3 }) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 5 }), async (steps) => {
+          await readAll();
+          for (const next of steps) {
+            if (next.kind === 'resume') await resume(next.count);
+            else if (next.kind === 'field') {
+              const [field] = await store.getComputedFields([fields[next.index % fields.length]!]);
+              if (field !== undefined) await store.applyEdits([{ kind: 'update_computed_field', value: { ...field, name: `${field.name}${next.text}` } }]);
+            } else if (next.kind === 'table') {
+              const [table] = await store.getContainers([tables[next.index % tables.length]!]);
+              if (table !== undefined) await store.applyEdits([{ kind: 'update_container', value: { ...table, name: `${table.name}${next.text}` } }]);
+            } else if (next.kind === 'check' || next.kind === 'delete check') {
+              const ids = next.destination ? destinations : sources;
+              const [check] = await store.getChecks([ids[next.index % ids.length]!]);
+              if (check === undefined) continue;
+              await store.applyEdits([next.kind === 'check' ? { kind: 'update_check', value: { ...check, description: `${check.description}${next.text}`, status: next.status } } : { kind: 'delete', entity: 'quality_check', id: check.id }]);
+            }
+            await readAll();
+          }
+        }),
+        { numRuns: 15 },
+      );
+    },
+  },
 ];
 
 /** `renderResultRange` (optional): the JSON text of a seq range of result views, written by the store when the range is exact. */
