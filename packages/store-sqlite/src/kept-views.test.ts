@@ -7,6 +7,7 @@ import { checkValue, failedCheckUnit, operationInput, sampleIds, sampleWorld, sk
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, test } from 'vitest';
 import { openSqliteStore, type SqliteStoreOptions } from './index.js';
+import { keptPageKey, prepareKeptViews } from './kept-views.js';
 
 let directory: string;
 let file: string;
@@ -131,18 +132,33 @@ describe('kept result views (decision 0910)', () => {
     }
   });
 
-  test('the kept pages stay within viewCacheBytes, the newest kept; 0 keeps none; a bad value is refused', async () => {
-    const { store, operation } = await storeWithOperation(40, { viewCacheBytes: 4_000 });
+  test('the kept pages stay within viewCacheBytes, other operations’ oldest dropped first; an operation that would fill half of it is not kept; 0 keeps none; a bad value is refused', async () => {
+    // 40 views of ≈ 300 bytes: 12 kB an operation, two fit in 30 kB, three do not.
+    const { store, operation, sources, destinations } = await storeWithOperation(40, { viewCacheBytes: 30_000 });
     try {
-      await readWhole(store, operation.id, 4);
+      const another = async () => {
+        const next = await store.createOperation(operationInput({ status: { total: 40, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+        await store.commit(sources.map((sourceId, seq) => skippedCheckUnit({ operationId: next.id, seq, sourceId }, destinations[seq]!)));
+        await store.updateOperation(next.id, { result: 'success', end_time: '2026-03-10T15:00:00Z' });
+        return next.id;
+      };
+      const second = await another();
+      const third = await another();
+      for (const id of [operation.id, second, third]) await readWhole(store, id, 4);
       const kept = keptPages();
-      assert.ok(kept.length > 0 && kept.length < 10, `${kept.length} pages kept`);
-      assert.ok(kept.reduce((sum, page) => sum + page.bytes, 0) <= 4_000);
-      // A page larger than the budget is not kept at all.
-      await readWhole(store, operation.id, 1000);
-      assert.deepEqual(keptPages(), kept);
+      assert.ok(kept.reduce((sum, page) => sum + page.bytes, 0) <= 30_000, JSON.stringify(kept));
+      assert.equal(kept.filter((page) => page.operation_id === third).length, 10, `the operation read last keeps every page: ${JSON.stringify(kept)}`);
+      assert.ok(kept.filter((page) => page.operation_id === operation.id).length < 10, 'the operation read first lost pages');
     } finally {
       await store.close();
+    }
+    rmSync(file);
+    const small = await storeWithOperation(40, { viewCacheBytes: 12_000 });
+    try {
+      await readWhole(small.store, small.operation.id, 4);
+      assert.deepEqual(keptPages(), [], 'an operation of more than half the budget is not kept');
+    } finally {
+      await small.store.close();
     }
     const none = await openSqliteStore({ filename: join(directory, 'none.db'), renderThreads: 0, viewCacheBytes: 0 });
     try {
@@ -158,6 +174,45 @@ describe('kept result views (decision 0910)', () => {
     }
     for (const viewCacheBytes of [-1, 1.5, Number.NaN]) {
       await assert.rejects(openSqliteStore({ filename: join(directory, 'bad.db'), viewCacheBytes }), { name: 'RangeError', message: /viewCacheBytes must be a whole number of 0 or more/ });
+    }
+  });
+
+  test('a page stamped before a change that committed since is not kept (a render thread’s snapshot may be older than the keep)', async () => {
+    const { store, operation, destinations } = await storeWithOperation(2);
+    await store.applyEdits([{ kind: 'update_check', value: { ...(await store.getChecks([destinations[0]!]))[0]!, description: 'changed' } }]);
+    await store.close();
+    const handle = new BetterSqlite3(file);
+    try {
+      const kept = prepareKeptViews(handle, 1_000_000);
+      const generation = handle.prepare('select "n" from "view_generation"').pluck().get() as number;
+      const key = keptPageKey(operation.id, undefined, 10);
+      const page = { json: Buffer.from('{}'), count: 2, last: { seq: 1, id: 2 }, processed: 2 };
+      assert.equal(kept.keep(key, { ...page, generation: generation - 1 }), false);
+      assert.equal(kept.keep(key, { ...page, processed: 3, generation }), false);
+      assert.equal(kept.keep(key, { ...page, generation }), true);
+      assert.equal(Buffer.from(kept.find(key)!.json).toString(), '{}');
+    } finally {
+      handle.close();
+    }
+  });
+
+  test('the triggers that keep pages honest exist after every migration (a rebuilt table loses its triggers)', async () => {
+    await (await openSqliteStore({ filename: file, renderThreads: 0 })).close();
+    const handle = new BetterSqlite3(file, { readonly: true });
+    try {
+      const triggers = handle.prepare(`select "name" from sqlite_master where "type" = 'trigger' order by "name"`).pluck().all();
+      assert.deepEqual(triggers, [
+        'computed_fields_deleted',
+        'computed_fields_summary_changed',
+        'containers_deleted',
+        'containers_summary_changed',
+        'operations_deleted',
+        'operations_running_again',
+        'quality_checks_deleted',
+        'quality_checks_summary_changed',
+      ]);
+    } finally {
+      handle.close();
     }
   });
 });

@@ -12,11 +12,14 @@ import type { StampedResultViews } from './render-result-views.js';
  * when the page was written (results are only ever added, so a resumed operation never matches an
  * older page). Both are checked in the statement that reads the page: one snapshot.
  *
- * Keeping is a favour, never a cost to the read: it is a write of its own after the page was
- * written, it does not wait for another connection's write lock (a busy timeout of 0 while it
- * runs), and a page it cannot keep — the lock is taken, the file is read-only or full — is simply
- * not kept. The table stays under a budget of bytes: each write drops the pages of older
- * generations and then the oldest pages beyond the budget.
+ * Keeping costs the first read a small write of its own after the page was written (on the
+ * store's connection, as the read's last step); it does not wait for another connection's write
+ * lock (a busy timeout of 0 while it runs), and a page it cannot keep — the lock is taken, the file
+ * is read-only or full — is simply not kept. The table stays under a budget of bytes: each write
+ * drops the pages of older generations, then the oldest pages of other operations beyond the
+ * budget, then the oldest of this one. An operation whose views would fill more than half of the
+ * budget is not kept at all: its pages would push each other out, and every read would write them
+ * all again.
  */
 
 /** Default of `viewCacheBytes`: the most bytes of result views the SQLite store keeps in its file. */
@@ -33,7 +36,7 @@ export interface KeptPageKey {
 export interface KeptViews {
   /** The kept page at `key`, if it is still what writing it now would give. */
   find(key: KeptPageKey): RenderedResultViews | undefined;
-  /** Keeps a written page (when it carries a stamp); whether it was kept. Never throws a SQLite error. */
+  /** Keeps a written page (when it carries a stamp); whether it was kept. A lock held elsewhere, a read-only or a full file: not kept. */
   keep(key: KeptPageKey, page: StampedResultViews): boolean;
 }
 
@@ -63,14 +66,15 @@ export function prepareKeptViews(handle: BetterSqlite3.Database, budgetBytes: nu
     `insert or replace into "rendered_views" ("operation_id", "after_seq", "after_id", "size", "generation", "processed", "count", "last_seq", "last_id", "bytes", "json")
      select @operation_id, @seq, @id, @limit, @generation, @processed, @count, @last_seq, @last_id, @bytes, @json where ${current('@generation', '@processed')}`,
   );
-  const trim = handle.prepare<[{ readonly budget: number }]>(
+  // Beyond the budget, counting this operation's pages first, newest first within each.
+  const trim = handle.prepare<[{ readonly budget: number; readonly operation_id: number }]>(
     `delete from "rendered_views" where rowid in (
-       select rowid from (select rowid, sum("bytes") over (order by rowid desc) as "total" from "rendered_views") where "total" > @budget)`,
+       select rowid from (select rowid, sum("bytes") over (order by "operation_id" = @operation_id desc, rowid desc) as "total" from "rendered_views") where "total" > @budget)`,
   );
   const keepPage = handle.transaction((key: KeptPageKey, page: StampedResultViews & { readonly last: ResultPosition; readonly generation: number; readonly processed: number }) => {
     dropOutdated.run();
     const kept = insert.run({ ...key, generation: page.generation, processed: page.processed, count: page.count, last_seq: page.last.seq, last_id: page.last.id, bytes: page.json.byteLength, json: page.json }).changes === 1;
-    trim.run({ budget: budgetBytes });
+    trim.run({ budget: budgetBytes, operation_id: key.operation_id });
     return kept;
   });
 
@@ -81,13 +85,15 @@ export function prepareKeptViews(handle: BetterSqlite3.Database, budgetBytes: nu
     },
     keep(key, page) {
       const { generation, processed, last } = page;
-      if (generation === undefined || processed === undefined || last === undefined || page.count === 0 || page.json.byteLength > budgetBytes) return false;
+      if (generation === undefined || processed === undefined || last === undefined || page.count === 0) return false;
+      // The whole operation's views, guessed from this page's bytes per view.
+      if ((page.json.byteLength / page.count) * Math.max(processed, page.count) > budgetBytes / 2) return false;
       const timeout = handle.pragma('busy_timeout', { simple: true }) as number;
       handle.pragma('busy_timeout = 0');
       try {
         return keepPage.immediate(key, { ...page, last, generation, processed });
       } catch (error) {
-        if (isSqliteError(error)) return false;
+        if (cannotKeep(error)) return false;
         throw error;
       } finally {
         handle.pragma(`busy_timeout = ${timeout}`);
@@ -96,7 +102,8 @@ export function prepareKeptViews(handle: BetterSqlite3.Database, budgetBytes: nu
   };
 }
 
-const isSqliteError = (error: unknown): boolean => {
+/** The errors that mean "not now, not here": another connection's lock, a read-only or full file. Anything else (a damaged file) is the read's error. */
+const cannotKeep = (error: unknown): boolean => {
   const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('SQLITE_');
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|READONLY|FULL)(_|$)/.test(code);
 };

@@ -406,9 +406,14 @@ const entitySummaries: Migration = {
  * then reads `null`). A kept page is answered only while its generation is the current one and its
  * operation has the same number of results as when it was written and is not running.
  *
- * Triggers count the changes, so that every writer of the file is counted, this store's or not.
- * Inserts are not counted: an entity's id is never reused (`AUTOINCREMENT`; `importWorld`, the
- * one writer of ids, needs an empty store), so a new entity is in no view written before it.
+ * Triggers count the changes, so that every writer of the file is counted, this store's or not:
+ * an update of what a view shows (the id included) and a delete. Inserts are not counted: an
+ * entity's id is never reused (`AUTOINCREMENT`), so a new entity is in no view written before it;
+ * `importWorld`, the one writer of ids, moves the generation itself. Not counted either, since the
+ * store never does them: an insert of an explicit id below the table's largest, `REPLACE` on an
+ * entity table (SQLite fires its delete triggers only with `recursive_triggers`), edits of
+ * `results` rows. A migration that rebuilds one of these tables (drop and rename, as 0007 does)
+ * drops its triggers and MUST create them again (`kept-views.test.ts` checks they exist).
  */
 const renderedViews: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -430,9 +435,9 @@ const renderedViews: Migration = {
     )`.execute(db);
     await sql`create unique index "rendered_views_page" on "rendered_views" ("operation_id", "after_seq", "after_id", "size")`.execute(db);
     const counted: readonly (readonly [table: string, columns: readonly string[]])[] = [
-      ['quality_checks', ['description', 'rule_type', 'status']],
-      ['computed_fields', ['name', 'transformation', 'status']],
-      ['containers', ['name', 'container_type']],
+      ['quality_checks', ['id', 'description', 'rule_type', 'status']],
+      ['computed_fields', ['id', 'name', 'transformation', 'status']],
+      ['containers', ['id', 'name', 'container_type']],
     ];
     for (const [table, columns] of counted) {
       const changed = columns.map((column) => `old."${column}" is not new."${column}"`).join(' or ');

@@ -114,8 +114,8 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
   );
   const statements = prepareStatements(handle);
   const rendering = prepareRenderStatements(handle, renderSql);
-  // A read-only handle cannot keep pages.
-  const keptViews = viewCacheBytes > 0 && !handle.readonly ? prepareKeptViews(handle, viewCacheBytes) : undefined;
+  // A read-only handle cannot keep pages; one in memory would keep them in the process.
+  const keptViews = viewCacheBytes > 0 && !handle.readonly && !handle.memory ? prepareKeptViews(handle, viewCacheBytes) : undefined;
   let closing: Promise<void> | undefined;
 
   // The engine's store runtime refuses calls after close (guardStore); a direct caller gets kysely's error.
@@ -148,7 +148,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
     // other calls go on meanwhile (held behind it, reads during a million-check promotion in
     // `serve` had a p99 of 91 ms instead of 24). Writes asked meanwhile wait for the same catch-up
     // and reach the connection in the order they were asked; the few writes that do not come
-    // through here (operations and leases: a row each) are not held back.
+    // through here (operations and leases: a row each; kept result views, decision 0910) are not held back.
     const waiting = beforeWrite?.();
     return waiting === undefined ? transaction() : waiting.then(transaction);
   };
@@ -610,6 +610,8 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         if (statements.isEmpty.get()?.empty !== 1) {
           throw new Error('importWorld needs an empty store, and this one already holds datastores or users');
         }
+        // It writes ids of its own: no page kept before may show them (decision 0910).
+        statements.nextViewGeneration.run();
         for (const user of world.users) statements.insertUser.run(toUserRow(user));
         for (const team of world.teams) {
           statements.insertTeam.run({ id: team.id, name: team.name });

@@ -173,6 +173,8 @@ export interface Statements {
   readonly isEmpty: Statement<[], { empty: 0 | 1 }>;
   /** `PRAGMA data_version`, plucked: moves when another connection commits. */
   readonly dataVersion: Statement<[], number>;
+  /** Moves `view_generation` (decision 0910): every kept page of result views is out of date. */
+  readonly nextViewGeneration: Statement<[]>;
 
   readonly insertUser: Statement<Row<UsersTable>>;
   readonly insertTeam: Statement<Row<TeamsTable>>;
@@ -317,6 +319,7 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
       'select not (exists (select 1 from "datastores") or exists (select 1 from "users")) as "empty"',
     ),
     dataVersion: prepare<[], number>('pragma data_version').pluck(true),
+    nextViewGeneration: prepare<[]>('update "view_generation" set "n" = "n" + 1'),
 
     insertUser: prepare(insertSql('users', userColumns, false)),
     insertTeam: prepare(insertSql('teams', teamColumns, false)),

@@ -261,11 +261,13 @@ export const renderCases: readonly StoreConformanceCase[] = [
         | { readonly kind: 'check'; readonly destination: boolean; readonly index: number; readonly text: string; readonly status: 'active' | 'draft' | 'archived' }
         | { readonly kind: 'delete check'; readonly destination: boolean; readonly index: number }
         | { readonly kind: 'field' | 'table'; readonly index: number; readonly text: string }
+        | { readonly kind: 'delete field' | 'delete table'; readonly index: number }
         | { readonly kind: 'resume'; readonly count: number };
       const step: fc.Arbitrary<Step> = fc.oneof(
         fc.record({ kind: fc.constant('check' as const), destination: fc.boolean(), index: fc.nat(), text: fc.string({ maxLength: 6 }), status: fc.constantFrom('active' as const, 'draft' as const, 'archived' as const) }),
         fc.record({ kind: fc.constant('delete check' as const), destination: fc.boolean(), index: fc.nat() }),
         fc.record({ kind: fc.constantFrom('field' as const, 'table' as const), index: fc.nat(), text: fc.string({ maxLength: 6 }) }),
+        fc.record({ kind: fc.constantFrom('delete field' as const, 'delete table' as const), index: fc.nat() }),
         fc.record({ kind: fc.constant('resume' as const), count: fc.integer({ min: 1, max: 3 }) }),
       );
       await fc.assert(
@@ -273,17 +275,24 @@ export const renderCases: readonly StoreConformanceCase[] = [
           await readAll();
           for (const next of steps) {
             if (next.kind === 'resume') await resume(next.count);
+            else if (next.kind === 'delete field') {
+              const [field] = await store.getComputedFields([fields[next.index % fields.length]!]);
+              if (field !== undefined) await store.applyEdits([{ kind: 'delete', entity: 'computed_field', id: field.id }]);
+            } else if (next.kind === 'delete table') {
+              const [table] = await store.getContainers([tables[next.index % tables.length]!]);
+              if (table !== undefined) await store.applyEdits([{ kind: 'delete', entity: 'container', id: table.id }]);
+            }
             else if (next.kind === 'field') {
               const [field] = await store.getComputedFields([fields[next.index % fields.length]!]);
-              if (field !== undefined) await store.applyEdits([{ kind: 'update_computed_field', value: { ...field, name: `${field.name}${next.text}` } }]);
+              if (field !== undefined) await store.applyEdits([{ kind: 'update_computed_field', value: { ...field, name: `${field.name}${next.text}`, transformation: field.transformation === 'cast' ? 'custom_expression' : 'cast' } }]);
             } else if (next.kind === 'table') {
               const [table] = await store.getContainers([tables[next.index % tables.length]!]);
               if (table !== undefined) await store.applyEdits([{ kind: 'update_container', value: { ...table, name: `${table.name}${next.text}` } }]);
             } else if (next.kind === 'check' || next.kind === 'delete check') {
               const ids = next.destination ? destinations : sources;
               const [check] = await store.getChecks([ids[next.index % ids.length]!]);
-              if (check === undefined) continue;
-              await store.applyEdits([next.kind === 'check' ? { kind: 'update_check', value: { ...check, description: `${check.description}${next.text}`, status: next.status } } : { kind: 'delete', entity: 'quality_check', id: check.id }]);
+              if (check !== undefined)
+                await store.applyEdits([next.kind === 'check' ? { kind: 'update_check', value: { ...check, description: `${check.description}${next.text}`, status: next.status, rule_type: check.rule_type === 'not_null' ? 'between' : 'not_null' } } : { kind: 'delete', entity: 'quality_check', id: check.id }]);
             }
             await readAll();
           }
