@@ -83,9 +83,11 @@ export interface ViewCacheOption {
    * 0910), so that reading a finished operation again — `GET /api/operations/{id}`, the Activity
    * page's polls — copies stored text instead of writing every view anew. A kept page is answered
    * only while nothing it shows has changed (triggers count every change of an entity's details,
-   * by any connection). Keeping a page is a small write after the read, which never waits for
-   * another connection's lock. Default {@link defaultViewCacheBytes} (64 MiB); `0` keeps none. A
-   * whole number of 0 or more.
+   * by any connection). Keeping a page is a small write after the first read, which never waits
+   * for another connection's lock. An operation whose views would take more than half of the budget
+   * is not kept (≈ 75,000 results with the default); a store in memory or on a read-only handle
+   * keeps none. Default {@link defaultViewCacheBytes} (64 MiB); `0` keeps none. A whole number of 0
+   * or more.
    */
   readonly viewCacheBytes?: number | undefined;
 }

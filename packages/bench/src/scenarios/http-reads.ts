@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
+import BetterSqlite3 from 'better-sqlite3';
 import { createPromoter, createReferenceDataplane } from '@promote/core';
 import { createApp } from '@promote/http';
 import { openSqliteStore } from '@promote/store-sqlite';
@@ -48,7 +49,13 @@ export async function httpReads(scale: BenchScale, seed: number, workDir: string
   const pages = Math.ceil(n / scale.httpPageSize);
   const pageUrls = Array.from({ length: pages }, (_, index) => `${base}/api/operations/${operation.id}/quality-checks?page=${index + 1}&size=${scale.httpPageSize}`);
   const fullUrls = [`${base}/api/operations/${operation.id}`];
-  const unkept = await serveOperation(bench, join(workDir, 'http-unkept.sqlite'), { viewCacheBytes: 0 });
+  let unkept: Awaited<ReturnType<typeof serveOperation>>;
+  try {
+    unkept = await serveOperation(bench, join(workDir, 'http-unkept.sqlite'), { viewCacheBytes: 0 });
+  } catch (error) {
+    await served.close();
+    throw error;
+  }
 
   const figures: Figure[] = [];
   const cases = [
@@ -70,6 +77,8 @@ export async function httpReads(scale: BenchScale, seed: number, workDir: string
       const engine = await profiled(`http-${name}`, () => measure({ urls, token: bench.token, concurrency, requests, warmup: concurrency }));
       const defect = [...defects, ...unkept.defects][0];
       if (defect !== undefined) throw new Error(`the app reported defects: ${String(defect)}`);
+      // The kept case measures kept pages, or it says it did not.
+      if (name === 'whole' && keptPageCount(served.file) === 0) throw new Error('the store kept no page of the operation it served: the case would measure pages written at each read');
       const staticServer = createServer((request, response) => {
         const body = bodies.get(request.url ?? '');
         response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
@@ -125,6 +134,7 @@ async function serveOperation(bench: BenchWorld, file: string, options: { readon
   const base = await listen(server);
   return {
     base,
+    file,
     operationId: operation.id,
     defects,
     async close() {
@@ -185,6 +195,16 @@ async function servingMemoryFigure(scale: BenchScale, seed: number, workDir: str
     };
   } finally {
     await largeServed.close();
+  }
+}
+
+/** How many pages of result views the SQLite file keeps (decision 0910), read on a connection of its own. */
+function keptPageCount(file: string): number {
+  const handle = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    return handle.prepare('select count(*) from "rendered_views"').pluck().get() as number;
+  } finally {
+    handle.close();
   }
 }
 
