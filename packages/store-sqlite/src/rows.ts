@@ -299,20 +299,20 @@ export const checkTupleColumns = [
 /** A check row as an array, in the order of {@link checkTupleColumns}. */
 export type CheckTuple = TupleOf<Row<QualityChecksTable>, typeof checkTupleColumns>;
 
-/** A quality check from its row in raw mode ({@link checkTupleColumns}). */
-export function fromCheckTuple(row: CheckTuple): QualityCheck {
+/** A quality check from its row in raw mode ({@link checkTupleColumns}), its JSON columns shared when `intern` holds their texts (`JsonIntern.decodeKnown`). */
+export function fromCheckTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
   return {
     id: row[0],
     container_id: row[1],
-    rule_type: row[2] as RuleType,
+    rule_type: (knownRuleTypes.get(row[2]) ?? row[2]) as RuleType,
     description: row[3],
-    fields: decodeJson<string[]>(row[4]),
+    fields: intern.decodeKnown<string[]>(row[4]),
     coverage: row[5],
     filter: row[6],
-    properties: decodeJson<Properties>(row[7]),
-    tags: decodeJson<Tags>(row[8]),
-    additional_metadata: decodeJson<Metadata>(row[9]),
-    status: row[10] as CheckStatus,
+    properties: intern.decodeKnown<Properties>(row[7]),
+    tags: intern.decodeKnown<Tags>(row[8]),
+    additional_metadata: intern.decodeKnown<Metadata>(row[9]),
+    status: (knownStatuses.get(row[10]) ?? row[10]) as CheckStatus,
     inferred: row[11] === 1,
     created_at: row[12],
     updated_at: row[13],

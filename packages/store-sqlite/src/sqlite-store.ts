@@ -298,7 +298,8 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
           const byId = (listed.byId ??= new Map(listed.checks.map((check) => [check.id, check])));
           if (ids.every((id) => byId.has(id))) return [...new Set(ids)].sort((a, b) => a - b).map((id) => byId.get(id) as QualityCheck);
         }
-        return statements.getChecks.all(JSON.stringify(ids)).map(fromCheckTuple);
+        // Texts the store has decoded before (the destination's listing, in a re-promotion) are shared, others parsed.
+        return statements.getChecks.all(JSON.stringify(ids)).map((row) => fromCheckTuple(row, jsonTexts));
       }),
 
     listComputedFields: (containerId) =>

@@ -36,6 +36,20 @@ export class JsonIntern {
     this.current.set(text, value);
     return value as T;
   }
+
+  /**
+   * The shared value of a text this intern already holds, or the text decoded afresh and not kept
+   * (neither frozen nor remembered): for reads whose texts are mostly new, such as the source
+   * checks of a promotion read chunk by chunk. A re-promotion lists the destination first, so its
+   * sources' texts are found here (no parse, and the comparison of equal values is one identity
+   * test); a first promotion of a million checks adds nothing to the intern.
+   */
+  decodeKnown<T>(text: string): T {
+    if (text === '[]') return emptyList as T;
+    if (text === '{}') return emptyObject as T;
+    const value = this.current.get(text) ?? this.previous.get(text);
+    return (value === undefined ? JSON.parse(text) : value) as T;
+  }
 }
 
 /** Freezes a decoded JSON-like value and everything in it, so that it can be handed out more than once. */
