@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createPromoter, createReferenceDataplane } from '@promote/core';
 import { openSqliteStore } from '@promote/store-sqlite';
 import { profiled, startProfiling } from '../profiling.js';
+import { blockedIn, canSampleBlockedCalls, sampleBlockedCalls } from '../blocked-calls.js';
 import { stallThresholdMs, watchStalls, type StallSpan } from '../stalls.js';
 import { peakRssBytes, profileDirVariable } from './child-process.js';
 import type { PlacedStall } from '../scenarios/large-draft.js';
@@ -34,6 +35,8 @@ const idlePeakRss = peakRssBytes();
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 const stalls = watchStalls(stallThresholdMs);
+// What the main thread is blocked in when a step holds the loop off the CPU (a lock, a throttled write).
+const blockedCalls = sampleBlockedCalls(1);
 const start = performance.now();
 const startUs = hrUs();
 const started = await profiled('large-draft', async () => {
@@ -44,6 +47,8 @@ const started = await profiled('large-draft', async () => {
 const ms = performance.now() - start;
 loop.disable();
 const stallReport = stalls.stop();
+const blockedSamples = await blockedCalls.stop();
+const sampled = canSampleBlockedCalls();
 // Beside the profile, for profile-summary to say what ran in each of the longest stalls:
 // the steps held longest first (the longest stalls are often waits for another thread), then the longest.
 if (profileDir !== undefined) writeFileSync(join(profileDir, `stalls-${process.pid}.json`), JSON.stringify([...new Set([...stallReport.longestHeld, ...stallReport.longest])]));
@@ -51,7 +56,16 @@ if (started.isErr()) throw new Error(JSON.stringify(started.error));
 // Where in the promotion the longest stalls came: ms from its start, and what the engine had said last.
 const place = (stall: StallSpan): PlacedStall => {
   const told = progress.filter((entry) => entry.atUs <= stall.startUs).at(-1);
-  return { atMs: (stall.startUs - startUs) / 1e3, ms: (stall.endUs - stall.startUs) / 1e3, gcMs: stall.gcMs, waitMs: stall.waitMs, cpuMs: stall.cpuMs, phase: told?.phase ?? 'starting', processed: told?.processed ?? null };
+  return {
+    atMs: (stall.startUs - startUs) / 1e3,
+    ms: (stall.endUs - stall.startUs) / 1e3,
+    gcMs: stall.gcMs,
+    waitMs: stall.waitMs,
+    cpuMs: stall.cpuMs,
+    blockedIn: sampled ? blockedIn(blockedSamples, stall.startUs, stall.endUs) : null,
+    phase: told?.phase ?? 'starting',
+    processed: told?.processed ?? null,
+  };
 };
 const placed = stallReport.longest.slice(0, 5).map(place);
 const placedHeld = stallReport.longestHeld.map(place);

@@ -6,6 +6,7 @@ import { ratioOf, type Figure } from '../figure.js';
 import { collectGarbage, expectEqual } from '../measure.js';
 import { count, type BenchScale } from '../scale.js';
 import { copyDatabase, rawDraftInsert, removeDatabase, sqliteTemplate } from '../sqlite-files.js';
+import type { BlockedIn } from '../blocked-calls.js';
 import { stallThresholdMs, type StallReport } from '../stalls.js';
 
 const maxPeakRssMiB = 512;
@@ -23,15 +24,30 @@ export interface PlacedStall {
   readonly gcMs: number;
   readonly waitMs: number | null;
   readonly cpuMs: number | null;
+  /** What the main thread was sampled asleep in during the stall, outside the event loop's wait (blocked-calls.ts); `null` where it cannot be sampled. */
+  readonly blockedIn: readonly BlockedIn[] | null;
   readonly phase: string;
   readonly processed: number | null;
 }
 
-/** Where the longest stalls were, for the note of the longest step: `40.4 ms at 0.31 s (writing, 2,000 processed; GC 0.0 ms, waiting to be scheduled 12.1 ms, on a CPU 27.9 ms)`. */
+/**
+ * Where the longest stalls were, for the note of the longest step: `40.4 ms at 0.31 s (writing, 2,000
+ * processed; GC 0.0 ms, waiting to be scheduled 12.1 ms, on a CPU 27.9 ms; blocked in futex in
+ * futex_do_wait ×9)` — the samples (one per ms) of the main thread asleep outside the event loop.
+ */
 function placedNote(placed: readonly PlacedStall[], heading = 'the longest'): string {
   const one = (stall: PlacedStall) =>
-    `${stall.ms.toFixed(1)} ms at ${(stall.atMs / 1000).toFixed(2)} s (${stall.phase}${stall.processed === null ? '' : `, ${stall.processed.toLocaleString('en-US')} processed`}; GC ${stall.gcMs.toFixed(1)} ms${stall.waitMs === null ? '' : `, waiting to be scheduled ${stall.waitMs.toFixed(1)} ms`}${stall.cpuMs === null ? '' : `, on a CPU ${stall.cpuMs.toFixed(1)} ms`})`;
+    `${stall.ms.toFixed(1)} ms at ${(stall.atMs / 1000).toFixed(2)} s (${stall.phase}${stall.processed === null ? '' : `, ${stall.processed.toLocaleString('en-US')} processed`}; GC ${stall.gcMs.toFixed(1)} ms${stall.waitMs === null ? '' : `, waiting to be scheduled ${stall.waitMs.toFixed(1)} ms`}${stall.cpuMs === null ? '' : `, on a CPU ${stall.cpuMs.toFixed(1)} ms`}${blockedNote(stall.blockedIn)})`;
   return placed.length === 0 ? 'no stall' : `${heading}: ${placed.map(one).join('; ')}`;
+}
+
+function blockedNote(blocked: readonly BlockedIn[] | null): string {
+  if (blocked === null) return '';
+  if (blocked.length === 0) return '; not sampled asleep in a call';
+  return `; blocked in ${blocked
+    .slice(0, 3)
+    .map((entry) => `${entry.what} ×${entry.samples}`)
+    .join(', ')}${blocked.length > 3 ? ', …' : ''}`;
 }
 
 interface LargeDraftAnswer {
