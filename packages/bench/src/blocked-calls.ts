@@ -19,6 +19,8 @@ export interface BlockedSample {
   readonly call: string;
   /** The kernel function it sleeps in (`wchan`), e.g. `futex_wait_queue`, `balance_dirty_pages`; `''` when unknown. */
   readonly wchan: string;
+  /** For a call on a file descriptor (x86-64), the file's name without its directory (`promote.db-wal`); `''` otherwise. */
+  readonly file: string;
   /** The thread's state: `S` (interruptible sleep) or `D` (uninterruptible, mostly I/O). */
   readonly state: string;
 }
@@ -57,6 +59,9 @@ const x64Calls: Readonly<Record<string, string>> = {
   285: 'fallocate',
 };
 
+/** x86-64 system calls whose first argument is a file descriptor. */
+const x64FileCalls: readonly number[] = [0, 1, 3, 17, 18, 20, 72, 74, 75, 77, 285];
+
 /** The file of the main thread (its tid is the pid) that tells its system call. */
 const syscallFile = (pid: number) => `/proc/${pid}/task/${pid}/syscall`;
 
@@ -79,8 +84,16 @@ const maxSamples = 200_000;
 function sampler(): void {
   // An eval'd worker is CommonJS.
   const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { openSync, readSync } = require('node:fs') as typeof import('node:fs');
-  const { pid, intervalMs, limit } = workerData as { pid: number; intervalMs: number; limit: number };
+  const { openSync, readSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
+  const { pid, intervalMs, limit, fileCalls } = workerData as { pid: number; intervalMs: number; limit: number; fileCalls: readonly number[] };
+  const fileOf = (fields: readonly string[]) => {
+    if (!fileCalls.includes(Number(fields[0]))) return '';
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${Number.parseInt(fields[1] ?? '', 16)}`).split('/').at(-1) ?? '';
+    } catch {
+      return '';
+    }
+  };
   const base = `/proc/${pid}/task/${pid}/`;
   // Opened once, read again from their start: the fewer system calls, the less the sampler costs.
   const syscall = openSync(`${base}syscall`, 'r');
@@ -88,7 +101,7 @@ function sampler(): void {
   const stat = openSync(`${base}stat`, 'r');
   const buffer = Buffer.alloc(1024);
   const read = (fd: number) => buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
-  const samples: [number, string, string, string][] = [];
+  const samples: [number, string, string, string, string][] = [];
   const timer = setInterval(() => {
     const call = read(syscall);
     if (call.startsWith('running')) return;
@@ -98,7 +111,8 @@ function sampler(): void {
     const line = read(stat);
     const state = line.charAt(line.lastIndexOf(')') + 2);
     if (state === 'R' || samples.length >= limit) return;
-    samples.push([Number(process.hrtime.bigint() / 1000n), call.split(' ')[0] ?? '', sleepsIn === '0' ? '' : sleepsIn, state]);
+    const fields = call.split(' ');
+    samples.push([Number(process.hrtime.bigint() / 1000n), fields[0] ?? '', sleepsIn === '0' ? '' : sleepsIn, state, fileOf(fields)]);
   }, intervalMs);
   parentPort?.once('message', () => {
     clearInterval(timer);
@@ -112,16 +126,16 @@ function sampler(): void {
  */
 export function sampleBlockedCalls(intervalMs = 1): { stop(): Promise<readonly BlockedSample[]> } {
   if (!canSampleBlockedCalls()) return { stop: () => Promise.resolve([]) };
-  const worker = new Worker(`(${sampler.toString()})()`, { eval: true, workerData: { pid: process.pid, intervalMs, limit: maxSamples } });
+  const worker = new Worker(`(${sampler.toString()})()`, { eval: true, workerData: { pid: process.pid, intervalMs, limit: maxSamples, fileCalls: process.arch === 'x64' ? x64FileCalls : [] } });
   worker.unref();
   const names = process.arch === 'x64' ? x64Calls : {};
   return {
     stop: () =>
       new Promise((resolve, reject) => {
         worker.once('error', reject);
-        worker.once('message', (rows: [number, string, string, string][]) => {
+        worker.once('message', (rows: [number, string, string, string, string][]) => {
           void worker.terminate();
-          resolve(rows.map(([atUs, call, wchan, state]) => ({ atUs, call: names[call] ?? call, wchan, state })));
+          resolve(rows.map(([atUs, call, wchan, state, file]) => ({ atUs, call: names[call] ?? call, wchan, state, file })));
         });
         worker.postMessage('stop');
       }),
@@ -133,7 +147,7 @@ export function blockedIn(samples: readonly BlockedSample[], startUs: number, en
   const counts = new Map<string, number>();
   for (const sample of samples) {
     if (sample.atUs < startUs || sample.atUs > endUs) continue;
-    const what = `${sample.call}${sample.wchan === '' ? '' : ` in ${sample.wchan}`}${sample.state === 'D' ? ' (D)' : ''}`;
+    const what = `${sample.call}${sample.file === '' ? '' : ` of ${sample.file}`}${sample.wchan === '' ? '' : ` in ${sample.wchan}`}${sample.state === 'D' ? ' (D)' : ''}`;
     counts.set(what, (counts.get(what) ?? 0) + 1);
   }
   return [...counts].map(([what, count]) => ({ what, samples: count })).sort((a, b) => b.samples - a.samples);

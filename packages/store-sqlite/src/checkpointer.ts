@@ -15,7 +15,8 @@ import { Worker } from 'node:worker_threads';
  * made that ≈ 10 % slower than SQLite's own few. Beside writes a passive checkpoint never quite
  * catches up, and SQLite starts a WAL over only once it is wholly checkpointed: so every
  * {@link catchUpEveryRows} rows this thread checkpoints the rest while the store's next write
- * waits for it ({@link Checkpointer.beforeWrite}). The store's own connection keeps a higher
+ * waits for it ({@link Checkpointer.beforeWrite}), and starts the WAL over itself (a write of
+ * nothing), so that the fsync of the new WAL header is not in the store's next commit. The store's own connection keeps a higher
  * `wal_autocheckpoint` ({@link inlineCheckpointPages}) as a bound should this thread fall behind,
  * and SQLite's default again should it fail.
  */
@@ -69,14 +70,34 @@ let timer;
 const checkpoint = () => {
   try {
     const [row] = db.pragma('wal_checkpoint(PASSIVE)');
-    return row.log + '/' + row.checkpointed;
+    return row;
   } catch {
     // Busy or failing: the store's own connection still checkpoints past its bound.
-    return last;
+    return undefined;
+  }
+};
+const stateOf = (row) => (row === undefined ? last : row.log + '/' + row.checkpointed);
+// A WAL wholly checkpointed starts over at the next write, which first writes the WAL's header and
+// syncs it: an fsync on the connection that writes, 1-8 ms (more beside the checkpoint's own
+// writeback) inside one of the store's commits, on the event loop. A write of nothing here (the
+// header's user_version, set to what it is) makes this thread's connection the one that starts it
+// over, while the store's next write waits for the catch-up anyway. Busy (another process
+// writing) or failing: that write starts it over, as before.
+const startOver = () => {
+  try {
+    db.exec('begin immediate');
+  } catch {
+    return;
+  }
+  try {
+    db.pragma('user_version = ' + Number(db.pragma('user_version', { simple: true })));
+    db.exec('commit');
+  } catch {
+    if (db.inTransaction) db.exec('rollback');
   }
 };
 const tick = () => {
-  const state = checkpoint();
+  const state = stateOf(checkpoint());
   // Active until the WAL stops growing between two checkpoints.
   if (state === last) active = false;
   last = state;
@@ -95,7 +116,9 @@ parentPort.on('message', (message) => {
   if (typeof message === 'object' && message !== null && message.type === 'catch-up') {
     // The store's next write waits for this answer (its id: a late answer to a catch-up that
     // timed out settles nothing else).
-    last = checkpoint();
+    const row = checkpoint();
+    if (row !== undefined && row.log > 0 && row.log === row.checkpointed) startOver();
+    last = stateOf(row);
     parentPort.postMessage({ caughtUp: message.id });
     return;
   }
