@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +100,39 @@ describe('the checkpoint thread (decision 0904)', () => {
       expect(writer.pragma('user_version', { simple: true }), 'the write of nothing changed nothing').toBe(7);
       write(1);
       expect(framesInWal()).toBeLessThan(10);
+    } finally {
+      await checkpointer.stop();
+      writer.close();
+    }
+  });
+
+  test('when a periodic checkpoint copies the whole WAL, the thread starts it over while the store waits, and writes nothing more while nothing else does', async () => {
+    const { filename, writer, write } = walFile();
+    // Another connection's commit moves the writer's data_version: the thread's write of nothing.
+    const dataVersion = () => writer.pragma('data_version', { simple: true }) as number;
+    // The WAL header's salts, read from the file (no checkpoint): new ones each time the WAL starts over.
+    const salts = () => readFileSync(`${filename}-wal`).subarray(16, 24).toString('hex');
+    const checkpointer = startCheckpointer(filename, () => undefined, { activeDelayMs: 20, idleDelayMs: 20, catchUpTimeoutMs: 600_000 });
+    try {
+      write(200);
+      // Below catchUpEveryRows: no catch-up of the row count's.
+      checkpointer.wrote(200);
+      const before = dataVersion();
+      const first = salts();
+      const deadline = Date.now() + 10_000;
+      while (dataVersion() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(dataVersion(), 'the thread wrote').not.toBe(before);
+      await checkpointer.beforeWrite();
+      expect(salts(), 'the thread started the WAL over').not.toBe(first);
+      // Idle: ten ticks later the thread has written nothing more, and left its frame uncopied, so
+      // that the next write goes on after it rather than starting the WAL over (and syncing it) again.
+      const started = dataVersion();
+      const restarted = salts();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(dataVersion()).toBe(started);
+      expect(checkpointer.beforeWrite()).toBeUndefined();
+      write(1);
+      expect(salts(), "the writer's next write went on in the thread's WAL").toBe(restarted);
     } finally {
       await checkpointer.stop();
       writer.close();

@@ -16,7 +16,8 @@ import { Worker } from 'node:worker_threads';
  * catches up, and SQLite starts a WAL over only once it is wholly checkpointed: so every
  * {@link catchUpEveryRows} rows this thread checkpoints the rest while the store's next write
  * waits for it ({@link Checkpointer.beforeWrite}), and starts the WAL over itself (a write of
- * nothing), so that the fsync of the new WAL header is not in the store's next commit. The store's own connection keeps a higher
+ * nothing), so that the fsync of the new WAL header is not in the store's next commit; a periodic
+ * checkpoint that copies everything is followed by such a catch-up too. The store's own connection keeps a higher
  * `wal_autocheckpoint` ({@link inlineCheckpointPages}) as a bound should this thread fall behind,
  * and SQLite's default again should it fail.
  */
@@ -83,6 +84,9 @@ const stateOf = (row) => (row === undefined ? last : row.log + '/' + row.checkpo
 // header's user_version, set to what it is) makes this thread's connection the one that starts it
 // over, while the store's next write waits for the catch-up anyway. Busy (another process
 // writing) or failing: that write starts it over, as before.
+// data_version right after this thread started the WAL over; undefined once another connection wrote since.
+let startedOverAt;
+const dataVersion = () => db.pragma('data_version', { simple: true });
 const startOver = () => {
   try {
     db.exec('begin immediate');
@@ -92,12 +96,23 @@ const startOver = () => {
   try {
     db.pragma('user_version = ' + Number(db.pragma('user_version', { simple: true })));
     db.exec('commit');
+    startedOverAt = dataVersion();
   } catch {
     if (db.inTransaction) db.exec('rollback');
   }
 };
+const wholly = (row) => row !== undefined && row.log > 0 && row.log === row.checkpointed;
 const tick = () => {
-  const state = stateOf(checkpoint());
+  // Nothing written since this thread started the WAL over: its own frame stays uncopied, so that
+  // the store's next write goes on after it instead of starting the WAL over itself.
+  const untouched = startedOverAt !== undefined && dataVersion() === startedOverAt;
+  if (!untouched) startedOverAt = undefined;
+  const row = untouched ? undefined : checkpoint();
+  const state = stateOf(row);
+  // Copied everything new: the store's next write would start the WAL over. The store decides
+  // whether to hold its writes back for a catch-up, which starts it over here (writing now could
+  // meet one of its commits, which would then wait for this thread's lock on the event loop).
+  if (wholly(row) && state !== last) parentPort.postMessage({ wholly: true });
   // Active until the WAL stops growing between two checkpoints.
   if (state === last) active = false;
   last = state;
@@ -117,7 +132,7 @@ parentPort.on('message', (message) => {
     // The store's next write waits for this answer (its id: a late answer to a catch-up that
     // timed out settles nothing else).
     const row = checkpoint();
-    if (row !== undefined && row.log > 0 && row.log === row.checkpointed) startOver();
+    if (wholly(row)) startOver();
     last = stateOf(row);
     parentPort.postMessage({ caughtUp: message.id });
     return;
@@ -175,7 +190,15 @@ export function startCheckpointer(filename: string, onLost: (cause: unknown) => 
   let catchUp: { readonly id: number; readonly done: Promise<void>; readonly settle: () => void } | undefined;
   let catchUps = 0;
   worker.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && 'caughtUp' in message && message.caughtUp === catchUp?.id) catchUp?.settle();
+    if (typeof message !== 'object' || message === null) return;
+    if ('caughtUp' in message && message.caughtUp === catchUp?.id) catchUp?.settle();
+    // The thread's own checkpoint copied the whole WAL: the store's next write would start it over
+    // and sync its new header on the event loop. A catch-up makes the thread do it while that write
+    // waits (only after the store wrote since the last one: an idle store writes nothing).
+    if ('wholly' in message && catchUp === undefined && sinceCatchUp > 0 && !exited && !asked && !lost) {
+      sinceCatchUp = 0;
+      startCatchUp();
+    }
   });
   // Never what keeps a process alive, and never what fails it. After the listeners: adding a
   // 'message' listener references the thread's port again (a store left open kept its process).

@@ -262,8 +262,8 @@ export function planEntities(store: StoreRuntime, context: PlanContext): ResultA
  * both are the same ascending list, and then no map is built: at 100,000 checks, building one
  * cost more per entry than at 10,000 (cache misses).
  */
-function inOrderOf<T extends { readonly id: number }>(ids: readonly number[], found: readonly T[]): T[] {
-  if (found.length === ids.length && found.every((entity, index) => entity.id === ids[index])) return [...found];
+function inOrderOf<T extends { readonly id: number }>(ids: readonly number[], found: readonly T[]): readonly T[] {
+  if (found.length === ids.length && found.every((entity, index) => entity.id === ids[index])) return found;
   const byId = new Map(found.map((entity) => [entity.id, entity]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
