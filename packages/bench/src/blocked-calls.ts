@@ -78,47 +78,47 @@ export function canSampleBlockedCalls(): boolean {
 const maxSamples = 200_000;
 
 /**
- * The sampler's thread. Runs as the text of this function in a worker of its own (`eval`): it
- * refers to nothing outside it.
+ * The sampler's thread, as text evaluated in a worker of its own (`eval: true`, CommonJS): a
+ * function's own text would not do, since the test runner's transform adds helpers to inner
+ * functions that the worker does not have.
  */
-function sampler(): void {
-  // An eval'd worker is CommonJS.
-  const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { openSync, readSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
-  const { pid, intervalMs, limit, fileCalls } = workerData as { pid: number; intervalMs: number; limit: number; fileCalls: readonly number[] };
-  const fileOf = (fields: readonly string[]) => {
-    if (!fileCalls.includes(Number(fields[0]))) return '';
-    try {
-      return readlinkSync(`/proc/${pid}/fd/${Number.parseInt(fields[1] ?? '', 16)}`).split('/').at(-1) ?? '';
-    } catch {
-      return '';
-    }
-  };
-  const base = `/proc/${pid}/task/${pid}/`;
-  // Opened once, read again from their start: the fewer system calls, the less the sampler costs.
-  const syscall = openSync(`${base}syscall`, 'r');
-  const wchan = openSync(`${base}wchan`, 'r');
-  const stat = openSync(`${base}stat`, 'r');
-  const buffer = Buffer.alloc(1024);
-  const read = (fd: number) => buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
-  const samples: [number, string, string, string, string][] = [];
-  const timer = setInterval(() => {
-    const call = read(syscall);
-    if (call.startsWith('running')) return;
-    const sleepsIn = read(wchan).trim();
-    // The event loop waiting for work: not a step.
-    if (sleepsIn.includes('epoll')) return;
-    const line = read(stat);
-    const state = line.charAt(line.lastIndexOf(')') + 2);
-    if (state === 'R' || samples.length >= limit) return;
-    const fields = call.split(' ');
-    samples.push([Number(process.hrtime.bigint() / 1000n), fields[0] ?? '', sleepsIn === '0' ? '' : sleepsIn, state, fileOf(fields)]);
-  }, intervalMs);
-  parentPort?.once('message', () => {
-    clearInterval(timer);
-    parentPort.postMessage(samples);
-  });
-}
+const samplerCode = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { openSync, readSync, readlinkSync } = require('node:fs');
+const { pid, intervalMs, limit, fileCalls } = workerData;
+const base = '/proc/' + pid + '/task/' + pid + '/';
+// Opened once, read again from their start: the fewer system calls, the less the sampler costs.
+const syscall = openSync(base + 'syscall', 'r');
+const wchan = openSync(base + 'wchan', 'r');
+const stat = openSync(base + 'stat', 'r');
+const buffer = Buffer.alloc(1024);
+const read = (fd) => buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
+const fileOf = (fields) => {
+  if (!fileCalls.includes(Number(fields[0]))) return '';
+  try {
+    return readlinkSync('/proc/' + pid + '/fd/' + Number.parseInt(fields[1] || '', 16)).split('/').at(-1) || '';
+  } catch {
+    return '';
+  }
+};
+const samples = [];
+const timer = setInterval(() => {
+  const call = read(syscall);
+  if (call.startsWith('running')) return;
+  const sleepsIn = read(wchan).trim();
+  // The event loop waiting for work: not a step.
+  if (sleepsIn.includes('epoll')) return;
+  const line = read(stat);
+  const state = line.charAt(line.lastIndexOf(')') + 2);
+  if (state === 'R' || samples.length >= limit) return;
+  const fields = call.split(' ');
+  samples.push([Number(process.hrtime.bigint() / 1000n), fields[0] || '', sleepsIn === '0' ? '' : sleepsIn, state, fileOf(fields)]);
+}, intervalMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  parentPort.postMessage(samples);
+});
+`;
 
 /**
  * Starts sampling what the main thread is blocked in, every `intervalMs`; `stop` ends it and gives
@@ -126,7 +126,7 @@ function sampler(): void {
  */
 export function sampleBlockedCalls(intervalMs = 1): { stop(): Promise<readonly BlockedSample[]> } {
   if (!canSampleBlockedCalls()) return { stop: () => Promise.resolve([]) };
-  const worker = new Worker(`(${sampler.toString()})()`, { eval: true, workerData: { pid: process.pid, intervalMs, limit: maxSamples, fileCalls: process.arch === 'x64' ? x64FileCalls : [] } });
+  const worker = new Worker(samplerCode, { eval: true, workerData: { pid: process.pid, intervalMs, limit: maxSamples, fileCalls: process.arch === 'x64' ? x64FileCalls : [] } });
   worker.unref();
   const names = process.arch === 'x64' ? x64Calls : {};
   return {
