@@ -481,8 +481,8 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
           let next = 0;
           for (const size of resultRowsPerInsert) {
             const statement = statements.insertResultRows[size];
+            const values = resultBlocks[size];
             while (waiting.length - next >= size) {
-              const values = new Array<unknown>(size * resultInsertColumns.length);
               for (let index = next; index < next + size; index++) copyInto(values, (index - next) * resultInsertColumns.length, waiting[index] as ResultTuple);
               const last = Number(statement.run(values).lastInsertRowid);
               for (let index = next; index < next + size; index++) (waitingRecords[index] as InsertedRecord).id = last - (next + size - 1 - index);
@@ -510,7 +510,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
             message: unit.message,
             changes: unit.changes,
             before: unit.before,
-            after: unit.write === undefined ? null : { ...unit.write.value, id: written?.id },
+            after: written === undefined ? null : written.after,
             search_text: unit.search_text,
           };
           records.push(record);
@@ -525,12 +525,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
           // A link the engine says is the newest already would change nothing: not recorded again;
           // a revert's units record none.
           if (unit.result !== 'failed' && destinationId !== null && unit.link_current !== true && unit.record_link !== false) {
-            statements.insertLineage.run({
-              entity_type: unit.entity_type,
-              source_entity_id: unit.source_entity_id,
-              destination_scope_id: unit.destination_scope_id,
-              destination_entity_id: destinationId,
-            });
+            statements.insertLineage.run([unit.entity_type, unit.source_entity_id, unit.destination_scope_id, destinationId]);
           }
           let counter = counters.get(unit.operation_id);
           if (counter === undefined) counters.set(unit.operation_id, (counter = { created: 0, updated: 0, skipped: 0, failed: 0 }));
@@ -629,7 +624,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         }
         for (const field of world.fields) statements.insertFieldWithId.run({ ...toFieldValues(field), id: field.id });
         for (const check of world.quality_checks) {
-          statements.insertCheckWithId.run({ ...toCheckValues(check), id: check.id });
+          statements.insertCheckWithId.run([check.id, ...toCheckValues(check)]);
         }
         for (const field of world.computed_fields) {
           statements.insertComputedFieldWithId.run({ ...toComputedFieldValues(field), id: field.id });
@@ -725,6 +720,15 @@ function selectTeams(db: Kysely<Database>) {
 
 /** A result record whose id is known once its row is inserted. */
 type InsertedRecord = { -readonly [K in keyof PromoteResultRecord]: PromoteResultRecord[K] };
+
+/**
+ * One array per block size of result rows, refilled for every block: a statement binds its values
+ * when it runs and keeps none, and a million results are 10,000 arrays of 1,100 values fewer.
+ */
+const resultBlocks: Readonly<Record<(typeof resultRowsPerInsert)[number], unknown[]>> = {
+  100: new Array<unknown>(100 * resultInsertColumns.length).fill(null),
+  10: new Array<unknown>(10 * resultInsertColumns.length).fill(null),
+};
 
 /** Copies `values` into `into` from `offset` on (no spread: a block of 100 rows binds 1,100 values). */
 function copyInto(into: unknown[], offset: number, values: readonly unknown[]): void {

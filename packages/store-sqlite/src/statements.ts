@@ -1,11 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   checkTupleColumns,
+  checkValueColumns,
   lineageTupleColumns,
+  lineageValueColumns,
   resultInsertColumns,
   listedResultColumns,
   type CheckTuple,
+  type CheckValueTuple,
   type LineageTuple,
+  type LineageValueTuple,
   type ResultTuple,
   type Row,
   type ListedResultTuple,
@@ -60,21 +64,6 @@ const containerColumns: Columns<ContainersTable> = {
   group_by_clause: true,
 };
 const fieldColumns: Columns<FieldsTable> = { container_id: true, name: true, type: true, status: true };
-const checkColumns: Columns<QualityChecksTable> = {
-  container_id: true,
-  rule_type: true,
-  description: true,
-  fields: true,
-  coverage: true,
-  filter: true,
-  properties: true,
-  tags: true,
-  additional_metadata: true,
-  status: true,
-  inferred: true,
-  created_at: true,
-  updated_at: true,
-};
 const computedFieldColumns: Columns<ComputedFieldsTable> = {
   container_id: true,
   name: true,
@@ -94,12 +83,6 @@ const teamPermissionColumns: Readonly<Record<keyof TeamPermissionsTable, true>> 
   team_id: true,
   datastore_id: true,
   level: true,
-};
-const lineageColumns: Readonly<Record<keyof Omit<Row<LineageTable>, 'seq'>, true>> = {
-  entity_type: true,
-  source_entity_id: true,
-  destination_scope_id: true,
-  destination_entity_id: true,
 };
 
 /** Every column of `operations` but `request`, which never changes once written. */
@@ -159,6 +142,17 @@ function insertRowsSql(table: string, columns: readonly string[], rows: number):
   return `insert into ${quote(table)} (${columnList(columns)}) values ${Array.from({ length: rows }, () => row).join(', ')}`;
 }
 
+/** {@link insertSql}, its values bound by position in the order of `columns` (`id` first when `withId`). */
+function positionalInsertSql(table: string, columns: readonly string[], withId: boolean): string {
+  const names = [...(withId ? ['id'] : []), ...columns];
+  return `insert into ${quote(table)} (${columnList(names)}) values (${names.map(() => '?').join(', ')})`;
+}
+
+/** {@link updateSql}, its values bound by position in the order of `columns`, then `id`. */
+function positionalUpdateSql(table: string, columns: readonly string[]): string {
+  return `update ${quote(table)} set ${columns.map((name) => `${quote(name)} = ?`).join(', ')} where "id" = ?`;
+}
+
 function updateSql(table: string, columns: object): string {
   const assignments = Object.keys(columns).map((name) => `${quote(name)} = @${name}`);
   return `update ${quote(table)} set ${assignments.join(', ')} where "id" = @id`;
@@ -214,9 +208,10 @@ export interface Statements {
   readonly updateField: Statement<WithId<Values<FieldsTable>>>;
   readonly deleteField: Statement<[number]>;
 
-  readonly insertCheck: Statement<Values<QualityChecksTable>>;
-  readonly insertCheckWithId: Statement<WithId<Values<QualityChecksTable>>>;
-  readonly updateCheck: Statement<WithId<Values<QualityChecksTable>>>;
+  /** Positional, as the other check writes: the values of {@link checkValueColumns}, in order (then `id`, for an update). */
+  readonly insertCheck: Statement<CheckValueTuple>;
+  readonly insertCheckWithId: Statement<readonly [number, ...CheckValueTuple]>;
+  readonly updateCheck: Statement<readonly [...CheckValueTuple, number]>;
   readonly deleteCheck: Statement<[number]>;
   /** Raw mode: rows are {@link CheckTuple}s. */
   readonly listChecks: Statement<[number], CheckTuple>;
@@ -235,7 +230,8 @@ export interface Statements {
   readonly updateComputedField: Statement<WithId<Values<ComputedFieldsTable>>>;
   readonly deleteComputedField: Statement<[number]>;
 
-  readonly insertLineage: Statement<Omit<Row<LineageTable>, 'seq'>>;
+  /** Positional: the values of {@link lineageValueColumns}, in order. */
+  readonly insertLineage: Statement<LineageValueTuple>;
   /** Takes entity type, scope id and a JSON array of source ids; newest first. Raw mode: rows are {@link LineageTuple}s. */
   readonly findLineage: Statement<[string, number, string], LineageTuple>;
 
@@ -355,9 +351,9 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     updateField: prepare(updateSql('fields', fieldColumns)),
     deleteField: prepare('delete from "fields" where "id" = ?'),
 
-    insertCheck: prepare(insertSql('quality_checks', checkColumns, false)),
-    insertCheckWithId: prepare(insertSql('quality_checks', checkColumns, true)),
-    updateCheck: prepare(updateSql('quality_checks', checkColumns)),
+    insertCheck: prepare<CheckValueTuple>(positionalInsertSql('quality_checks', checkValueColumns, false)),
+    insertCheckWithId: prepare<readonly [number, ...CheckValueTuple]>(positionalInsertSql('quality_checks', checkValueColumns, true)),
+    updateCheck: prepare<readonly [...CheckValueTuple, number]>(positionalUpdateSql('quality_checks', checkValueColumns)),
     deleteCheck: prepare('delete from "quality_checks" where "id" = ?'),
     listChecks: prepare<[number], CheckTuple>(`select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? order by "id"`).raw(true),
     listCheckKeys: prepare<[number, number, number], readonly [number, string, string]>(
@@ -381,7 +377,7 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     updateComputedField: prepare(updateSql('computed_fields', computedFieldColumns)),
     deleteComputedField: prepare('delete from "computed_fields" where "id" = ?'),
 
-    insertLineage: prepare(insertSql('lineage', lineageColumns, false)),
+    insertLineage: prepare<LineageValueTuple>(positionalInsertSql('lineage', lineageValueColumns, false)),
     findLineage: prepare<[string, number, string], LineageTuple>(
       `select ${columnList(lineageTupleColumns)} from "lineage"
        where "entity_type" = ? and "destination_scope_id" = ? and "source_entity_id" in (select "value" from json_each(?))

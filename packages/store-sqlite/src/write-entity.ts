@@ -1,7 +1,7 @@
 import type { Container, DistributiveOmit, WorldEdit } from '@promote/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { encodeJson } from './json.js';
-import { toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
+import { checkWithId, toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
 import type { Statements } from './statements.js';
 
 /*
@@ -56,10 +56,12 @@ export function applyEdit(statements: Statements, edit: WorldEdit, liveContainer
   }
 }
 
-/** An entity written by {@link applyWrite}: its id, and the JSON text of what it now is. */
+/** An entity written by {@link applyWrite}: its id, and what it now is, as a value and as JSON text. */
 export interface WrittenEntity {
   readonly id: number;
-  /** `{ ...value, id }` as JSON: the result row's `after` image. */
+  /** `{ ...value, id }`: the result record's `after`. */
+  readonly after: object;
+  /** {@link after} as JSON: the result row's `after` image. */
   readonly json: string;
 }
 
@@ -71,17 +73,18 @@ export interface WrittenEntity {
 export function applyWrite(statements: Statements, edit: Exclude<WorldEdit, { kind: 'delete' }>, liveContainers?: Set<number>): WrittenEntity {
   if (edit.kind === 'create_check' || edit.kind === 'update_check') {
     const { id, values } = writeCheck(statements, edit, liveContainers);
-    return { id, json: writtenCheckJson(edit.value, id, values) };
+    return { id, after: checkWithId(edit.value, id), json: writtenCheckJson(edit.value, id, values) };
   }
   const id = applyEdit(statements, edit, liveContainers);
-  return { id, json: encodeJson({ ...edit.value, id }) };
+  const after = { ...edit.value, id };
+  return { id, after, json: encodeJson(after) };
 }
 
 /** Inserts or updates a check; returns its id and the row's values as written (JSON columns encoded). */
 function writeCheck(statements: Statements, edit: Extract<WorldEdit, { kind: 'create_check' | 'update_check' }>, liveContainers?: Set<number>) {
   requireLiveContainer(statements, edit.value.container_id, 'a quality check', liveContainers);
   const values = toCheckValues(edit.value);
-  const id = edit.kind === 'create_check' ? insertedId(statements.insertCheck.run(values)) : updated(statements.updateCheck.run({ ...values, id: edit.value.id }), 'Quality check', edit.value.id);
+  const id = edit.kind === 'create_check' ? insertedId(statements.insertCheck.run(values)) : updated(statements.updateCheck.run([...values, edit.value.id]), 'Quality check', edit.value.id);
   return { id, values };
 }
 

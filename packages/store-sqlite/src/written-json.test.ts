@@ -4,7 +4,7 @@ import { fcNumRuns } from '@promote/testkit';
 import { testProp } from '@promote/testkit/vitest';
 import { describe, expect } from 'vitest';
 import { encodeJson } from './json.js';
-import { toCheckValues, writtenCheckJson } from './rows.js';
+import { checkWithId, toCheckValues, writtenCheckJson } from './rows.js';
 
 /*
  * A written check's `after` image is composed from its row's encoded JSON columns
@@ -47,5 +47,21 @@ describe('writtenCheckJson', () => {
   testProp('is the text of encodeJson({ ...check, id }) for any check, with or without an id of its own', [check, fc.nat()], (value, id) => {
     const written = value as unknown as QualityCheck;
     expect(writtenCheckJson(written, id, toCheckValues(written))).toBe(encodeJson({ ...written, id }));
+  }, { numRuns: fcNumRuns(300) });
+});
+
+describe('checkWithId', () => {
+  // A check as the engine writes it, a member of its own left out or undefined, or one more member.
+  const odd = fc.tuple(check, fc.constantFrom('drop', 'undefined', 'extra'), fc.constantFrom('description', 'coverage', 'tags', 'updated_at')).map(([value, change, key]) => {
+    const copy: Record<string, unknown> = { ...value };
+    if (change === 'drop') delete copy[key];
+    else if (change === 'undefined') copy[key] = undefined;
+    else copy['extra'] = key;
+    return copy;
+  });
+
+  testProp('is { ...check, id } for any check: members, values and undefined members alike', [fc.oneof(check, odd), fc.nat()], (value, id) => {
+    const written = value as unknown as QualityCheck;
+    expect(checkWithId(written, id)).toStrictEqual({ ...written, id });
   }, { numRuns: fcNumRuns(300) });
 });
