@@ -200,17 +200,20 @@ export function fromFieldRow(row: Row<FieldsTable>): Field {
 }
 
 /** The columns of a quality check. */
-export function toCheckValues(check: Omit<QualityCheck, 'id'>): CheckValueTuple {
+export function toCheckValues(check: Omit<QualityCheck, 'id'>, intern?: JsonIntern): CheckValueTuple {
+  // A JSON value the store read and writes again unchanged (fields, tags and metadata copied from a
+  // source check) is written as the text it was read from (`JsonIntern.textOf`), not encoded again.
+  const encode = intern === undefined ? encodeJson : (value: unknown) => intern.textOf(value) ?? encodeJson(value);
   return [
     check.container_id,
     check.rule_type,
     check.description,
-    encodeJson(check.fields),
+    encode(check.fields),
     check.coverage,
     check.filter,
-    encodeJson(check.properties),
-    encodeJson(check.tags),
-    encodeJson(check.additional_metadata),
+    encode(check.properties),
+    encode(check.tags),
+    encode(check.additional_metadata),
     check.status,
     flag(check.inferred),
     check.created_at,
@@ -352,19 +355,26 @@ export const checkTupleColumns = [
 /** A check row as an array, in the order of {@link checkTupleColumns}. */
 export type CheckTuple = TupleOf<Row<QualityChecksTable>, typeof checkTupleColumns>;
 
-/** A quality check from its row in raw mode ({@link checkTupleColumns}), its JSON columns shared when `intern` holds their texts (`JsonIntern.decodeKnown`). */
+/**
+ * A quality check from its row in raw mode ({@link checkTupleColumns}), as the source checks of a
+ * promotion are read: `fields`, `tags` and `additional_metadata`, whose texts repeat from check to
+ * check, decoded through `intern` (shared, frozen values: one parse per distinct text, and written
+ * again as the text they came from); `properties`, mostly one text per check, shared when `intern`
+ * holds the text and parsed afresh otherwise (`JsonIntern.decodeKnown`), so that a million new
+ * checks do not churn the intern.
+ */
 export function fromCheckTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
   return {
     id: row[0],
     container_id: row[1],
     rule_type: (knownRuleTypes.get(row[2]) ?? row[2]) as RuleType,
     description: row[3],
-    fields: intern.decodeKnown<string[]>(row[4]),
+    fields: intern.decode<string[]>(row[4]),
     coverage: row[5],
     filter: row[6],
     properties: intern.decodeKnown<Properties>(row[7]),
-    tags: intern.decodeKnown<Tags>(row[8]),
-    additional_metadata: intern.decodeKnown<Metadata>(row[9]),
+    tags: intern.decode<Tags>(row[8]),
+    additional_metadata: intern.decode<Metadata>(row[9]),
     status: (knownStatuses.get(row[10]) ?? row[10]) as CheckStatus,
     inferred: row[11] === 1,
     created_at: row[12],
@@ -396,8 +406,9 @@ export function frozenCheckOfTuple(row: CheckTuple, intern: JsonIntern): Quality
 }
 
 /** A check's selection key (`Store.listCheckKeys`) from its `[id, status, tags]` row in raw mode. */
-export function checkKeyOfTuple(row: readonly [number, string, string]): CheckSelectionKey {
-  return { id: row[0], status: (knownStatuses.get(row[1]) ?? row[1]) as CheckStatus, tags: Object.freeze(decodeJson<string[]>(row[2])) as Tags };
+export function checkKeyOfTuple(row: readonly [number, string, string], intern: JsonIntern): CheckSelectionKey {
+  // Tag lists repeat from check to check: decoded once per distinct text (shared, frozen).
+  return { id: row[0], status: (knownStatuses.get(row[1]) ?? row[1]) as CheckStatus, tags: intern.decode<Tags>(row[2]) };
 }
 
 /*

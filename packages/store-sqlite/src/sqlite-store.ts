@@ -285,7 +285,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         return checks;
       }),
 
-    listCheckKeys: (containerId, afterId, limit) => use(() => statements.listCheckKeys.all(containerId, afterId, limit).map(checkKeyOfTuple)),
+    listCheckKeys: (containerId, afterId, limit) => use(() => statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts))),
 
     getChecks: (ids) =>
       use(() => {
@@ -496,7 +496,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
           waitingRecords = [];
         };
         for (const unit of units) {
-          const written = unit.write === undefined ? undefined : applyWrite(statements, unit.write, liveContainers);
+          const written = unit.write === undefined ? undefined : applyWrite(statements, unit.write, liveContainers, jsonTexts);
           const destinationId = unit.result === 'created' ? (written?.id ?? null) : unit.destination_entity_id;
           const values = toResultTuple(unit, written?.json ?? null, destinationId);
           const record: InsertedRecord = {

@@ -1,4 +1,5 @@
 import type { Container, DistributiveOmit, WorldEdit } from '@promote/core';
+import type { JsonIntern } from '@promote/core/internals';
 import type BetterSqlite3 from 'better-sqlite3';
 import { encodeJson } from './json.js';
 import { checkWithId, toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
@@ -70,9 +71,9 @@ export interface WrittenEntity {
  * of the written entity. A check's is composed from its row's encoded JSON columns, so that its
  * `fields`, `properties`, `tags` and `additional_metadata` are encoded once, not twice.
  */
-export function applyWrite(statements: Statements, edit: Exclude<WorldEdit, { kind: 'delete' }>, liveContainers?: Set<number>): WrittenEntity {
+export function applyWrite(statements: Statements, edit: Exclude<WorldEdit, { kind: 'delete' }>, liveContainers?: Set<number>, intern?: JsonIntern): WrittenEntity {
   if (edit.kind === 'create_check' || edit.kind === 'update_check') {
-    const { id, values } = writeCheck(statements, edit, liveContainers);
+    const { id, values } = writeCheck(statements, edit, liveContainers, intern);
     return { id, after: checkWithId(edit.value, id), json: writtenCheckJson(edit.value, id, values) };
   }
   const id = applyEdit(statements, edit, liveContainers);
@@ -81,9 +82,9 @@ export function applyWrite(statements: Statements, edit: Exclude<WorldEdit, { ki
 }
 
 /** Inserts or updates a check; returns its id and the row's values as written (JSON columns encoded). */
-function writeCheck(statements: Statements, edit: Extract<WorldEdit, { kind: 'create_check' | 'update_check' }>, liveContainers?: Set<number>) {
+function writeCheck(statements: Statements, edit: Extract<WorldEdit, { kind: 'create_check' | 'update_check' }>, liveContainers?: Set<number>, intern?: JsonIntern) {
   requireLiveContainer(statements, edit.value.container_id, 'a quality check', liveContainers);
-  const values = toCheckValues(edit.value);
+  const values = toCheckValues(edit.value, intern);
   const id = edit.kind === 'create_check' ? insertedId(statements.insertCheck.run(values)) : updated(statements.updateCheck.run([...values, edit.value.id]), 'Quality check', edit.value.id);
   return { id, values };
 }

@@ -3,6 +3,7 @@ import type { QualityCheck } from '@promote/core';
 import { fcNumRuns } from '@promote/testkit';
 import { testProp } from '@promote/testkit/vitest';
 import { describe, expect } from 'vitest';
+import { JsonIntern } from '@promote/core/internals';
 import { encodeJson } from './json.js';
 import { checkWithId, toCheckValues, writtenCheckJson } from './rows.js';
 
@@ -63,5 +64,16 @@ describe('checkWithId', () => {
   testProp('is { ...check, id } for any check: members, values and undefined members alike', [fc.oneof(check, odd), fc.nat()], (value, id) => {
     const written = value as unknown as QualityCheck;
     expect(checkWithId(written, id)).toStrictEqual({ ...written, id });
+  }, { numRuns: fcNumRuns(300) });
+});
+
+describe('toCheckValues with the store\'s intern', () => {
+  testProp('writes a value read through the intern as encodeJson writes it, whatever spacing its text had', [check, fc.boolean()], (value, spaced) => {
+    const written = value as unknown as QualityCheck;
+    const intern = new JsonIntern();
+    // As a source check is read: its JSON columns decoded through the intern from their texts.
+    const read = (item: unknown) => intern.decode(JSON.stringify(item, null, spaced ? 1 : undefined) ?? 'null');
+    const readBack = { ...written, fields: read(written.fields), tags: read(written.tags), properties: read(written.properties), additional_metadata: read(written.additional_metadata) } as QualityCheck;
+    expect(toCheckValues(readBack, intern)).toEqual(toCheckValues(readBack));
   }, { numRuns: fcNumRuns(300) });
 });

@@ -49,4 +49,32 @@ describe('JsonIntern', () => {
       }),
     );
   });
+
+  it('textOf gives the text a decoded value came from, only when JSON.stringify gives it back', () => {
+    const intern = new JsonIntern();
+    const tags = intern.decode<string[]>('["a","b"]');
+    expect(intern.textOf(tags)).toBe('["a","b"]');
+    expect(intern.textOf(intern.decode('[]'))).toBe('[]');
+    expect(intern.textOf(intern.decode('{}'))).toBe('{}');
+    // Not the text JSON.stringify gives: whitespace, a -0 (stringified as 0).
+    expect(intern.textOf(intern.decode('[ "a" ]'))).toBeUndefined();
+    expect(intern.textOf(intern.decode('{"n":-0}'))).toBeUndefined();
+    // Not decoded here: an equal value, a value of decodeKnown, a primitive.
+    expect(intern.textOf(['a', 'b'])).toBeUndefined();
+    expect(intern.textOf(intern.decodeKnown('{"fresh":1}'))).toBeUndefined();
+    expect(intern.textOf(intern.decode('"text"'))).toBeUndefined();
+  });
+
+  it('textOf is JSON.stringify of the value, or nothing, for any JSON text however spaced', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, spaced) => {
+        const intern = new JsonIntern();
+        const text = JSON.stringify(value, null, spaced ? 1 : undefined);
+        const decoded = intern.decode(text);
+        const known = intern.textOf(decoded);
+        if (known !== undefined) expect(known).toBe(JSON.stringify(decoded));
+        if (!spaced && typeof decoded === 'object' && decoded !== null) expect(known).toBe(text);
+      }),
+    );
+  });
 });

@@ -22,19 +22,42 @@ export class JsonIntern {
   private current = new Map<string, unknown>();
   private previous = new Map<string, unknown>();
 
+  /**
+   * The text of each value decoded here that `JSON.stringify` gives back exactly (every text but a
+   * few, such as texts with whitespace or a `-0`): a value read from a store and written again
+   * unchanged — the fields, tags and metadata of a promoted check — is written as the text it was
+   * read from rather than encoded again. Weak: a value no one holds is forgotten with it.
+   */
+  private readonly texts = new WeakMap<object, string>();
+
   /** The deep-frozen value of a JSON text; `[]` and `{}` are shared frozen values. */
   decode<T>(text: string): T {
     if (text === '[]') return emptyList as T;
     if (text === '{}') return emptyObject as T;
     let value = this.current.get(text);
     if (value !== undefined) return value as T;
-    value = this.previous.get(text) ?? deepFreeze(JSON.parse(text) as unknown);
+    value = this.previous.get(text);
+    if (value === undefined) {
+      value = deepFreeze(JSON.parse(text) as unknown);
+      if (typeof value === 'object' && value !== null && JSON.stringify(value) === text) this.texts.set(value, text);
+    }
     if (this.current.size >= JsonIntern.maxEntries) {
       this.previous = this.current;
       this.current = new Map();
     }
     this.current.set(text, value);
     return value as T;
+  }
+
+  /**
+   * `JSON.stringify(value)`, when `value` came from {@link decode} (or is a shared `[]` or `{}`) and
+   * that is the text it was decoded from; `undefined` otherwise. Such a value is deep-frozen, so its
+   * text stays true.
+   */
+  textOf(value: unknown): string | undefined {
+    if (value === emptyList) return '[]';
+    if (value === emptyObject) return '{}';
+    return typeof value === 'object' && value !== null ? this.texts.get(value) : undefined;
   }
 
   /**
