@@ -33,6 +33,8 @@ import {
   fromStoredResultTuple,
   fromListedResultTuple,
   resultInsertColumns,
+  lineageValueColumns,
+  type CheckValueTuple,
   resultReadColumns,
   type ResultTuple,
   type StoredResultTuple,
@@ -57,9 +59,10 @@ import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { prepareRenderStatements, renderResultRange, renderResultViews, renderSql, type StampedResultViews } from './render-result-views.js';
 import type { RenderThreads } from './render-threads.js';
 import { defaultViewCacheBytes, keptPageKey, prepareKeptViews } from './kept-views.js';
-import { boundCount, foldFunction, prepareStatements, resultRowsPerInsert, teamMembersJson, teamPermissionsJson } from './statements.js';
+import { boundCount, foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
+import { insertInBlocks } from './block-insert.js';
 import { encodeSelection } from './json.js';
-import { applyEdit, applyWrite } from './write-entity.js';
+import { applyEdit, applyWrite, checkCreationValues, writtenCheck } from './write-entity.js';
 
 /** A selection at least this long is encoded, copied and written in turns of the event loop of their own. */
 const yieldingSelectionLength = 10_000;
@@ -472,33 +475,24 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         // Ids of deleted results are never given again (`id_floors`, migration 0004).
         let floor = units.length === 0 ? undefined : statements.resultIdFloor.get();
         if (floor !== undefined) statements.clearResultIdFloor.run();
-        // Result rows wait here and go in blocks of one statement each (`insertResultRows`); their
-        // ids follow from the last one. Other tables' rows (writes, links) go in unit order. The
-        // records returned are built from the values in hand, not decoded again from the row.
-        let waiting: ResultTuple[] = [];
-        let waitingRecords: InsertedRecord[] = [];
-        const insertWaiting = () => {
-          let next = 0;
-          for (const size of resultRowsPerInsert) {
-            const statement = statements.insertResultRows[size];
-            const values = resultBlocks[size];
-            while (waiting.length - next >= size) {
-              for (let index = next; index < next + size; index++) copyInto(values, (index - next) * resultInsertColumns.length, waiting[index] as ResultTuple);
-              const last = Number(statement.run(values).lastInsertRowid);
-              for (let index = next; index < next + size; index++) (waitingRecords[index] as InsertedRecord).id = last - (next + size - 1 - index);
-              next += size;
-            }
-          }
-          for (; next < waiting.length; next++) {
-            (waitingRecords[next] as InsertedRecord).id = Number(statements.insertResult.run(waiting[next] as ResultTuple).lastInsertRowid);
-          }
-          waiting = [];
-          waitingRecords = [];
-        };
+        // Created checks, lineage links and result rows wait here and go in multi-row inserts, each
+        // table's rows in unit order (decision 0911); a created check's id, known once its block is
+        // in, is filled into its result row, record and link. Updates and other writes go at once,
+        // in unit order. The records returned are built from the values in hand, not read back.
+        const results: unknown[][] = [];
+        const resultRecords: InsertedRecord[] = [];
+        const links: unknown[][] = [];
+        const creations: { readonly value: Omit<QualityCheck, 'id'>; readonly result: unknown[]; readonly record: InsertedRecord; readonly link: unknown[] | undefined }[] = [];
+        const creationValues: CheckValueTuple[] = [];
         for (const unit of units) {
-          const written = unit.write === undefined ? undefined : applyWrite(statements, unit.write, liveContainers, jsonTexts);
+          // The first result of a commit after deleted results takes the id floor's: inserted at once, with its write.
+          const flooredId = floor !== undefined && floor > (statements.largestResultId.get() ?? 0) ? floor + 1 : undefined;
+          floor = undefined;
+          const { write } = unit;
+          const waits = write?.kind === 'create_check' && flooredId === undefined;
+          const written = write === undefined || waits ? undefined : applyWrite(statements, write, liveContainers, jsonTexts);
           const destinationId = unit.result === 'created' ? (written?.id ?? null) : unit.destination_entity_id;
-          const values = toResultTuple(unit, written?.json ?? null, destinationId);
+          const values = toResultTuple(unit, written?.json ?? null, destinationId) as unknown as unknown[];
           const record: InsertedRecord = {
             id: 0,
             operation_id: unit.operation_id,
@@ -514,24 +508,41 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
             search_text: unit.search_text,
           };
           records.push(record);
-          if (floor !== undefined && floor > (statements.largestResultId.get() ?? 0)) {
-            record.id = floor + 1;
-            statements.insertResultWithId.run([record.id, ...values]);
+          if (flooredId !== undefined) {
+            record.id = flooredId;
+            statements.insertResultWithId.run([record.id, ...values] as unknown as readonly [number, ...ResultTuple]);
           } else {
-            waiting.push(values);
-            waitingRecords.push(record);
+            results.push(values);
+            resultRecords.push(record);
           }
-          floor = undefined;
           // A link the engine says is the newest already would change nothing: not recorded again;
           // a revert's units record none.
-          if (unit.result !== 'failed' && destinationId !== null && unit.link_current !== true && unit.record_link !== false) {
-            statements.insertLineage.run([unit.entity_type, unit.source_entity_id, unit.destination_scope_id, destinationId]);
+          const link =
+            unit.result !== 'failed' && (waits || destinationId !== null) && unit.link_current !== true && unit.record_link !== false
+              ? [unit.entity_type, unit.source_entity_id, unit.destination_scope_id, destinationId]
+              : undefined;
+          if (link !== undefined) links.push(link);
+          if (waits) {
+            creations.push({ value: write.value, result: values, record, link });
+            creationValues.push(checkCreationValues(statements, write.value, liveContainers, jsonTexts));
           }
           let counter = counters.get(unit.operation_id);
           if (counter === undefined) counters.set(unit.operation_id, (counter = { created: 0, updated: 0, skipped: 0, failed: 0 }));
           counter[unit.result] += 1;
         }
-        insertWaiting();
+        insertInBlocks(statements.checkRows, creationValues, (index, id) => {
+          const creation = creations[index] as (typeof creations)[number];
+          const written = writtenCheck(creation.value, id, creationValues[index] as CheckValueTuple);
+          creation.result[resultDestinationColumn] = id;
+          creation.result[resultAfterColumn] = written.json;
+          creation.record.destination_entity_id = id;
+          creation.record.after = written.after;
+          if (creation.link !== undefined) creation.link[linkDestinationColumn] = id;
+        });
+        insertInBlocks(statements.lineageRows, links);
+        insertInBlocks(statements.resultRows, results, (index, id) => {
+          (resultRecords[index] as InsertedRecord).id = id;
+        });
         for (const [operationId, counter] of counters) {
           if (statements.addToStatus.run({ id: operationId, ...counter }).changes !== 1) {
             throw new Error(`Operation ${operationId} not found`);
@@ -721,19 +732,10 @@ function selectTeams(db: Kysely<Database>) {
 /** A result record whose id is known once its row is inserted. */
 type InsertedRecord = { -readonly [K in keyof PromoteResultRecord]: PromoteResultRecord[K] };
 
-/**
- * One array per block size of result rows, refilled for every block: a statement binds its values
- * when it runs and keeps none, and a million results are 10,000 arrays of 1,100 values fewer.
- */
-const resultBlocks: Readonly<Record<(typeof resultRowsPerInsert)[number], unknown[]>> = {
-  100: new Array<unknown>(100 * resultInsertColumns.length).fill(null),
-  10: new Array<unknown>(10 * resultInsertColumns.length).fill(null),
-};
-
-/** Copies `values` into `into` from `offset` on (no spread: a block of 100 rows binds 1,100 values). */
-function copyInto(into: unknown[], offset: number, values: readonly unknown[]): void {
-  for (let index = 0; index < values.length; index++) into[offset + index] = values[index];
-}
+/** Where a created check's id and `after` go in its result row, and its id in its lineage link. */
+const resultDestinationColumn = resultInsertColumns.indexOf('destination_entity_id');
+const resultAfterColumn = resultInsertColumns.indexOf('after');
+const linkDestinationColumn = lineageValueColumns.indexOf('destination_entity_id');
 
 function epochMs(timestamp: string): number {
   const ms = Date.parse(timestamp);

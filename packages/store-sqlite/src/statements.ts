@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepareBlockInsert, type BlockInsert } from './block-insert.js';
 import {
   checkTupleColumns,
   checkValueColumns,
@@ -136,11 +137,6 @@ function insertSql(table: string, columns: object, withId: boolean): string {
   return `insert into ${quote(table)} (${names.map(quote).join(', ')}) values (${names.map((name) => `@${name}`).join(', ')})`;
 }
 
-/** A positional insert of `rows` rows of `columns` in one statement. */
-function insertRowsSql(table: string, columns: readonly string[], rows: number): string {
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  return `insert into ${quote(table)} (${columnList(columns)}) values ${Array.from({ length: rows }, () => row).join(', ')}`;
-}
 
 /** {@link insertSql}, its values bound by position in the order of `columns` (`id` first when `withId`). */
 function positionalInsertSql(table: string, columns: readonly string[], withId: boolean): string {
@@ -255,17 +251,12 @@ export interface Statements {
   /** Extends a lease its holder holds unexpired at `now_ms`; changes no row otherwise (a commit's fence). */
   readonly holdLease: Statement<ScopeLeasesTable & { readonly now_ms: number }>;
 
-  /** Positional, bound as one array: the values of {@link resultInsertColumns}, in order. */
-  readonly insertResult: Statement<ResultTuple>;
-  /** {@link insertResult} with the id first. */
+  /** Positional, bound as one array: the values of {@link resultInsertColumns}, in order, after the id. */
   readonly insertResultWithId: Statement<readonly [number, ...ResultTuple]>;
-  /**
-   * {@link insertResult} of several rows in one statement, by the number of rows
-   * ({@link resultRowsPerInsert}): the values of each row one after the other, in one flat array.
-   * The rows get consecutive ids in their order (`INTEGER PRIMARY KEY` without `AUTOINCREMENT`:
-   * each is 1 + the largest id), the last one `lastInsertRowid`.
-   */
-  readonly insertResultRows: Readonly<Record<(typeof resultRowsPerInsert)[number], Statement<readonly unknown[]>>>;
+  /** Result rows ({@link resultInsertColumns}), lineage links ({@link lineageValueColumns}) and created checks ({@link checkValueColumns}) in multi-row inserts: a commit's rows of each table. */
+  readonly resultRows: BlockInsert;
+  readonly lineageRows: BlockInsert;
+  readonly checkRows: BlockInsert;
   /** The floor of result ids left by deleted operations (`id_floors`), if any. */
   readonly resultIdFloor: Statement<[], number>;
   readonly largestResultId: Statement<[], number | null>;
@@ -290,14 +281,6 @@ export interface Statements {
     readonly failed: number;
   }>;
 }
-
-/**
- * The sizes of the multi-row result inserts, largest first; a commit inserts its rows in blocks of
- * these sizes and the last few one by one. One statement for 100 rows costs about what 20 single
- * inserts do: binding and stepping a statement from JavaScript is most of a small row's insert.
- * 100 rows bind 1,100 parameters (SQLite allows 32,766).
- */
-export const resultRowsPerInsert = [100, 10] as const;
 
 /** Name of the SQL function, registered on the handle, that case-folds text as JavaScript does. */
 export const foldFunction = 'promote_fold';
@@ -408,14 +391,12 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
        where "scope" = @scope and "holder" = @holder and "expires_at_ms" > @now_ms`,
     ),
 
-    insertResult: prepare<ResultTuple>(`insert into "results" (${columnList(resultInsertColumns)}) values (${resultInsertColumns.map(() => '?').join(', ')})`),
     insertResultWithId: prepare<readonly [number, ...ResultTuple]>(
       `insert into "results" ("id", ${columnList(resultInsertColumns)}) values (?, ${resultInsertColumns.map(() => '?').join(', ')})`,
     ),
-    insertResultRows: {
-      100: prepare<readonly unknown[]>(insertRowsSql('results', resultInsertColumns, 100)),
-      10: prepare<readonly unknown[]>(insertRowsSql('results', resultInsertColumns, 10)),
-    },
+    resultRows: prepareBlockInsert(handle, 'results', resultInsertColumns),
+    checkRows: prepareBlockInsert(handle, 'quality_checks', checkValueColumns),
+    lineageRows: prepareBlockInsert(handle, 'lineage', lineageValueColumns),
     resultIdFloor: prepare<[], number>(`select "highest" from "id_floors" where "kind" = 'result'`).pluck(true),
     largestResultId: prepare<[], number | null>('select max("id") from "results"').pluck(true),
     clearResultIdFloor: prepare(`delete from "id_floors" where "kind" = 'result'`),

@@ -1,8 +1,8 @@
-import type { Container, DistributiveOmit, WorldEdit } from '@promote/core';
+import type { Container, DistributiveOmit, QualityCheck, WorldEdit } from '@promote/core';
 import type { JsonIntern } from '@promote/core/internals';
 import type BetterSqlite3 from 'better-sqlite3';
 import { encodeJson } from './json.js';
-import { checkWithId, toCheckValues, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
+import { checkWithId, toCheckValues, type CheckValueTuple, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
 import type { Statements } from './statements.js';
 
 /*
@@ -74,11 +74,25 @@ export interface WrittenEntity {
 export function applyWrite(statements: Statements, edit: Exclude<WorldEdit, { kind: 'delete' }>, liveContainers?: Set<number>, intern?: JsonIntern): WrittenEntity {
   if (edit.kind === 'create_check' || edit.kind === 'update_check') {
     const { id, values } = writeCheck(statements, edit, liveContainers, intern);
-    return { id, after: checkWithId(edit.value, id), json: writtenCheckJson(edit.value, id, values) };
+    return writtenCheck(edit.value, id, values);
   }
   const id = applyEdit(statements, edit, liveContainers);
   const after = { ...edit.value, id };
   return { id, after, json: encodeJson(after) };
+}
+
+/**
+ * The row values of a check creation whose insert waits for a block of them (`commit`, decision
+ * 0911): its container is checked now, in unit order, as {@link applyWrite} does.
+ */
+export function checkCreationValues(statements: Statements, value: Omit<QualityCheck, 'id'>, liveContainers: Set<number>, intern: JsonIntern): CheckValueTuple {
+  requireLiveContainer(statements, value.container_id, 'a quality check', liveContainers);
+  return toCheckValues(value, intern);
+}
+
+/** What a check write wrote, once its id is known: the result record's `after` and its JSON. */
+export function writtenCheck(value: Omit<QualityCheck, 'id'> | QualityCheck, id: number, values: CheckValueTuple): WrittenEntity {
+  return { id, after: checkWithId(value, id), json: writtenCheckJson(value, id, values) };
 }
 
 /** Inserts or updates a check; returns its id and the row's values as written (JSON columns encoded). */

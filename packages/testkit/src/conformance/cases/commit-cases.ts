@@ -81,6 +81,40 @@ export const commitCases: readonly StoreConformanceCase[] = [
     },
   },
   {
+    name: 'commit: hundreds of created checks among updates and skips get consecutive ids in unit order; each result holds its check as stored, each link its id, in unit order',
+    async run(store) {
+      const operation = await startOperation(store);
+      const [destination] = await store.getChecks([checks.stagingArchived]);
+      const linksBefore = (await store.exportWorld()).lineage.length;
+      // 237 units, 190 of them creations: more than one block of any multi-row insert a store may
+      // use, and a remainder; an update, skips and failures between them.
+      const units = Array.from({ length: 237 }, (_, index): CommitUnit => {
+        const position = { operationId: operation.id, seq: index, sourceId: 1000 + index };
+        if (index === 120) return updatedCheckUnit(position, destination!, { ...destination!, description: `updated ${index}` });
+        if (index % 5 === 3) return index % 2 === 0 ? failedCheckUnit(position, `failed ${index}`) : skippedCheckUnit(position, checks.stagingDiscarded);
+        return createdCheckUnit(position, { description: `created ${index}`, tags: index % 2 === 0 ? ['even'] : [], properties: { n: index } });
+      });
+      const rows = await store.commit(units);
+      const created = rows.filter((row) => row.result === 'created');
+      assert.equal(created.length, 189);
+      assert.deepEqual(
+        created.map((row) => row.destination_entity_id),
+        created.map((_, index) => checks.stagingDiscarded + 1 + index),
+      );
+      const stored = new Map((await store.getChecks([...created.map((row) => row.destination_entity_id!), checks.stagingArchived])).map((check) => [check.id, check]));
+      for (const row of rows) {
+        if (row.result === 'created' || row.result === 'updated') assert.deepEqual(row.after, stored.get(row.destination_entity_id!));
+        else assert.equal(row.after, null);
+      }
+      assert.deepEqual(await store.listResults(operation.id), { items: rows, total: 237, page: 1, size: 237 });
+      const links = (await store.exportWorld()).lineage.slice(linksBefore);
+      assert.deepEqual(
+        links.map((link) => [link.source_entity_id, link.destination_entity_id]),
+        rows.filter((row) => row.result !== 'failed').map((row) => [row.source_entity_id, row.destination_entity_id]),
+      );
+    },
+  },
+  {
     name: 'commit: a duplicate (operation, source) deep in a large batch makes the whole batch write nothing',
     async run(store) {
       const operation = await startOperation(store);
