@@ -359,9 +359,9 @@ export type CheckTuple = TupleOf<Row<QualityChecksTable>, typeof checkTupleColum
  * A quality check from its row in raw mode ({@link checkTupleColumns}), as the source checks of a
  * promotion are read: `fields`, `tags` and `additional_metadata`, whose texts repeat from check to
  * check, decoded through `intern` (shared, frozen values: one parse per distinct text, and written
- * again as the text they came from); `properties`, mostly one text per check, shared when `intern`
- * holds the text and parsed afresh otherwise (`JsonIntern.decodeKnown`), so that a million new
- * checks do not churn the intern.
+ * again as the text they came from: `JsonIntern.decodeWritable`); `properties`, mostly one text per
+ * check, shared when `intern` holds the text and parsed afresh otherwise
+ * (`JsonIntern.decodeKnown`), so that a million new checks do not churn the intern.
  */
 export function fromCheckTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
   return {
@@ -369,12 +369,12 @@ export function fromCheckTuple(row: CheckTuple, intern: JsonIntern): QualityChec
     container_id: row[1],
     rule_type: (knownRuleTypes.get(row[2]) ?? row[2]) as RuleType,
     description: row[3],
-    fields: intern.decode<string[]>(row[4]),
+    fields: intern.decodeWritable<string[]>(row[4]),
     coverage: row[5],
     filter: row[6],
     properties: intern.decodeKnown<Properties>(row[7]),
-    tags: intern.decode<Tags>(row[8]),
-    additional_metadata: intern.decode<Metadata>(row[9]),
+    tags: intern.decodeWritable<Tags>(row[8]),
+    additional_metadata: intern.decodeWritable<Metadata>(row[9]),
     status: (knownStatuses.get(row[10]) ?? row[10]) as CheckStatus,
     inferred: row[11] === 1,
     created_at: row[12],

@@ -72,7 +72,7 @@ describe('toCheckValues with the store\'s intern', () => {
     const written = value as unknown as QualityCheck;
     const intern = new JsonIntern();
     // As a source check is read: its JSON columns decoded through the intern from their texts.
-    const read = (item: unknown) => intern.decode(JSON.stringify(item, null, spaced ? 1 : undefined) ?? 'null');
+    const read = (item: unknown) => intern.decodeWritable(JSON.stringify(item, null, spaced ? 1 : undefined) ?? 'null');
     const readBack = { ...written, fields: read(written.fields), tags: read(written.tags), properties: read(written.properties), additional_metadata: read(written.additional_metadata) } as QualityCheck;
     expect(toCheckValues(readBack, intern)).toEqual(toCheckValues(readBack));
   }, { numRuns: fcNumRuns(300) });

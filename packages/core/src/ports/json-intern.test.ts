@@ -52,17 +52,24 @@ describe('JsonIntern', () => {
 
   it('textOf gives the text a decoded value came from, only when JSON.stringify gives it back', () => {
     const intern = new JsonIntern();
-    const tags = intern.decode<string[]>('["a","b"]');
+    const tags = intern.decodeWritable<string[]>('["a","b"]');
     expect(intern.textOf(tags)).toBe('["a","b"]');
-    expect(intern.textOf(intern.decode('[]'))).toBe('[]');
-    expect(intern.textOf(intern.decode('{}'))).toBe('{}');
+    // The same shared value, whichever way it was decoded.
+    expect(intern.decode('["a","b"]')).toBe(tags);
+    expect(intern.textOf(intern.decodeWritable('[]'))).toBe('[]');
+    expect(intern.textOf(intern.decodeWritable('{}'))).toBe('{}');
     // Not the text JSON.stringify gives: whitespace, a -0 (stringified as 0).
-    expect(intern.textOf(intern.decode('[ "a" ]'))).toBeUndefined();
-    expect(intern.textOf(intern.decode('{"n":-0}'))).toBeUndefined();
-    // Not decoded here: an equal value, a value of decodeKnown, a primitive.
+    expect(intern.textOf(intern.decodeWritable('[ "a" ]'))).toBeUndefined();
+    expect(intern.textOf(intern.decodeWritable('{"n":-0}'))).toBeUndefined();
+    // Not decoded for writing: a plain decode, an equal value, a value of decodeKnown, a primitive.
+    expect(intern.textOf(intern.decode('["plain"]'))).toBeUndefined();
     expect(intern.textOf(['a', 'b'])).toBeUndefined();
     expect(intern.textOf(intern.decodeKnown('{"fresh":1}'))).toBeUndefined();
-    expect(intern.textOf(intern.decode('"text"'))).toBeUndefined();
+    expect(intern.textOf(intern.decodeWritable('"text"'))).toBeUndefined();
+    // A value decoded plainly first and for writing later has its text then.
+    const later = intern.decode<string[]>('["later"]');
+    expect(intern.decodeWritable('["later"]')).toBe(later);
+    expect(intern.textOf(later)).toBe('["later"]');
   });
 
   it('textOf is JSON.stringify of the value, or nothing, for any JSON text however spaced', () => {
@@ -70,7 +77,7 @@ describe('JsonIntern', () => {
       fc.property(fc.jsonValue(), fc.boolean(), (value, spaced) => {
         const intern = new JsonIntern();
         const text = JSON.stringify(value, null, spaced ? 1 : undefined);
-        const decoded = intern.decode(text);
+        const decoded = intern.decodeWritable(text);
         const known = intern.textOf(decoded);
         if (known !== undefined) expect(known).toBe(JSON.stringify(decoded));
         if (!spaced && typeof decoded === 'object' && decoded !== null) expect(known).toBe(text);

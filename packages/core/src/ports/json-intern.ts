@@ -23,12 +23,12 @@ export class JsonIntern {
   private previous = new Map<string, unknown>();
 
   /**
-   * The text of each value decoded here that `JSON.stringify` gives back exactly (every text but a
-   * few, such as texts with whitespace or a `-0`): a value read from a store and written again
+   * The text of each value decoded by {@link decodeWritable}, or `null` when `JSON.stringify` does
+   * not give that text back (whitespace, a `-0`): a value read from a store and written again
    * unchanged — the fields, tags and metadata of a promoted check — is written as the text it was
    * read from rather than encoded again. Weak: a value no one holds is forgotten with it.
    */
-  private readonly texts = new WeakMap<object, string>();
+  private readonly texts = new WeakMap<object, string | null>();
 
   /** The deep-frozen value of a JSON text; `[]` and `{}` are shared frozen values. */
   decode<T>(text: string): T {
@@ -36,11 +36,7 @@ export class JsonIntern {
     if (text === '{}') return emptyObject as T;
     let value = this.current.get(text);
     if (value !== undefined) return value as T;
-    value = this.previous.get(text);
-    if (value === undefined) {
-      value = deepFreeze(JSON.parse(text) as unknown);
-      if (typeof value === 'object' && value !== null && JSON.stringify(value) === text) this.texts.set(value, text);
-    }
+    value = this.previous.get(text) ?? deepFreeze(JSON.parse(text) as unknown);
     if (this.current.size >= JsonIntern.maxEntries) {
       this.previous = this.current;
       this.current = new Map();
@@ -50,14 +46,27 @@ export class JsonIntern {
   }
 
   /**
-   * `JSON.stringify(value)`, when `value` came from {@link decode} (or is a shared `[]` or `{}`) and
-   * that is the text it was decoded from; `undefined` otherwise. Such a value is deep-frozen, so its
-   * text stays true.
+   * {@link decode}, for a value that may be written again: its text is remembered for
+   * {@link textOf} when `JSON.stringify` gives it back exactly (checked once per value, so that
+   * plain reads pay nothing for it).
+   */
+  decodeWritable<T>(text: string): T {
+    const value = this.decode<T>(text);
+    if (typeof value === 'object' && value !== null && value !== emptyList && value !== emptyObject && !this.texts.has(value)) {
+      this.texts.set(value, JSON.stringify(value) === text ? text : null);
+    }
+    return value;
+  }
+
+  /**
+   * `JSON.stringify(value)`, when `value` came from {@link decodeWritable} (or is a shared `[]` or
+   * `{}`) and that is the text it was decoded from; `undefined` otherwise. Such a value is
+   * deep-frozen, so its text stays true.
    */
   textOf(value: unknown): string | undefined {
     if (value === emptyList) return '[]';
     if (value === emptyObject) return '{}';
-    return typeof value === 'object' && value !== null ? this.texts.get(value) : undefined;
+    return typeof value === 'object' && value !== null ? (this.texts.get(value) ?? undefined) : undefined;
   }
 
   /**
