@@ -13,6 +13,7 @@ import { profiled, startProfiling } from '../profiling.js';
 import { blockedIn, canSampleBlockedCalls, sampleBlockedCalls } from '../blocked-calls.js';
 import { stallThresholdMs, watchStalls, type StallSpan } from '../stalls.js';
 import { peakRssBytes, profileDirVariable } from './child-process.js';
+import { timedStore } from '../store-times.js';
 import type { PlacedStall } from '../scenarios/large-draft.js';
 
 const [filename, body, email] = process.argv.slice(2);
@@ -20,7 +21,10 @@ if (filename === undefined || body === undefined || email === undefined) throw n
 
 const profileDir = process.env[profileDirVariable];
 if (profileDir !== undefined) await startProfiling(profileDir);
-const store = await openSqliteStore({ filename });
+const opened = await openSqliteStore({ filename });
+// With PROMOTE_BENCH_STORE_TIMES=1, every store call is timed (a Proxy around the store: a little slower).
+const timing = process.env['PROMOTE_BENCH_STORE_TIMES'] === '1' ? timedStore(opened) : undefined;
+const store = timing?.store ?? opened;
 /** What the engine said it was doing, and when (µs of `process.hrtime`, the stalls' clock). */
 const progress: { readonly atUs: number; readonly phase: string; readonly processed: number | null }[] = [];
 const hrUs = () => Number(process.hrtime.bigint()) / 1e3;
@@ -73,7 +77,7 @@ const peakRss = peakRssBytes();
 const operation = await store.getOperation(started.value.id);
 await store.close();
 process.stdout.write(
-  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, stalls: stallReport, placed, placedHeld, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status })}\n`,
+  `${JSON.stringify({ ms, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6, stalls: stallReport, placed, placedHeld, idlePeakRss, peakRss, vmHwm: vmHwmBytes(), result: operation?.result, message: operation?.message, status: operation?.status, storeTimes: timing?.times.report() })}\n`,
 );
 
 /** `VmHWM` of /proc/self/status (Linux), the kernel's own peak-RSS figure, to cross-check `maxRSS`. */
