@@ -97,6 +97,40 @@ describe('kept result views (decision 0910)', () => {
     }
   });
 
+  test('a result page read by seq range (renderResultRange) is kept and answered from the file; a change is seen at the next read; a running operation’s is not kept', async () => {
+    const { store, operation, destinations } = await storeWithOperation(6);
+    const range = async (from: number, count: number) => Buffer.from((await store.renderResultRange!(operation.id, 'quality_check', from, count))!).toString('utf8');
+    try {
+      const first = await range(2, 3);
+      assert.equal((JSON.parse(`[${first}]`) as unknown[]).length, 3);
+      assert.equal(keptPages().length, 1);
+      // Marked in the file: the next read answers what is kept.
+      const other = new BetterSqlite3(file);
+      other.prepare(`update "rendered_views" set "json" = cast(replace(cast("json" as text), 'destination 3"', 'kept 3"') as blob)`).run();
+      assert.equal(await range(2, 3), first.replace('destination 3"', 'kept 3"'));
+      // Another range, and a page of views of the same operation, are kept beside it.
+      await range(0, 2);
+      await readWhole(store, operation.id, 1000);
+      assert.equal(keptPages().length, 3);
+      // What a view shows, changed by another connection: written anew.
+      other.prepare('update "quality_checks" set "description" = ? where "id" = ?').run('renamed elsewhere', destinations[3]);
+      other.close();
+      const renamed = await range(2, 3);
+      assert.match(renamed, /"description":"renamed elsewhere"/);
+      assert.equal(renamed, first.replace('destination 3"', 'renamed elsewhere"'));
+    } finally {
+      await store.close();
+    }
+    file = join(directory, 'running.db');
+    const running = await storeWithOperation(3, { running: true });
+    try {
+      assert.ok((await running.store.renderResultRange!(running.operation.id, 'quality_check', 0, 3)) !== undefined);
+      assert.deepEqual(keptPages(), []);
+    } finally {
+      await running.store.close();
+    }
+  });
+
   test('a running operation’s pages are not kept; once it finishes they are', async () => {
     const { store, operation } = await storeWithOperation(3, { running: true });
     try {

@@ -48,6 +48,13 @@ export const keptPageKey = (operationId: number, after: ResultPosition | undefin
   limit,
 });
 
+/**
+ * The key of the views of the results at seq `from` … `from + count − 1` (`renderResultRange`: an
+ * unfiltered result page of a complete operation), kept beside the pages: `after_id` −2, which no
+ * page's position has (a result's id is from 1; the first page's is −1).
+ */
+export const keptRangeKey = (operationId: number, from: number, count: number): KeptPageKey => ({ operation_id: operationId, seq: from, id: -2, limit: count });
+
 /** Whether a page of `generation` and `processed` (columns or parameters) is current. */
 const current = (generation: string, processed: string) => `${generation} = (select "n" from "view_generation")
   and ${processed} = (select o."created" + o."updated" + o."skipped" + o."failed" from "operations" o where o."id" = @operation_id and o."result" <> 'running')`;

@@ -58,7 +58,7 @@ import {
 import type { Database, OperationsTable, ResultsTable } from './schema.js';
 import { prepareRenderStatements, renderResultRange, renderResultViews, renderSql, type StampedResultViews } from './render-result-views.js';
 import type { RenderThreads } from './render-threads.js';
-import { defaultViewCacheBytes, keptPageKey, prepareKeptViews } from './kept-views.js';
+import { defaultViewCacheBytes, keptPageKey, keptRangeKey, prepareKeptViews } from './kept-views.js';
 import { boundCount, foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { insertInBlocks } from './block-insert.js';
 import { encodeSelection } from './json.js';
@@ -602,10 +602,29 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
       );
     },
 
-    // A seq range of views in one statement (render-result-views.ts): the unfiltered result pages of a complete operation.
+    // A seq range of views in one statement (render-result-views.ts): the unfiltered result pages
+    // of a complete operation. Kept in the file as pages are (decision 0910): the stamp is read
+    // before the range is written, and the range kept only if it is still current when kept — no
+    // change between the two, so the range shows what the stamp says.
     renderResultRange: (operationId, entityType, from, count) => {
       const onConnection = () => use(() => renderResultRange(rendering, operationId, entityType, from, count));
-      return renderThreads === undefined ? onConnection() : renderThreads.range(operationId, entityType, from, count, onConnection);
+      const written = renderThreads === undefined ? onConnection : () => renderThreads.range(operationId, entityType, from, count, onConnection);
+      if (keptViews === undefined) return written();
+      const key = keptRangeKey(operationId, from, count);
+      return use(() => {
+        const found = keptViews.find(key);
+        return found === undefined ? { stamp: rendering.stamp.get({ operation_id: operationId }) } : { found };
+      }).then(({ found, stamp }) => {
+        if (found !== undefined) return found.json;
+        return written().then((json) =>
+          json === undefined || stamp === undefined
+            ? json
+            : use(() => {
+                if (keptViews.keep(key, { json, count, last: { seq: from + count - 1, id: 0 }, generation: stamp[0], processed: stamp[1] })) afterWrite?.();
+                return json;
+              }),
+        );
+      });
     },
 
     applyEdits: (edits: readonly WorldEdit[]) => write(() => edits.map((edit) => applyEdit(statements, edit))),
