@@ -335,22 +335,7 @@ export function fromCheckRow(row: Row<QualityChecksTable>): QualityCheck {
  * The columns of a check in the order {@link fromCheckTuple} reads them: what the hot check reads
  * select, in better-sqlite3's raw (array) mode, which skips building one keyed object per row.
  */
-export const checkTupleColumns = [
-  'id',
-  'container_id',
-  'rule_type',
-  'description',
-  'fields',
-  'coverage',
-  'filter',
-  'properties',
-  'tags',
-  'additional_metadata',
-  'status',
-  'inferred',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof Row<QualityChecksTable>)[];
+export const checkTupleColumns = ['id', ...checkValueColumns] as const satisfies readonly (keyof Row<QualityChecksTable>)[];
 
 /** A check row as an array, in the order of {@link checkTupleColumns}. */
 export type CheckTuple = TupleOf<Row<QualityChecksTable>, typeof checkTupleColumns>;
@@ -364,22 +349,7 @@ export type CheckTuple = TupleOf<Row<QualityChecksTable>, typeof checkTupleColum
  * (`JsonIntern.decodeKnown`), so that a million new checks do not churn the intern.
  */
 export function fromCheckTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
-  return {
-    id: row[0],
-    container_id: row[1],
-    rule_type: (knownRuleTypes.get(row[2]) ?? row[2]) as RuleType,
-    description: row[3],
-    fields: intern.decodeWritable<string[]>(row[4]),
-    coverage: row[5],
-    filter: row[6],
-    properties: intern.decodeKnown<Properties>(row[7]),
-    tags: intern.decodeWritable<Tags>(row[8]),
-    additional_metadata: intern.decodeWritable<Metadata>(row[9]),
-    status: (knownStatuses.get(row[10]) ?? row[10]) as CheckStatus,
-    inferred: row[11] === 1,
-    created_at: row[12],
-    updated_at: row[13],
-  };
+  return checkOfTuple(row, intern.decodeWritable<string[]>(row[4]), intern.decodeKnown<Properties>(row[7]), intern.decodeWritable<Tags>(row[8]), intern.decodeWritable<Metadata>(row[9]));
 }
 
 /**
@@ -387,22 +357,27 @@ export function fromCheckTuple(row: CheckTuple, intern: JsonIntern): QualityChec
  * through `intern` (shared, frozen values: see {@link JsonIntern}).
  */
 export function frozenCheckOfTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
-  return Object.freeze({
+  return Object.freeze(checkOfTuple(row, intern.decode<string[]>(row[4]), intern.decode<Properties>(row[7]), intern.decode<Tags>(row[8]), intern.decode<Metadata>(row[9])));
+}
+
+/** A check of its row in raw mode, its JSON columns decoded by the caller. */
+function checkOfTuple(row: CheckTuple, fields: readonly string[], properties: Properties, tags: Tags, additionalMetadata: Metadata): QualityCheck {
+  return {
     id: row[0],
     container_id: row[1],
     rule_type: (knownRuleTypes.get(row[2]) ?? row[2]) as RuleType,
     description: row[3],
-    fields: intern.decode<string[]>(row[4]),
+    fields,
     coverage: row[5],
     filter: row[6],
-    properties: intern.decode<Properties>(row[7]),
-    tags: intern.decode<Tags>(row[8]),
-    additional_metadata: intern.decode<Metadata>(row[9]),
+    properties,
+    tags,
+    additional_metadata: additionalMetadata,
     status: (knownStatuses.get(row[10]) ?? row[10]) as CheckStatus,
     inferred: row[11] === 1,
     created_at: row[12],
     updated_at: row[13],
-  });
+  };
 }
 
 /** A check's selection key (`Store.listCheckKeys`) from its `[id, status, tags]` row in raw mode. */
