@@ -253,7 +253,12 @@ const checkJsonColumns: ReadonlyMap<string, number> = new Map(['fields', 'proper
  * (`values`, of {@link toCheckValues}) rather than encoded again: the `after` image of a written
  * check. Same text, member for member (key order, `undefined` members dropped).
  */
-export function writtenCheckJson(check: Omit<QualityCheck, 'id'> | QualityCheck, id: number, values: CheckValueTuple): string {
+export function writtenCheckJson(check: Omit<QualityCheck, 'id'> | QualityCheck, id: number, values: CheckValueTuple, standard = isStandardCheck(check)): string {
+  if (standard) {
+    // One template for the check the engine writes: no list of keys, no lookups (≈ 0.7 µs a check against 1.4).
+    const c = check as Omit<QualityCheck, 'id'>;
+    return `{"container_id":${memberJson(c.container_id)},"rule_type":${memberJson(c.rule_type)},"description":${memberJson(c.description)},"fields":${values[fieldsColumn]},"coverage":${memberJson(c.coverage)},"filter":${memberJson(c.filter)},"properties":${values[propertiesColumn]},"tags":${values[tagsColumn]},"additional_metadata":${values[metadataColumn]},"status":${memberJson(c.status)},"inferred":${memberJson(c.inferred)},"created_at":${memberJson(c.created_at)},"updated_at":${memberJson(c.updated_at)},"id":${encodeJson(id)}}`;
+  }
   let text = '';
   for (const key of Object.keys(check)) {
     let json: string;
@@ -263,7 +268,7 @@ export function writtenCheckJson(check: Omit<QualityCheck, 'id'> | QualityCheck,
     else {
       const item = (check as Record<string, unknown>)[key];
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      json = typeof item === 'string' ? JSON.stringify(item) : encodeJson(item);
+      json = memberJson(item);
     }
     text += `${text === '' ? '{' : ','}${memberPrefix(key)}${json}`;
   }
@@ -271,16 +276,42 @@ export function writtenCheckJson(check: Omit<QualityCheck, 'id'> | QualityCheck,
   return `${text}}`;
 }
 
+/** The JSON of a member of a check that is not one of its JSON columns. */
+function memberJson(item: unknown): string {
+  return typeof item === 'string' ? JSON.stringify(item) : encodeJson(item);
+}
+
+const fieldsColumn = checkValueColumns.indexOf('fields');
+const propertiesColumn = checkValueColumns.indexOf('properties');
+const tagsColumn = checkValueColumns.indexOf('tags');
+const metadataColumn = checkValueColumns.indexOf('additional_metadata');
+
+/**
+ * Whether a check value is one as the engine writes it: its own members exactly a check's
+ * attributes but `id`, in {@link checkValueColumns}' order, each a value JSON writes (not
+ * `undefined`, a function or a symbol). Such a check's `after` and its JSON are built by a literal
+ * and a template ({@link checkWithId}, {@link writtenCheckJson}); any other the general way.
+ */
+export function isStandardCheck(check: object): boolean {
+  let index = 0;
+  for (const key in check) {
+    if (!Object.hasOwn(check, key)) continue;
+    if (key !== checkValueColumns[index]) return false;
+    const item = (check as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') return false;
+    index++;
+  }
+  return index === checkValueColumns.length;
+}
+
 /**
  * `{ ...check, id }`: the `after` of a written check's result record. V8 copies an object by spread
  * fast but then adds a property to the copy slowly — ≈ 1 µs a check, a second in a million-check
- * draft — so a check holding exactly a check's attributes, every one defined (as the engine's do),
- * is copied by a literal instead (≈ 0.02 µs), `id` last; any other goes by spread.
+ * draft — so a check as the engine writes it ({@link isStandardCheck}) is copied by a literal
+ * instead (≈ 0.02 µs), `id` last; any other goes by spread.
  */
-export function checkWithId(check: Omit<QualityCheck, 'id'> | QualityCheck, id: number): QualityCheck {
-  let keys = 0;
-  for (const key in check) if (key !== 'id' && Object.hasOwn(check, key)) keys++;
-  if (keys !== checkValueColumns.length || checkValueColumns.some((key) => check[key] === undefined)) return { ...check, id };
+export function checkWithId(check: Omit<QualityCheck, 'id'> | QualityCheck, id: number, standard = isStandardCheck(check)): QualityCheck {
+  if (!standard) return { ...check, id };
   return {
     container_id: check.container_id,
     rule_type: check.rule_type,

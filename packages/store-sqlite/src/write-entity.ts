@@ -2,7 +2,7 @@ import type { Container, DistributiveOmit, QualityCheck, WorldEdit } from '@prom
 import type { JsonIntern } from '@promote/core/internals';
 import type BetterSqlite3 from 'better-sqlite3';
 import { encodeJson } from './json.js';
-import { checkWithId, toCheckValues, type CheckValueTuple, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
+import { checkWithId, isStandardCheck, toCheckValues, type CheckValueTuple, toComputedFieldValues, toContainerValues, toFieldValues, writtenCheckJson } from './rows.js';
 import type { Statements } from './statements.js';
 
 /*
@@ -92,7 +92,8 @@ export function checkCreationValues(statements: Statements, value: Omit<QualityC
 
 /** What a check write wrote, once its id is known: the result record's `after` and its JSON. */
 export function writtenCheck(value: Omit<QualityCheck, 'id'> | QualityCheck, id: number, values: CheckValueTuple): WrittenEntity {
-  return { id, after: checkWithId(value, id), json: writtenCheckJson(value, id, values) };
+  const standard = isStandardCheck(value);
+  return { id, after: checkWithId(value, id, standard), json: writtenCheckJson(value, id, values, standard) };
 }
 
 /** Inserts or updates a check; returns its id and the row's values as written (JSON columns encoded). */

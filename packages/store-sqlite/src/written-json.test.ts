@@ -31,7 +31,7 @@ const check = fc.record(
     rule_type: fc.constantFrom('between', 'notNull'),
     description: fc.string(),
     fields: fc.array(fc.string(), { maxLength: 3 }),
-    coverage: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
+    coverage: fc.option(fc.oneof(fc.constant(-0), fc.double({ noNaN: true, noDefaultInfinity: true })), { nil: null }),
     filter: fc.option(fc.string(), { nil: null }),
     properties: fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 4 }),
     tags: fc.array(fc.string(), { maxLength: 3 }),
