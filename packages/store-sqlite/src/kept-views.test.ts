@@ -118,6 +118,13 @@ describe('kept result views (decision 0910)', () => {
       const renamed = await range(2, 3);
       assert.match(renamed, /"description":"renamed elsewhere"/);
       assert.equal(renamed, first.replace('destination 3"', 'renamed elsewhere"'));
+      // Asked for as another kind, a kept range is not found: another kind's results answer nothing.
+      assert.equal(await store.renderResultRange!(operation.id, 'computed_field', 2, 3), undefined);
+      // Resumed, the operation runs again: its ranges go, and a range read meanwhile is not kept.
+      await store.updateOperation(operation.id, { result: 'running', end_time: null });
+      assert.deepEqual(keptPages(), []);
+      await range(2, 3);
+      assert.deepEqual(keptPages(), []);
     } finally {
       await store.close();
     }

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { RenderedResultViews, ResultPosition } from '@promote/core';
+import type { EntityType, RenderedResultViews, ResultPosition } from '@promote/core';
 import type { StampedResultViews } from './render-result-views.js';
 
 /*
@@ -49,11 +49,20 @@ export const keptPageKey = (operationId: number, after: ResultPosition | undefin
 });
 
 /**
- * The key of the views of the results at seq `from` … `from + count − 1` (`renderResultRange`: an
- * unfiltered result page of a complete operation), kept beside the pages: `after_id` −2, which no
- * page's position has (a result's id is from 1; the first page's is −1).
+ * The key of the views of the results of `entityType` at seq `from` … `from + count − 1`
+ * (`renderResultRange`: an unfiltered result page of a complete operation), kept beside the pages:
+ * `after_id` −2 for checks, −3 for computed fields, −4 and −5 for computed tables and files — no
+ * page's position has one (a result's id is from 1; the first page's is −1), and a range asked for
+ * as another kind than it was written for is not found (it answers nothing: another kind's results).
  */
-export const keptRangeKey = (operationId: number, from: number, count: number): KeptPageKey => ({ operation_id: operationId, seq: from, id: -2, limit: count });
+export const keptRangeKey = (operationId: number, entityType: EntityType, from: number, count: number): KeptPageKey => ({
+  operation_id: operationId,
+  seq: from,
+  id: -2 - rangeKinds.indexOf(entityType),
+  limit: count,
+});
+
+const rangeKinds: readonly EntityType[] = ['quality_check', 'computed_field', 'computed_table', 'computed_file'];
 
 /** Whether a page of `generation` and `processed` (columns or parameters) is current. */
 const current = (generation: string, processed: string) => `${generation} = (select "n" from "view_generation")

@@ -610,7 +610,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
       const onConnection = () => use(() => renderResultRange(rendering, operationId, entityType, from, count));
       const written = renderThreads === undefined ? onConnection : () => renderThreads.range(operationId, entityType, from, count, onConnection);
       if (keptViews === undefined) return written();
-      const key = keptRangeKey(operationId, from, count);
+      const key = keptRangeKey(operationId, entityType, from, count);
       return use(() => {
         const found = keptViews.find(key);
         return found === undefined ? { stamp: rendering.stamp.get({ operation_id: operationId }) } : { found };

@@ -115,6 +115,17 @@ export const commitCases: readonly StoreConformanceCase[] = [
     },
   },
   {
+    name: 'commit: a batch of creations that fails late writes nothing, and consumes no check id',
+    async run(store) {
+      const operation = await startOperation(store);
+      // 150 creations (blocks a store may write only at the end), then a duplicate (operation, source).
+      const units = Array.from({ length: 151 }, (_, index) => createdCheckUnit({ operationId: operation.id, seq: index, sourceId: index === 150 ? 1003 : 1000 + index }, { description: `created ${index}` }));
+      await assertRejectedWithoutTrace(store, [operation.id], units);
+      const [row] = await store.commit([createdCheckUnit({ operationId: operation.id, seq: 0, sourceId: 1000 })]);
+      assert.equal(row!.destination_entity_id, checks.stagingDiscarded + 1);
+    },
+  },
+  {
     name: 'commit: a duplicate (operation, source) deep in a large batch makes the whole batch write nothing',
     async run(store) {
       const operation = await startOperation(store);

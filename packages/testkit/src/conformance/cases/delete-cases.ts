@@ -94,6 +94,17 @@ export const deleteCases: readonly StoreConformanceCase[] = [
       const last = await store.createOperation(operationInput({}));
       const many = await store.commit(Array.from({ length: 123 }, (_, index) => failedCheckUnit({ operationId: last.id, seq: index, sourceId: 500 + index })));
       assert.deepEqual(many.map((row) => row.id), many.map((_, index) => second!.id + 1 + index));
+
+      // Creations after another delete: the first result takes the floor with its check, the rest
+      // (creations a store may write in blocks) follow it; check ids run on in unit order.
+      await store.updateOperation(last.id, { result: 'aborted', end_time: '2026-03-10T17:00:00Z' });
+      assert.ok((await store.deleteOperation(last.id, ended)) !== undefined);
+      const created = await store.createOperation(operationInput({}));
+      const creations = await store.commit(Array.from({ length: 130 }, (_, index) => createdCheckUnit({ operationId: created.id, seq: index, sourceId: 700 + index }, { description: `after the floor ${index}` })));
+      assert.deepEqual(creations.map((row) => row.id), creations.map((_, index) => many.at(-1)!.id + 1 + index));
+      assert.deepEqual(creations.map((row) => row.destination_entity_id), creations.map((_, index) => checks.stagingDiscarded + 1 + index));
+      const stored = await store.getChecks(creations.map((row) => row.destination_entity_id!));
+      assert.deepEqual(creations.map((row) => row.after), stored);
     },
   },
 ];
