@@ -25,4 +25,7 @@ test('every call of a method is counted and timed until it settles, sync or asyn
   expect(report[0]?.method).toBe('slow');
   expect(Object.fromEntries(report.map((entry) => [entry.method, entry.calls]))).toEqual({ add: 2, slow: 1, broken: 1 });
   expect(report[0]?.ms).toBeGreaterThanOrEqual(25);
+  times.reset();
+  timed.add(3);
+  expect(times.report().map((entry) => [entry.method, entry.calls])).toEqual([['add', 1]]);
 });

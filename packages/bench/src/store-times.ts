@@ -1,12 +1,14 @@
 /**
  * A store whose every call is timed: per method, how many calls and their time until settled (for
  * a promise, until it settles; a synchronous store's call holds the event loop that long, an
- * asynchronous one's includes its waits). What the large-draft child reports, with
- * `PROMOTE_BENCH_STORE_TIMES=1`, to say where a promotion's time goes among the store's methods.
+ * asynchronous one's includes its waits). What the large-draft child and the re-promotion report,
+ * with `PROMOTE_BENCH_STORE_TIMES=1`, to say where a promotion's time goes among the store's methods.
  */
 export interface StoreTimes {
-  /** Calls and milliseconds per method, most time first. */
+  /** Calls and milliseconds per method since the start or the last {@link reset}, most time first. */
   report(): readonly { readonly method: string; readonly calls: number; readonly ms: number }[];
+  /** Forgets what was timed so far. */
+  reset(): void;
 }
 
 /** `store` with each method call timed into the returned {@link StoreTimes}. */
@@ -35,6 +37,9 @@ export function timedStore<T extends object>(store: T): { readonly store: T; rea
   });
   return {
     store: wrapped,
-    times: { report: () => [...totals].map(([method, { calls, ms }]) => ({ method, calls, ms })).sort((a, b) => b.ms - a.ms) },
+    times: {
+      report: () => [...totals].map(([method, { calls, ms }]) => ({ method, calls, ms })).sort((a, b) => b.ms - a.ms),
+      reset: () => totals.clear(),
+    },
   };
 }

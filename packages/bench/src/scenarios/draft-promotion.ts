@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createPromoter, createReferenceDataplane, type OperationStatus, type Promoter } from '@promote/core';
 import { openSqliteStore } from '@promote/store-sqlite';
+import { timedStore } from '../store-times.js';
 import { benchWorld, type BenchWorld } from '../bench-world.js';
 import { ratioOf, type Figure } from '../figure.js';
 import { collectGarbage, expectEqual, median, timed } from '../measure.js';
@@ -13,15 +14,18 @@ const maxRepromotionRatio = 2;
 
 /**
  * Runs a request to its end; the milliseconds from `run` until the operation has finished, and its
- * counters. With a `label`, a measured section that `--profile` records.
+ * counters. With a `label`, a measured section that `--profile` records; `onEnded` is called when
+ * it has finished, before its operation is read back.
  */
-export async function promoteToEnd(promoter: Promoter, bench: BenchWorld, body: object, label?: string): Promise<{ readonly ms: number; readonly status: OperationStatus; readonly id: number }> {
+export async function promoteToEnd(promoter: Promoter, bench: BenchWorld, body: object, label?: string, onEnded?: () => void): Promise<{ readonly ms: number; readonly status: OperationStatus; readonly id: number }> {
   const { ms, value } = await timed(async () => {
     const started = await promoter.run(bench.actor, body);
     if (started.isErr()) throw new Error(`run refused: ${JSON.stringify(started.error)}`);
     await promoter.waitFor(started.value.id);
     return started.value.id;
   }, label);
+  // Before the operation is read back: what ran until here is the promotion's.
+  onEnded?.();
   const finished = await promoter.getOperation(bench.actor, value);
   if (finished.isErr()) throw new Error(`cannot read operation ${value}`);
   if (finished.value.result !== 'success') throw new Error(`operation ${value} ended in ${finished.value.result}: ${finished.value.message ?? ''}`);
@@ -48,17 +52,24 @@ export async function draftPromotion(scale: BenchScale, seed: number, workDir: s
   const readTimes: number[] = [];
   const draftFloors: number[] = [];
   const skipFloors: number[] = [];
+  const skipCalls: (readonly { readonly method: string; readonly calls: number; readonly ms: number }[])[] = [];
   const floorOptions = { sourceContainerId: bench.request.container_id, destinationContainerId: bench.request.destination_container_id, unitsPerTransaction: 2000, now: '2026-03-01T10:00:00Z' };
   // One untimed promotion first, so that neither the first engine run nor the first baseline pays for the JIT.
   for (let repetition = -1; repetition < scale.repetitions; repetition++) {
     const file = copyDatabase(template, join(workDir, 'draft-run.sqlite'));
-    const store = await openSqliteStore({ filename: file });
+    const opened = await openSqliteStore({ filename: file });
+    // With PROMOTE_BENCH_STORE_TIMES=1, every store call is timed, and the re-promotion's are told in its note.
+    const timing = process.env['PROMOTE_BENCH_STORE_TIMES'] === '1' ? timedStore(opened) : undefined;
+    const store = timing?.store ?? opened;
     const promoter = createPromoter({ store, dataplane: createReferenceDataplane() });
     collectGarbage();
     const draft = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true }, `draft-${count(n)}`);
     expectEqual(`draft promotion of ${n}`, draft.status, { total: n, created: n, updated: 0, skipped: 0, failed: 0 });
     collectGarbage();
-    const again = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true }, `re-promotion-${count(n)}`);
+    timing?.times.reset();
+    const again = await promoteToEnd(promoter, bench, { ...bench.request, as_draft: true }, `re-promotion-${count(n)}`, () => {
+      if (timing !== undefined && repetition >= 0) skipCalls.push(timing.times.report());
+    });
     expectEqual(`re-promotion of ${n}`, again.status, { total: n, created: 0, updated: 0, skipped: n, failed: 0 });
     await promoter.close();
     await store.close();
@@ -113,7 +124,27 @@ export async function draftPromotion(scale: BenchScale, seed: number, workDir: s
       baseline: { label: `raw read both containers' checks`, value: readMs, unit: 'ms' },
       ratio: skipRatio,
       target: { text: `ratio ≤ ${maxRepromotionRatio}`, met: skipRatio <= maxRepromotionRatio },
-      note: `median of ${skipTimes.length}: engine ${spread(skipTimes)} ms; raw ${spread(readTimes)} ms; the contract's floor (read and decode both containers, insert the results 100 rows per statement, ${floorOptions.unitsPerTransaction} per transaction) ${median(skipFloors).toFixed(0)} ms = ${ratioOf(median(skipFloors), readMs).toFixed(2)}× the raw read; engine ÷ floor ${ratioOf(skipMs, median(skipFloors)).toFixed(2)}`,
+      note: `median of ${skipTimes.length}: engine ${spread(skipTimes)} ms; raw ${spread(readTimes)} ms; the contract's floor (read and decode both containers, insert the results 100 rows per statement, ${floorOptions.unitsPerTransaction} per transaction) ${median(skipFloors).toFixed(0)} ms = ${ratioOf(median(skipFloors), readMs).toFixed(2)}× the raw read; engine ÷ floor ${ratioOf(skipMs, median(skipFloors)).toFixed(2)}${callsNote(skipCalls)}`,
     },
   ];
+}
+
+/**
+ * The mean time and calls per store method over the runs timed with PROMOTE_BENCH_STORE_TIMES=1, or
+ * nothing. Each call's time is until it settled: calls under way together (a promotion reads the
+ * destination's containers, fields and computed fields at once) each count the time they overlap.
+ */
+function callsNote(runs: readonly (readonly { readonly method: string; readonly calls: number; readonly ms: number }[])[]): string {
+  if (runs.length === 0) return '';
+  const totals = new Map<string, { calls: number; ms: number }>();
+  for (const run of runs) {
+    for (const { method, calls, ms } of run) {
+      const total = totals.get(method) ?? { calls: 0, ms: 0 };
+      total.calls += calls;
+      total.ms += ms;
+      totals.set(method, total);
+    }
+  }
+  const shown = [...totals].sort((a, b) => b[1].ms - a[1].ms).map(([method, { calls, ms }]) => `${method} ${(ms / runs.length).toFixed(1)} ms (${(calls / runs.length).toFixed(1).replace(/\.0$/, '')} calls)`);
+  return `; store calls, mean of ${runs.length}: ${shown.join(', ')}`;
 }
