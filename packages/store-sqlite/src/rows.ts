@@ -201,24 +201,30 @@ export function fromFieldRow(row: Row<FieldsTable>): Field {
 
 /** The columns of a quality check. */
 export function toCheckValues(check: Omit<QualityCheck, 'id'>, intern?: JsonIntern): CheckValueTuple {
-  // A JSON value the store read and writes again unchanged (fields, tags and metadata copied from a
-  // source check) is written as the text it was read from (`JsonIntern.textOf`), not encoded again.
-  const encode = intern === undefined ? encodeJson : (value: unknown) => intern.textOf(value) ?? encodeJson(value);
   return [
     check.container_id,
     check.rule_type,
     check.description,
-    encode(check.fields),
+    encodeRead(check.fields, intern),
     check.coverage,
     check.filter,
-    encode(check.properties),
-    encode(check.tags),
-    encode(check.additional_metadata),
+    encodeRead(check.properties, intern),
+    encodeRead(check.tags, intern),
+    encodeRead(check.additional_metadata, intern),
     check.status,
     flag(check.inferred),
     check.created_at,
     check.updated_at,
   ];
+}
+
+/**
+ * A JSON column's text: a value the store read and writes again unchanged (fields, tags and
+ * metadata copied from a source check) as the text it was read from (`JsonIntern.textOf`), any
+ * other encoded.
+ */
+function encodeRead(value: unknown, intern: JsonIntern | undefined): string {
+  return intern?.textOf(value) ?? encodeJson(value);
 }
 
 /**

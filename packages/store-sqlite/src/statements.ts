@@ -137,10 +137,9 @@ function insertSql(table: string, columns: object, withId: boolean): string {
   return `insert into ${quote(table)} (${names.map(quote).join(', ')}) values (${names.map((name) => `@${name}`).join(', ')})`;
 }
 
-
-/** {@link insertSql}, its values bound by position in the order of `columns` (`id` first when `withId`). */
-function positionalInsertSql(table: string, columns: readonly string[], withId: boolean): string {
-  const names = [...(withId ? ['id'] : []), ...columns];
+/** {@link insertSql} with the id first, its values bound by position in that order. */
+function positionalInsertWithIdSql(table: string, columns: readonly string[]): string {
+  const names = ['id', ...columns];
   return `insert into ${quote(table)} (${columnList(names)}) values (${names.map(() => '?').join(', ')})`;
 }
 
@@ -293,6 +292,9 @@ export const teamPermissionsJson = `(select json_group_object(cast("datastore_id
 /** Prepares every statement of {@link Statements} on `handle` (the schema must exist). */
 export function prepareStatements(handle: BetterSqlite3.Database): Statements {
   const prepare = handle.prepare.bind(handle);
+  // Checks and lineage links are inserted in blocks by a commit; a single one (an edit, an import) by the blocks' one-row statement.
+  const checkRows = prepareBlockInsert(handle, 'quality_checks', checkValueColumns);
+  const lineageRows = prepareBlockInsert(handle, 'lineage', lineageValueColumns);
   return {
     isEmpty: prepare(
       'select not (exists (select 1 from "datastores") or exists (select 1 from "users")) as "empty"',
@@ -334,8 +336,8 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     updateField: prepare(updateSql('fields', fieldColumns)),
     deleteField: prepare('delete from "fields" where "id" = ?'),
 
-    insertCheck: prepare<CheckValueTuple>(positionalInsertSql('quality_checks', checkValueColumns, false)),
-    insertCheckWithId: prepare<readonly [number, ...CheckValueTuple]>(positionalInsertSql('quality_checks', checkValueColumns, true)),
+    insertCheck: checkRows.one as Statement<CheckValueTuple>,
+    insertCheckWithId: prepare<readonly [number, ...CheckValueTuple]>(positionalInsertWithIdSql('quality_checks', checkValueColumns)),
     updateCheck: prepare<readonly [...CheckValueTuple, number]>(positionalUpdateSql('quality_checks', checkValueColumns)),
     deleteCheck: prepare('delete from "quality_checks" where "id" = ?'),
     listChecks: prepare<[number], CheckTuple>(`select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? order by "id"`).raw(true),
@@ -360,7 +362,7 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     updateComputedField: prepare(updateSql('computed_fields', computedFieldColumns)),
     deleteComputedField: prepare('delete from "computed_fields" where "id" = ?'),
 
-    insertLineage: prepare<LineageValueTuple>(positionalInsertSql('lineage', lineageValueColumns, false)),
+    insertLineage: lineageRows.one as Statement<LineageValueTuple>,
     findLineage: prepare<[string, number, string], LineageTuple>(
       `select ${columnList(lineageTupleColumns)} from "lineage"
        where "entity_type" = ? and "destination_scope_id" = ? and "source_entity_id" in (select "value" from json_each(?))
@@ -395,8 +397,8 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
       `insert into "results" ("id", ${columnList(resultInsertColumns)}) values (?, ${resultInsertColumns.map(() => '?').join(', ')})`,
     ),
     resultRows: prepareBlockInsert(handle, 'results', resultInsertColumns),
-    checkRows: prepareBlockInsert(handle, 'quality_checks', checkValueColumns),
-    lineageRows: prepareBlockInsert(handle, 'lineage', lineageValueColumns),
+    checkRows,
+    lineageRows,
     resultIdFloor: prepare<[], number>(`select "highest" from "id_floors" where "kind" = 'result'`).pluck(true),
     largestResultId: prepare<[], number | null>('select max("id") from "results"').pluck(true),
     clearResultIdFloor: prepare(`delete from "id_floors" where "kind" = 'result'`),
