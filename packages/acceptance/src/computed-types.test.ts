@@ -252,3 +252,51 @@ describe('computed tables and files (§4, §5)', () => {
     expect(page.items.map((item) => item.source_entity_id)).toEqual([51]);
   });
 });
+
+describe('a name a promotion makes available to an entity processed before it (§6)', () => {
+  // Found by the idempotence property (seed 767972014): source 6 is linked to destination
+  // IS_ACTIVE (renamed there, and missing); source 1, processed first (ascending id, no
+  // dependency between them: `is_active` is a plain field of the source), needs `is_active`.
+  const world = (): World => ({
+    users: [{ id: 1, email: 'admin@example.com', role: 'admin', token: 'token-admin' }],
+    teams: [],
+    datastores: [
+      { id: 5, name: 'analytics', store_type: 'jdbc' },
+      { id: 51, name: 'analytics', store_type: 'jdbc' },
+    ],
+    containers: [
+      { id: 5, datastore_id: 51, name: 'invoices', container_type: 'table', description: '', tags: [], additional_metadata: {}, deleted_at: null, profiled: true },
+      { id: 57, datastore_id: 5, name: 'Invoices', container_type: 'table', description: '', tags: [], additional_metadata: {}, deleted_at: null, profiled: true },
+    ],
+    fields: [
+      { id: 1, container_id: 5, name: 'is_active', type: 'boolean', status: 'active' },
+      { id: 2, container_id: 5, name: 'customer_id', type: 'integral', status: 'active' },
+      { id: 3, container_id: 57, name: 'customer_id', type: 'integral', status: 'active' },
+    ],
+    quality_checks: [],
+    computed_fields: [
+      { id: 1, container_id: 5, name: 'amount_usd', description: '', tags: [], additional_metadata: {}, transformation: 'cast', source_fields: ['is_active'], properties: { target_type: 'string' }, status: 'active' },
+      { id: 6, container_id: 5, name: 'amount_with_tax', description: 'tax', tags: [], additional_metadata: {}, transformation: 'custom_expression', source_fields: [], properties: { column_expression: 'COALESCE(customer_id, 0)' }, status: 'active' },
+      { id: 9, container_id: 57, name: 'IS_ACTIVE', description: '', tags: [], additional_metadata: {}, transformation: 'custom_expression', source_fields: [], properties: { column_expression: 'NULL' }, status: 'missing' },
+    ],
+    lineage: [{ entity_type: 'computed_field', source_entity_id: 6, destination_scope_id: 57, destination_entity_id: 9 }],
+  });
+  const body = { type: 'promote_computed_field', datastore_id: 51, container_id: 5, destination_container_id: 57, computed_field_ids: [6, 1] };
+
+  test('it fails the first time, is promoted the second, and the third promotion is all skipped', async () => {
+    const { promoter } = engine(world());
+    const first = await runToEnd(promoter, admin, body);
+    expect(outcomes(first.results)).toEqual([
+      [1, 'failed', "Source field(s) ['is_active'] not available on destination"],
+      [6, 'updated', 'Reactivated non-active field on destination'],
+    ]);
+    expect(outcomes((await runToEnd(promoter, admin, body)).results)).toEqual([
+      [1, 'created', null],
+      [6, 'skipped', null],
+    ]);
+    expect(outcomes((await runToEnd(promoter, admin, body)).results)).toEqual([
+      [1, 'skipped', null],
+      [6, 'skipped', null],
+    ]);
+  });
+});
