@@ -397,6 +397,15 @@ export function frozenCheckOfTuple(row: CheckTuple, intern: JsonIntern): Quality
   return Object.freeze(checkOfTuple(row, intern.decode<string[]>(row[4]), intern.decode<Properties>(row[7]), intern.decode<Tags>(row[8]), intern.decode<Metadata>(row[9])));
 }
 
+/**
+ * {@link frozenCheckOfTuple} for a source check that a promotion may copy: `fields`, `tags` and
+ * `additional_metadata` decoded as {@link fromCheckTuple} does (`JsonIntern.decodeWritable`), so that
+ * a creation writes them as the texts they came from.
+ */
+export function frozenSourceCheckOfTuple(row: CheckTuple, intern: JsonIntern): QualityCheck {
+  return Object.freeze(checkOfTuple(row, intern.decodeWritable<string[]>(row[4]), intern.decode<Properties>(row[7]), intern.decodeWritable<Tags>(row[8]), intern.decodeWritable<Metadata>(row[9])));
+}
+
 /** A check of its row in raw mode, its JSON columns decoded by the caller. */
 function checkOfTuple(row: CheckTuple, fields: readonly string[], properties: Properties, tags: Tags, additionalMetadata: Metadata): QualityCheck {
   return {

@@ -1,4 +1,5 @@
 import type {
+  CheckSelectionKey,
   EntitySummary,
   EntityType,
   OperationPatch,
@@ -42,6 +43,7 @@ import {
   fromUserRow,
   checkKeyOfTuple,
   frozenCheckOfTuple,
+  frozenSourceCheckOfTuple,
   operationParts,
   toCheckValues,
   toComputedFieldValues,
@@ -61,6 +63,7 @@ import type { RenderThreads } from './render-threads.js';
 import { defaultViewCacheBytes, keptPageKey, keptRangeKey, prepareKeptViews } from './kept-views.js';
 import { boundCount, foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { insertInBlocks } from './block-insert.js';
+import { checkContainersWritten, CheckListings } from './check-listings.js';
 import { encodeSelection } from './json.js';
 import { applyEdit, applyWrite, checkCreationValues, writtenCheck } from './write-entity.js';
 
@@ -100,6 +103,20 @@ export interface SqliteStoreParts {
 const asRendered = (page: StampedResultViews | undefined): RenderedResultViews | undefined =>
   page === undefined || !('generation' in page) ? page : { json: page.json, count: page.count, last: page.last };
 
+/** The page of a selection (`Store.listCheckKeys`) of a container's checks (ascending id): at most `limit` checks after `afterId`. */
+function pageOf(checks: readonly QualityCheck[], afterId: number, limit: number): readonly QualityCheck[] {
+  let low = 0;
+  for (let high = checks.length; low < high; ) {
+    const middle = (low + high) >>> 1;
+    if ((checks[middle] as QualityCheck).id <= afterId) low = middle + 1;
+    else high = middle;
+  }
+  return checks.slice(low, low + limit);
+}
+
+/** The selection keys of checks. */
+const keysOf = (checks: readonly QualityCheck[]): CheckSelectionKey[] => checks.map(({ id, status, tags }) => ({ id, status, tags }));
+
 /** How many operations' decoded request and selection {@link createSqliteStore} keeps. */
 const cachedOperationParts = 16;
 
@@ -126,23 +143,16 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
   const read = <T>(work: (transaction: Kysely<Database>) => Promise<T>): Promise<T> =>
     use((connection) => connection.transaction().execute(work));
 
-  /*
-   * The checks of the container listed last, kept while nothing can have changed them: a promotion
-   * lists its source container's checks to fix the selection and reads the same checks by id a
-   * moment later to plan them, and decoding 10,000 checks twice was a tenth of a re-promotion. Every
-   * write of this store (`write`: commit, applyEdits, importWorld) drops them, and so does a commit
-   * by any other connection to the file (`PRAGMA data_version` moves). They are deep-frozen, since
-   * they are handed out more than once. At most one container's checks are held.
-   */
-  let listedChecks: { readonly containerId: number; readonly dataVersion: number; readonly checks: readonly QualityCheck[]; byId?: ReadonlyMap<number, QualityCheck> } | undefined;
+  // The checks of the containers listed last (a promotion's source and destination), kept while nothing can have changed them.
+  const listings = new CheckListings(() => statements.dataVersion.get() as number);
   // Decoded JSON texts of the listings: a destination's copies of the source's checks decode to the source's values.
   const jsonTexts = new JsonIntern();
-  const currentListing = () => (listedChecks !== undefined && listedChecks.dataVersion === statements.dataVersion.get() ? listedChecks : undefined);
 
-  const write = <T>(work: () => T): Promise<T> => {
+  /** A write transaction; `checksOf` says whose checks it may change (see `CheckListings.forget`). */
+  const write = <T>(work: () => T, checksOf: ReadonlySet<number> | 'any' = 'any'): Promise<T> => {
     const transaction = () =>
       use(() => {
-        listedChecks = undefined;
+        listings.forget(checksOf);
         const done = handle.transaction(work).immediate();
         afterWrite?.();
         return done;
@@ -280,27 +290,30 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
 
     listChecks: (containerId) =>
       use(() => {
-        const listed = currentListing();
-        if (listed?.containerId === containerId) return listed.checks;
+        const listed = listings.listed(containerId);
+        if (listed !== undefined) return listed;
         const dataVersion = statements.dataVersion.get() as number;
         const checks = Object.freeze(statements.listChecks.all(containerId).map((row) => frozenCheckOfTuple(row, jsonTexts)));
-        listedChecks = { containerId, dataVersion, checks };
+        listings.keep(containerId, dataVersion, checks);
         return checks;
       }),
 
-    listCheckKeys: (containerId, afterId, limit) => use(() => statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts))),
+    listCheckKeys: (containerId, afterId, limit) =>
+      use((): readonly CheckSelectionKey[] => {
+        const listed = listings.listed(containerId);
+        if (listed !== undefined) return keysOf(pageOf(listed, afterId, limit));
+        // A container of a few thousand checks is read whole once: its promotion asks for the same checks by id next.
+        if (!listings.readsWholeChecks(containerId, afterId, limit)) return statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts));
+        const page = statements.listCheckPage.all(containerId, afterId, limit).map((row) => frozenSourceCheckOfTuple(row, jsonTexts));
+        listings.addSelectionPage(containerId, page, limit);
+        return keysOf(page);
+      }),
 
     getChecks: (ids) =>
       use(() => {
         if (ids.length === 0) return [];
-        const listed = currentListing();
-        if (listed !== undefined) {
-          // A promotion of every check of the container asks for the listing itself, in its order.
-          if (ids.length === listed.checks.length && listed.checks.every((check, index) => check.id === ids[index])) return listed.checks;
-          // Built on the first lookup by id: the destination's listing of a promotion never needs it.
-          const byId = (listed.byId ??= new Map(listed.checks.map((check) => [check.id, check])));
-          if (ids.every((id) => byId.has(id))) return [...new Set(ids)].sort((a, b) => a - b).map((id) => byId.get(id) as QualityCheck);
-        }
+        const listed = listings.find(ids);
+        if (listed !== undefined) return listed;
         // Texts the store has decoded before (the destination's listing, in a re-promotion) are shared, others parsed.
         return statements.getChecks.all(JSON.stringify(ids)).map((row) => fromCheckTuple(row, jsonTexts));
       }),
@@ -549,7 +562,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
           }
         }
         return records;
-      }),
+      }, checkContainersWritten(units.map((unit) => unit.write))),
 
     listResults: (operationId, query: ResultQuery = {}) =>
       use(() => {

@@ -214,6 +214,8 @@ export interface Statements {
   readonly getChecks: Statement<[string], CheckTuple>;
   /** A page of selection keys (`Store.listCheckKeys`): container, after id, limit. Raw mode: `[id, status, tags]`. */
   readonly listCheckKeys: Statement<[number, number, number], readonly [number, string, string]>;
+  /** The same page as {@link listCheckKeys} as whole checks (a selection of a container the store keeps, see `CheckListings`). Raw mode: {@link CheckTuple}s. */
+  readonly listCheckPage: Statement<[number, number, number], CheckTuple>;
 
   /** Summaries (§10) by ids given as one JSON array, ascending id; raw mode, in the order of the summary keys. */
   readonly checkSummaries: Statement<[string], readonly [number, string, string, string]>;
@@ -343,6 +345,9 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     listChecks: prepare<[number], CheckTuple>(`select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? order by "id"`).raw(true),
     listCheckKeys: prepare<[number, number, number], readonly [number, string, string]>(
       `select "id", "status", "tags" from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
+    ).raw(true),
+    listCheckPage: prepare<[number, number, number], CheckTuple>(
+      `select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
     ).raw(true),
     getChecks: prepare<[string], CheckTuple>(
       `select ${columnList(checkTupleColumns)} from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"`,

@@ -1,0 +1,140 @@
+import type { QualityCheck, WorldEdit } from '@promote/core';
+
+/**
+ * The containers whose checks a write may change: those of its check creations and updates, or
+ * `'any'` when it deletes something (a deleted check or container does not say where it was).
+ * Writes of computed fields, fields and containers change no check.
+ */
+export function checkContainersWritten(writes: Iterable<WorldEdit | undefined>): ReadonlySet<number> | 'any' {
+  const containers = new Set<number>();
+  for (const write of writes) {
+    if (write === undefined) continue;
+    if (write.kind === 'delete') return 'any';
+    if (write.kind === 'create_check' || write.kind === 'update_check') containers.add(write.value.container_id);
+  }
+  return containers;
+}
+
+/** A container's checks, all of them, ascending id, deep-frozen, as read at `dataVersion`. */
+interface Listing {
+  readonly containerId: number;
+  readonly dataVersion: number;
+  readonly checks: readonly QualityCheck[];
+  /** Built on the first lookup by id. */
+  byId?: ReadonlyMap<number, QualityCheck>;
+}
+
+/** A selection's pages read so far as whole checks (see {@link CheckListings.readsWholeChecks}). */
+interface Selecting {
+  readonly containerId: number;
+  readonly dataVersion: number;
+  readonly checks: QualityCheck[];
+}
+
+/**
+ * The checks of the containers a store listed last, kept while nothing can have changed them, so
+ * that a promotion does not read and decode the same checks twice: its selection reads the source
+ * container's checks page by page (`Store.listCheckKeys`) and its planning reads the same checks by
+ * id a moment later (`Store.getChecks`); a re-promotion of 10,000 checks read its sources twice
+ * (the selection's keys, then the checks: a fifth of its time, decision 0912).
+ *
+ * A selection of a container of at most {@link wholeChecksLimit} checks reads whole checks rather
+ * than keys and, when its last page is in, keeps them as that container's listing; past the limit it
+ * reads keys only (a million checks are not held). `listChecks` keeps what it lists too. At most
+ * {@link maxListings} containers are kept, the last listed first.
+ *
+ * A listing is dropped by any write of the store that may change its container's checks
+ * ({@link forget}: the store calls it before each write transaction) and by a commit of any other
+ * connection to the file (`PRAGMA data_version` moves; `dataVersion` reads it).
+ */
+export class CheckListings {
+  /** Checks a selection reads whole at most (≈ 10–15 MB decoded, shared values aside). */
+  static readonly wholeChecksLimit = 20_000;
+  /** Containers kept at most: a promotion's source and destination. */
+  static readonly maxListings = 2;
+
+  private listings: Listing[] = [];
+  private selecting: Selecting | undefined;
+
+  /** `dataVersion` reads `PRAGMA data_version`; `wholeChecksLimit` is {@link CheckListings.wholeChecksLimit} but for tests. */
+  constructor(
+    private readonly dataVersion: () => number,
+    private readonly wholeChecksLimit = CheckListings.wholeChecksLimit,
+  ) {}
+
+  /** The kept checks of `containerId`, if nothing can have changed them since they were read. */
+  listed(containerId: number): readonly QualityCheck[] | undefined {
+    const version = this.dataVersion();
+    return this.listings.find((listing) => listing.containerId === containerId && listing.dataVersion === version)?.checks;
+  }
+
+  /** Keeps `checks`, every check of `containerId` read at `dataVersion`, ascending id, deep-frozen. */
+  keep(containerId: number, dataVersion: number, checks: readonly QualityCheck[]): void {
+    this.listings = [{ containerId, dataVersion, checks }, ...this.listings.filter((listing) => listing.containerId !== containerId)].slice(0, CheckListings.maxListings);
+  }
+
+  /**
+   * The checks of `ids` that exist (ascending id, each once) when a kept listing holds every one of
+   * them; `undefined` otherwise. A promotion of every check of a container asks for the listing
+   * itself, in its order.
+   */
+  find(ids: readonly number[]): readonly QualityCheck[] | undefined {
+    if (ids.length === 0) return [];
+    const version = this.dataVersion();
+    for (const listing of this.listings) {
+      if (listing.dataVersion !== version) continue;
+      const { checks } = listing;
+      if (ids.length === checks.length && checks.every((check, index) => check.id === ids[index])) return checks;
+      // Another container's checks (a promotion's destination, when its sources are asked for) are passed over without a map.
+      const first = ids[0] as number;
+      if (checks.length === 0 || first < (checks[0] as QualityCheck).id || first > (checks[checks.length - 1] as QualityCheck).id) continue;
+      const byId = (listing.byId ??= new Map(checks.map((check) => [check.id, check])));
+      if (!ids.every((id) => byId.has(id))) continue;
+      return ascendingOnce(ids).map((id) => byId.get(id) as QualityCheck);
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the selection page of `containerId` after `afterId` of at most `limit` checks is to be
+   * read as whole checks ({@link addSelectionPage}) rather than keys: the first page, and each next
+   * one while the checks read so far and the page fit {@link wholeChecksLimit}.
+   */
+  readsWholeChecks(containerId: number, afterId: number, limit: number): boolean {
+    const version = this.dataVersion();
+    const selecting = afterId === 0 ? { containerId, dataVersion: version, checks: [] } : this.selecting;
+    const continues =
+      selecting !== undefined &&
+      selecting.containerId === containerId &&
+      selecting.dataVersion === version &&
+      (selecting.checks.at(-1)?.id ?? 0) === afterId &&
+      selecting.checks.length + limit <= this.wholeChecksLimit;
+    this.selecting = continues ? selecting : undefined;
+    return continues;
+  }
+
+  /** A page read as whole checks; the last one (fewer than `limit`) makes the selection's checks the container's listing. */
+  addSelectionPage(containerId: number, page: readonly QualityCheck[], limit: number): void {
+    const { selecting } = this;
+    if (selecting === undefined || selecting.containerId !== containerId) return;
+    for (const check of page) selecting.checks.push(check);
+    if (page.length < limit) {
+      this.selecting = undefined;
+      this.keep(containerId, selecting.dataVersion, Object.freeze(selecting.checks));
+    }
+  }
+
+  /** Drops what a write to the checks of `containers` may make untrue. */
+  forget(containers: ReadonlySet<number> | 'any'): void {
+    const changes = (containerId: number) => containers === 'any' || containers.has(containerId);
+    this.listings = this.listings.filter((listing) => !changes(listing.containerId));
+    if (this.selecting !== undefined && changes(this.selecting.containerId)) this.selecting = undefined;
+  }
+}
+
+/** `ids` ascending, each once. */
+function ascendingOnce(ids: readonly number[]): readonly number[] {
+  let ascending = true;
+  for (let index = 1; index < ids.length && ascending; index++) ascending = (ids[index] as number) > (ids[index - 1] as number);
+  return ascending ? ids : [...new Set(ids)].sort((a, b) => a - b);
+}
