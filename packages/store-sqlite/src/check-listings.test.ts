@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import type { QualityCheck, Store } from '@promote/core';
 import { checkValue, createdCheckUnit, fcNumRuns, operationInput, sampleIds, sampleWorld, updatedCheckUnit } from '@promote/testkit';
@@ -65,23 +66,32 @@ describe('CheckListings', () => {
     assert.deepEqual(listings.find([9])?.map((found) => found.id), [9]);
     assert.equal(listings.find([1, 4]), undefined, '4 is in neither listing');
     assert.equal(listings.find([1, 8]), undefined, 'no listing holds both');
+    assert.equal(listings.find([3, 9]), undefined, 'the first id in the range of one listing, another only in the other');
     assert.deepEqual(listings.find([]), []);
   });
 
   test('a listing is dropped when its container is written or another connection commits; at most two are kept', () => {
     listings.keep(orders, version, [check(1)]);
     listings.keep(stagingOrders, version, [check(2, stagingOrders)]);
-    listings.forget(new Set([stagingOrders]));
+    listings.forget({ containers: new Set([stagingOrders]), updated: new Set() });
     assert.notEqual(listings.listed(orders), undefined);
     assert.equal(listings.listed(stagingOrders), undefined);
-    listings.forget(new Set());
-    assert.notEqual(listings.listed(orders), undefined);
+    listings.forget({ containers: new Set(), updated: new Set([7]) });
+    assert.notEqual(listings.listed(orders), undefined, 'check 7 is not in it');
+    listings.forget({ containers: new Set([stagingOrders]), updated: new Set([1]) });
+    assert.equal(listings.listed(orders), undefined, 'an update of check 1, which may move it out of orders');
+    listings.keep(orders, version, [check(1)]);
     listings.forget('any');
     assert.equal(listings.listed(orders), undefined);
     listings.keep(orders, version, [check(1)]);
     version = 2;
     assert.equal(listings.listed(orders), undefined);
     assert.equal(listings.find([1]), undefined);
+    listings.keep(orders, version, [1, 2, 3, 4, 5, 6].map((id) => check(id)));
+    assert.equal(listings.listed(orders), undefined, 'more checks than the limit are not kept');
+    listings.keep(orders, version, [check(1)], 0);
+    assert.equal(listings.listed(orders), undefined, "a selection's checks (ids above 0) do not answer for every check");
+    assert.notEqual(listings.listed(orders, 0), undefined);
     listings.keep(1, version, []);
     listings.keep(2, version, []);
     listings.keep(3, version, []);
@@ -91,8 +101,8 @@ describe('CheckListings', () => {
 
   test('the containers a commit writes checks into; any delete may touch any', () => {
     const value = checkValue(orders);
-    assert.deepEqual(checkContainersWritten([undefined, { kind: 'create_check', value }, { kind: 'update_check', value: { ...checkValue(stagingOrders), id: 4 } }]), new Set([orders, stagingOrders]));
-    assert.deepEqual(checkContainersWritten([{ kind: 'create_computed_field', value: { container_id: orders } as never }]), new Set());
+    assert.deepEqual(checkContainersWritten([undefined, { kind: 'create_check', value }, { kind: 'update_check', value: { ...checkValue(stagingOrders), id: 4 } }]), { containers: new Set([orders, stagingOrders]), updated: new Set([4]) });
+    assert.deepEqual(checkContainersWritten([{ kind: 'create_computed_field', value: { container_id: orders } as never }]), { containers: new Set(), updated: new Set() });
     assert.equal(checkContainersWritten([{ kind: 'create_check', value }, { kind: 'delete', entity: 'computed_field', id: 3 }]), 'any');
   });
 });
@@ -178,5 +188,54 @@ describe('a SQLite store keeping the checks it read', () => {
     await store.commit([updatedCheckUnit({ operationId: operation.id, seq: 1, sourceId: ids[1] as number, containerId: orders }, sources[1] as QualityCheck, replacement)]);
     assert.deepEqual(await store.getChecks([replacement.id]), [replacement]);
     assert.deepEqual((await store.listChecks(orders)).find((found) => found.id === replacement.id), replacement);
+  });
+  test('a commit updating a check into another container drops the listing it left (the review of decision 0912)', async () => {
+    const ids = await sourceIds();
+    const operation = await store.createOperation(operationInput({ selection: ids.slice(0, 1), status: { total: 1, created: 0, updated: 0, skipped: 0, failed: 0 } }));
+    await store.listChecks(orders);
+    await selection(store, orders, [50]);
+    const [moving] = await store.getChecks([ids[0] as number]);
+    const moved = { ...(moving as QualityCheck), container_id: stagingOrders };
+    await store.commit([updatedCheckUnit({ operationId: operation.id, seq: 0, sourceId: 9_999 }, moving as QualityCheck, moved)]);
+    assert.deepEqual(await store.listChecks(orders), await other.listChecks(orders));
+    assert.equal((await store.listChecks(orders)).some((found) => found.id === moved.id), false);
+    assert.deepEqual(await selection(store, orders, [50]), await expectedKeys(orders));
+    assert.deepEqual(await store.getChecks([moved.id]), [moved]);
+  });
+
+  test('two selections of one container interleaved, and a write between two pages, give what a fresh read gives', async () => {
+    const pages = async (sizes: readonly number[]) => selection(store, orders, sizes);
+    const [a, b] = await Promise.all([pages([3, 5]), pages([4])]);
+    assert.deepEqual(a, await expectedKeys(orders));
+    assert.deepEqual(b, await expectedKeys(orders));
+    await store.applyEdits([]);
+    const first = await store.listCheckKeys!(orders, 0, 5);
+    const [target] = await other.listChecks(orders);
+    await store.applyEdits([{ kind: 'update_check', value: { ...(target as QualityCheck), tags: ['between pages'] } }]);
+    const rest = await store.listCheckKeys!(orders, (first.at(-1) as QualityCheck).id, 100);
+    assert.deepEqual([...first, ...rest].slice(1).map(({ id, status, tags }) => ({ id, status, tags })), (await expectedKeys(orders)).slice(1));
+    assert.deepEqual((await store.getChecks([(target as QualityCheck).id]))[0]?.tags, ['between pages']);
+  });
+
+  test('checks by id after a selection, a deleted id among them: those that exist', async () => {
+    const ids = await sourceIds();
+    await store.applyEdits([{ kind: 'delete', entity: 'quality_check', id: ids[2] as number }]);
+    await selection(store, orders, [50]);
+    assert.deepEqual(await store.getChecks([ids[1] as number, ids[2] as number, ids[3] as number]), (await other.listChecks(orders)).filter((found) => found.id === ids[1] || found.id === ids[3]));
+  });
+
+  test('on a handle its caller owns nothing is kept: a write on that handle is seen at once', async () => {
+    const handle = new BetterSqlite3(join(directory, 'store.sqlite'));
+    const owned = await openSqliteStore({ database: handle });
+    try {
+      const [first] = await owned.listChecks(orders);
+      await selection(owned, orders, [50]);
+      handle.prepare('update quality_checks set description = ? where id = ?').run('written on the handle', (first as QualityCheck).id);
+      assert.equal((await owned.listChecks(orders))[0]?.description, 'written on the handle');
+      assert.equal((await owned.getChecks([(first as QualityCheck).id]))[0]?.description, 'written on the handle');
+    } finally {
+      await owned.close();
+      handle.close();
+    }
   });
 });

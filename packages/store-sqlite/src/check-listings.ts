@@ -1,24 +1,35 @@
 import type { QualityCheck, WorldEdit } from '@promote/core';
 
 /**
- * The containers whose checks a write may change: those of its check creations and updates, or
- * `'any'` when it deletes something (a deleted check or container does not say where it was).
- * Writes of computed fields, fields and containers change no check.
+ * What a write may change of the checks a store keeps: the containers its check creations and
+ * updates write into, and the checks it updates (an update may move a check out of the container
+ * it was in); or `'any'` when it deletes something (a deleted check or container does not say
+ * where it was). Writes of computed fields, fields and containers change no check.
  */
-export function checkContainersWritten(writes: Iterable<WorldEdit | undefined>): ReadonlySet<number> | 'any' {
+export type ChecksWritten = { readonly containers: ReadonlySet<number>; readonly updated: ReadonlySet<number> } | 'any';
+
+/** Nothing of any check: a write of other tables only. */
+export const noChecksWritten: ChecksWritten = { containers: new Set(), updated: new Set() };
+
+/** The {@link ChecksWritten} of a commit's writes. */
+export function checkContainersWritten(writes: Iterable<WorldEdit | undefined>): ChecksWritten {
   const containers = new Set<number>();
+  const updated = new Set<number>();
   for (const write of writes) {
     if (write === undefined) continue;
     if (write.kind === 'delete') return 'any';
     if (write.kind === 'create_check' || write.kind === 'update_check') containers.add(write.value.container_id);
+    if (write.kind === 'update_check') updated.add(write.value.id);
   }
-  return containers;
+  return { containers, updated };
 }
 
 /** A container's checks, all of them, ascending id, deep-frozen, as read at `dataVersion`. */
 interface Listing {
   readonly containerId: number;
   readonly dataVersion: number;
+  /** Every check of the container with an id above this: `-Infinity` for a listing, 0 for a selection's (which reads from id 0 on). */
+  readonly above: number;
   readonly checks: readonly QualityCheck[];
   /** Built on the first lookup by id. */
   byId?: ReadonlyMap<number, QualityCheck>;
@@ -56,21 +67,32 @@ export class CheckListings {
   private listings: Listing[] = [];
   private selecting: Selecting | undefined;
 
-  /** `dataVersion` reads `PRAGMA data_version`; `wholeChecksLimit` is {@link CheckListings.wholeChecksLimit} but for tests. */
+  /**
+   * `dataVersion` reads `PRAGMA data_version`; `wholeChecksLimit` is {@link CheckListings.wholeChecksLimit}
+   * but for tests, and 0 keeps nothing (a store on a handle its caller owns, who may write on it:
+   * writes on the same connection do not move `data_version`).
+   */
   constructor(
     private readonly dataVersion: () => number,
     private readonly wholeChecksLimit = CheckListings.wholeChecksLimit,
   ) {}
 
-  /** The kept checks of `containerId`, if nothing can have changed them since they were read. */
-  listed(containerId: number): readonly QualityCheck[] | undefined {
+  /**
+   * The kept checks of `containerId` with an id above `afterId` (all of them by default), if
+   * nothing can have changed them since they were read; ascending id.
+   */
+  listed(containerId: number, afterId = -Infinity): readonly QualityCheck[] | undefined {
     const version = this.dataVersion();
-    return this.listings.find((listing) => listing.containerId === containerId && listing.dataVersion === version)?.checks;
+    return this.listings.find((listing) => listing.containerId === containerId && listing.dataVersion === version && listing.above <= afterId)?.checks;
   }
 
-  /** Keeps `checks`, every check of `containerId` read at `dataVersion`, ascending id, deep-frozen. */
-  keep(containerId: number, dataVersion: number, checks: readonly QualityCheck[]): void {
-    this.listings = [{ containerId, dataVersion, checks }, ...this.listings.filter((listing) => listing.containerId !== containerId)].slice(0, CheckListings.maxListings);
+  /**
+   * Keeps `checks`, every check of `containerId` read at `dataVersion`, ascending id, deep-frozen;
+   * not when they are more than {@link wholeChecksLimit} (a million checks are not held once read).
+   */
+  keep(containerId: number, dataVersion: number, checks: readonly QualityCheck[], above = -Infinity): void {
+    if (checks.length > this.wholeChecksLimit) return;
+    this.listings = [{ containerId, dataVersion, above, checks }, ...this.listings.filter((listing) => listing.containerId !== containerId)].slice(0, CheckListings.maxListings);
   }
 
   /**
@@ -120,16 +142,28 @@ export class CheckListings {
     for (const check of page) selecting.checks.push(check);
     if (page.length < limit) {
       this.selecting = undefined;
-      this.keep(containerId, selecting.dataVersion, Object.freeze(selecting.checks));
+      this.keep(containerId, selecting.dataVersion, Object.freeze(selecting.checks), 0);
     }
   }
 
-  /** Drops what a write to the checks of `containers` may make untrue. */
-  forget(containers: ReadonlySet<number> | 'any'): void {
-    const changes = (containerId: number) => containers === 'any' || containers.has(containerId);
-    this.listings = this.listings.filter((listing) => !changes(listing.containerId));
-    if (this.selecting !== undefined && changes(this.selecting.containerId)) this.selecting = undefined;
+  /** Drops what a write of `written` may make untrue: listings of the containers it writes into, and those holding a check it updates. */
+  forget(written: ChecksWritten): void {
+    const changes = (containerId: number, checks: readonly QualityCheck[]) =>
+      written === 'any' || written.containers.has(containerId) || [...written.updated].some((id) => holds(checks, id));
+    this.listings = this.listings.filter((listing) => !changes(listing.containerId, listing.checks));
+    if (this.selecting !== undefined && changes(this.selecting.containerId, this.selecting.checks)) this.selecting = undefined;
   }
+}
+
+/** Whether `checks` (ascending id) holds check `id`. */
+function holds(checks: readonly QualityCheck[], id: number): boolean {
+  let low = 0;
+  for (let high = checks.length; low < high; ) {
+    const middle = (low + high) >>> 1;
+    if ((checks[middle] as QualityCheck).id < id) low = middle + 1;
+    else high = middle;
+  }
+  return checks[low]?.id === id;
 }
 
 /** `ids` ascending, each once. */

@@ -63,7 +63,7 @@ import type { RenderThreads } from './render-threads.js';
 import { defaultViewCacheBytes, keptPageKey, keptRangeKey, prepareKeptViews } from './kept-views.js';
 import { boundCount, foldFunction, prepareStatements, teamMembersJson, teamPermissionsJson } from './statements.js';
 import { insertInBlocks } from './block-insert.js';
-import { checkContainersWritten, CheckListings } from './check-listings.js';
+import { checkContainersWritten, CheckListings, noChecksWritten, type ChecksWritten } from './check-listings.js';
 import { encodeSelection } from './json.js';
 import { applyEdit, applyWrite, checkCreationValues, writtenCheck } from './write-entity.js';
 
@@ -144,12 +144,13 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
     use((connection) => connection.transaction().execute(work));
 
   // The checks of the containers listed last (a promotion's source and destination), kept while nothing can have changed them.
-  const listings = new CheckListings(() => statements.dataVersion.get() as number);
+  // None on a handle its caller owns, who may write on it: writes on the same connection do not move `data_version`.
+  const listings = new CheckListings(() => statements.dataVersion.get() as number, ownsHandle ? CheckListings.wholeChecksLimit : 0);
   // Decoded JSON texts of the listings: a destination's copies of the source's checks decode to the source's values.
   const jsonTexts = new JsonIntern();
 
   /** A write transaction; `checksOf` says whose checks it may change (see `CheckListings.forget`). */
-  const write = <T>(work: () => T, checksOf: ReadonlySet<number> | 'any' = 'any'): Promise<T> => {
+  const write = <T>(work: () => T, checksOf: ChecksWritten = 'any'): Promise<T> => {
     const transaction = () =>
       use(() => {
         listings.forget(checksOf);
@@ -300,7 +301,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
 
     listCheckKeys: (containerId, afterId, limit) =>
       use((): readonly CheckSelectionKey[] => {
-        const listed = listings.listed(containerId);
+        const listed = listings.listed(containerId, afterId);
         if (listed !== undefined) return keysOf(pageOf(listed, afterId, limit));
         // A container of a few thousand checks is read whole once: its promotion asks for the same checks by id next.
         if (!listings.readsWholeChecks(containerId, afterId, limit)) return statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts));
@@ -471,7 +472,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         if (largest !== null && largest !== undefined) statements.raiseResultIdFloor.run({ highest: largest });
         partsByOperation.delete(id);
         return operation;
-      }),
+      }, noChecksWritten),
 
     commit: (units, options) =>
       write(() => {
