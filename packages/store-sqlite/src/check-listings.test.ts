@@ -46,17 +46,22 @@ describe('CheckListings', () => {
 
   test('a selection read whole to its last page is the container listing; a page that would pass the limit ends it', () => {
     const checks = [1, 2, 3, 4].map((id) => check(id));
-    assert.equal(listings.readsWholeChecks(orders, 0, 2), true);
+    assert.equal(listings.readsWholeChecks(orders, 0, 2, () => false), true);
     listings.addSelectionPage(orders, checks.slice(0, 2), 2);
-    assert.equal(listings.readsWholeChecks(orders, 2, 2), true);
+    assert.equal(listings.readsWholeChecks(orders, 2, 2, () => false), true);
     listings.addSelectionPage(orders, checks.slice(2, 4), 2);
     assert.equal(listings.listed(orders), undefined, 'a full page is not the last one');
-    assert.equal(listings.readsWholeChecks(orders, 4, 2), false, '4 checks and a page of 2 pass the limit of 5');
+    assert.equal(listings.readsWholeChecks(orders, 4, 2, () => false), false, '4 checks and a page of 2 pass the limit of 5');
     listings.addSelectionPage(orders, [], 2);
     assert.equal(listings.listed(orders), undefined);
+    // A container holding more checks than the limit is read as keys from its first page.
+    const asked: number[] = [];
+    assert.equal(listings.readsWholeChecks(orders, 0, 2, (count) => (asked.push(count), true)), false);
+    assert.deepEqual(asked, [5]);
+    assert.equal(listings.readsWholeChecks(orders, 2, 2, () => false), false);
     // A page out of order (not after the last id read) starts nothing either.
-    assert.equal(listings.readsWholeChecks(orders, 0, 3), true);
-    assert.equal(listings.readsWholeChecks(orders, 7, 3), false);
+    assert.equal(listings.readsWholeChecks(orders, 0, 3, () => false), true);
+    assert.equal(listings.readsWholeChecks(orders, 7, 3, () => false), false);
   });
 
   test('checks by id come from a listing that holds every one of them, ascending and once each', () => {

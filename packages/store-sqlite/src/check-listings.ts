@@ -82,6 +82,8 @@ export class CheckListings {
    * nothing can have changed them since they were read; ascending id.
    */
   listed(containerId: number, afterId = -Infinity): readonly QualityCheck[] | undefined {
+    // `PRAGMA data_version` is asked only when something is kept (a promotion of a million checks keeps nothing).
+    if (this.listings.length === 0) return undefined;
     const version = this.dataVersion();
     return this.listings.find((listing) => listing.containerId === containerId && listing.dataVersion === version && listing.above <= afterId)?.checks;
   }
@@ -102,6 +104,7 @@ export class CheckListings {
    */
   find(ids: readonly number[]): readonly QualityCheck[] | undefined {
     if (ids.length === 0) return [];
+    if (this.listings.length === 0) return undefined;
     const version = this.dataVersion();
     for (const listing of this.listings) {
       if (listing.dataVersion !== version) continue;
@@ -119,12 +122,17 @@ export class CheckListings {
 
   /**
    * Whether the selection page of `containerId` after `afterId` of at most `limit` checks is to be
-   * read as whole checks ({@link addSelectionPage}) rather than keys: the first page, and each next
-   * one while the checks read so far and the page fit {@link wholeChecksLimit}.
+   * read as whole checks ({@link addSelectionPage}) rather than keys: the first page of a container
+   * that holds at most {@link wholeChecksLimit} checks (`holdsMoreThan` asks the store), and each
+   * next one while the checks read so far and the page fit the limit.
    */
-  readsWholeChecks(containerId: number, afterId: number, limit: number): boolean {
+  readsWholeChecks(containerId: number, afterId: number, limit: number, holdsMoreThan: (count: number) => boolean): boolean {
+    if (afterId !== 0 && this.selecting === undefined) return false;
     const version = this.dataVersion();
-    const selecting = afterId === 0 ? { containerId, dataVersion: version, checks: [] } : this.selecting;
+    // A container of more checks than the limit is read as keys from its first page: reading whole
+    // checks only to drop them made the first steps of a million-check promotion longer.
+    const starts = afterId === 0 && this.wholeChecksLimit > 0 && !holdsMoreThan(this.wholeChecksLimit);
+    const selecting = starts ? { containerId, dataVersion: version, checks: [] } : afterId === 0 ? undefined : this.selecting;
     const continues =
       selecting !== undefined &&
       selecting.containerId === containerId &&

@@ -304,7 +304,7 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         const listed = listings.listed(containerId, afterId);
         if (listed !== undefined) return keysOf(pageOf(listed, afterId, limit));
         // A container of a few thousand checks is read whole once: its promotion asks for the same checks by id next.
-        if (!listings.readsWholeChecks(containerId, afterId, limit)) return statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts));
+        if (!listings.readsWholeChecks(containerId, afterId, limit, (count) => statements.checkBeyond.get(containerId, count) !== undefined)) return statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts));
         const page = statements.listCheckPage.all(containerId, afterId, limit).map((row) => frozenSourceCheckOfTuple(row, jsonTexts));
         listings.addSelectionPage(containerId, page, limit);
         return keysOf(page);

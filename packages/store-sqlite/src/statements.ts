@@ -214,6 +214,8 @@ export interface Statements {
   readonly getChecks: Statement<[string], CheckTuple>;
   /** A page of selection keys (`Store.listCheckKeys`): container, after id, limit. Raw mode: `[id, status, tags]`. */
   readonly listCheckKeys: Statement<[number, number, number], readonly [number, string, string]>;
+  /** Whether a container holds more checks than a number: its check after that many by id (container, count), `undefined` if none. */
+  readonly checkBeyond: Statement<[number, number], number>;
   /** The same page as {@link listCheckKeys} as whole checks (a selection of a container the store keeps, see `CheckListings`). Raw mode: {@link CheckTuple}s. */
   readonly listCheckPage: Statement<[number, number, number], CheckTuple>;
 
@@ -346,6 +348,7 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     listCheckKeys: prepare<[number, number, number], readonly [number, string, string]>(
       `select "id", "status", "tags" from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
     ).raw(true),
+    checkBeyond: prepare<[number, number], number>(`select "id" from "quality_checks" where "container_id" = ? order by "id" limit 1 offset ?`).pluck(true),
     listCheckPage: prepare<[number, number, number], CheckTuple>(
       `select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
     ).raw(true),
