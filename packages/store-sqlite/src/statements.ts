@@ -348,7 +348,7 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     listCheckKeys: prepare<[number, number, number], readonly [number, string, string]>(
       `select "id", "status", "tags" from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
     ).raw(true),
-    checkBeyond: prepare<[number, number], number>(`select "id" from "quality_checks" where "container_id" = ? order by "id" limit 1 offset ?`).pluck(true),
+    checkBeyond: prepare<[number, number], number>(`select "id" from "quality_checks" where "container_id" = ? order by "id" limit 1 offset ${boundCount('?')}`).pluck(true),
     listCheckPage: prepare<[number, number, number], CheckTuple>(
       `select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
     ).raw(true),
