@@ -233,7 +233,12 @@ describe('a SQLite store keeping the checks it read', () => {
     const handle = new BetterSqlite3(join(directory, 'store.sqlite'));
     const owned = await openSqliteStore({ database: handle });
     try {
+      // An empty container's listing is not kept either: a check written on the handle into it is seen.
+      assert.deepEqual(await owned.listChecks(sampleIds.containers.revenue), []);
       const [first] = await owned.listChecks(orders);
+      handle.prepare('update quality_checks set container_id = ? where id = ?').run(sampleIds.containers.revenue, (first as QualityCheck).id);
+      assert.deepEqual((await owned.listChecks(sampleIds.containers.revenue)).map((found) => found.id), [(first as QualityCheck).id]);
+      handle.prepare('update quality_checks set container_id = ? where id = ?').run(orders, (first as QualityCheck).id);
       await selection(owned, orders, [50]);
       handle.prepare('update quality_checks set description = ? where id = ?').run('written on the handle', (first as QualityCheck).id);
       assert.equal((await owned.listChecks(orders))[0]?.description, 'written on the handle');

@@ -93,7 +93,7 @@ export class CheckListings {
    * not when they are more than {@link wholeChecksLimit} (a million checks are not held once read).
    */
   keep(containerId: number, dataVersion: number, checks: readonly QualityCheck[], above = -Infinity): void {
-    if (checks.length > this.wholeChecksLimit) return;
+    if (this.wholeChecksLimit === 0 || checks.length > this.wholeChecksLimit) return;
     this.listings = [{ containerId, dataVersion, above, checks }, ...this.listings.filter((listing) => listing.containerId !== containerId)].slice(0, CheckListings.maxListings);
   }
 
