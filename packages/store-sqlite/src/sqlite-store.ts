@@ -114,9 +114,6 @@ function pageOf(checks: readonly QualityCheck[], afterId: number, limit: number)
   return checks.slice(low, low + limit);
 }
 
-/** The selection keys of checks. */
-const keysOf = (checks: readonly QualityCheck[]): CheckSelectionKey[] => checks.map(({ id, status, tags }) => ({ id, status, tags }));
-
 /** How many operations' decoded request and selection {@link createSqliteStore} keeps. */
 const cachedOperationParts = 16;
 
@@ -301,13 +298,14 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
 
     listCheckKeys: (containerId, afterId, limit) =>
       use((): readonly CheckSelectionKey[] => {
+        // Whole checks are keys too (`CheckSelectionKey` is a part of a check): the kept ones are handed out, not copied.
         const listed = listings.listed(containerId, afterId);
-        if (listed !== undefined) return keysOf(pageOf(listed, afterId, limit));
+        if (listed !== undefined) return pageOf(listed, afterId, limit);
         // A container of a few thousand checks is read whole once: its promotion asks for the same checks by id next.
         if (!listings.readsWholeChecks(containerId, afterId, limit, (count) => statements.checkBeyond.get(containerId, count) !== undefined)) return statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts));
         const page = statements.listCheckPage.all(containerId, afterId, limit).map((row) => frozenSourceCheckOfTuple(row, jsonTexts));
         listings.addSelectionPage(containerId, page, limit);
-        return keysOf(page);
+        return page;
       }),
 
     getChecks: (ids) =>
