@@ -283,6 +283,27 @@ describe('a name a promotion makes available to an entity processed before it (�
   });
   const body = { type: 'promote_computed_field', datastore_id: 51, container_id: 5, destination_container_id: 57, computed_field_ids: [6, 1] };
 
+  test('a child of it fails the first time too ("their parent … may have failed"), and both are promoted the second time', async () => {
+    const base = world();
+    const withChild: World = {
+      ...base,
+      computed_fields: [...base.computed_fields, { id: 7, container_id: 5, name: 'usd_text', description: '', tags: [], additional_metadata: {}, transformation: 'cast', source_fields: ['amount_usd'], properties: { target_type: 'string' }, status: 'active' }],
+    };
+    const { promoter } = engine(withChild);
+    const request = { ...body, computed_field_ids: [6, 1, 7] };
+    expect(outcomes((await runToEnd(promoter, admin, request)).results)).toEqual([
+      [1, 'failed', "Source field(s) ['is_active'] not available on destination"],
+      [6, 'updated', 'Reactivated non-active field on destination'],
+      [7, 'failed', "Source field(s) ['amount_usd'] not available on destination — their parent computed field may have failed to promote"],
+    ]);
+    expect(outcomes((await runToEnd(promoter, admin, request)).results)).toEqual([
+      [1, 'created', null],
+      [6, 'skipped', null],
+      [7, 'created', null],
+    ]);
+    expect((await runToEnd(promoter, admin, request)).results.map((result) => result.result)).toEqual(['skipped', 'skipped', 'skipped']);
+  });
+
   test('it fails the first time, is promoted the second, and the third promotion is all skipped', async () => {
     const { promoter } = engine(world());
     const first = await runToEnd(promoter, admin, body);

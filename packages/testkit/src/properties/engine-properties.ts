@@ -3,6 +3,7 @@ import { referenceValidationOutcome, type Dataplane, type OperationView, type Qu
 import { arbJsonBody } from '../arbitraries/arb-json-body.js';
 import { fcNumRuns } from '../arbitraries/fc-num-runs.js';
 import { entitiesOf, runToEnd, startEngine, type EngineUnderTest } from './engine-under-test.js';
+import { promotedAnew } from './promoted-anew.js';
 import { revertProperties } from './revert-properties.js';
 import { arbPromotionScenario, type PromotionScenario } from './scenario.js';
 
@@ -63,53 +64,35 @@ async function withEngine<T>(engine: EngineUnderTest, world: World, use: (starte
   }
 }
 
-/**
- * The names a promotion made available on a computed-field destination (§1: computed fields that
- * are `active` in `after` and were not in `before`), lower-cased: a computed field matched through
- * lineage to a differently named destination one (renamed there) and reactivating it makes its
- * destination name available to the entities processed after it only (§6), so an entity processed
- * before it that failed for that name finds it the next time.
- */
-function namesMadeAvailable(before: World, after: World, containerId: number | undefined): ReadonlySet<string> {
-  const active = (world: World) => new Set(world.computed_fields.filter((field) => field.container_id === containerId && field.status === 'active').map((field) => field.name.toLowerCase()));
-  const earlier = active(before);
-  return new Set([...active(after)].filter((name) => !earlier.has(name)));
-}
-
-/** The names a "Source field(s) [...] not available on destination" message lists (§6), lower-cased; none for another message. */
-function unavailableNames(message: string | null): readonly string[] {
-  const list = message === null ? undefined : /^Source field\(s\) \[(.*)\] not available on destination/.exec(message)?.[1];
-  // Python-style strings (`pythonString`): single quotes, or double ones around a name holding a single quote; backslash escapes.
-  const names = list === undefined ? [] : [...list.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)].map((match) => (match[1] ?? match[2] ?? '') as string);
-  return names.map((name) => name.replace(/\\(.)/g, (_, escaped: string) => (escaped === 'n' ? '\n' : escaped)).toLowerCase());
-}
-
 const idempotence: EngineProperty = {
-  name: 'promoting twice gives only skipped (what failed fails again, unless the promotion itself made a name it lacked available) and writes nothing',
+  name: 'promoting twice gives only skipped (what failed fails again, unless a later entity of the same promotion made a name it lacked available) and writes nothing',
   spec: '§5, §6',
   check: (engine, options) =>
     assertProperty(
       arbPromotionScenario(),
       (scenario) =>
         withEngine(engine, scenario.world, async ({ store, promoter }) => {
-          const request = scenario.request as { readonly destination_container_id?: number };
+          const sourceNames = new Map(scenario.world.computed_fields.map((field) => [field.id, field.name]));
           let before = scenario.world;
           let previous = await runToEnd(promoter, actorOf(scenario), scenario.request);
           // Each promotion again is all skipped, and what failed fails again with its message, but
-          // for an entity that lacked a name the promotion before it made available (§6: only
-          // entities processed earlier count): that one is promoted anew, and the promotion after
-          // that is held to the same. A chain longer than the selection cannot be.
+          // for the entities §6 lets be promoted anew (`promotedAnew`: a name an entity processed
+          // after them made available); then the promotion after that is held to the same. Each
+          // such round needs a name made available anew: there are no more rounds than entities.
           for (let round = 1; ; round++) {
             const between = await store.exportWorld();
-            const enabled = namesMadeAvailable(before, between, request.destination_container_id);
-            const again = (result: OperationView['results'][number]) => result.result === 'failed' && unavailableNames(result.message).some((name) => enabled.has(name));
+            const anew = promotedAnew(previous.results, sourceNames, before, between);
             const next = await runToEnd(promoter, actorOf(scenario), scenario.request);
-            const anew = new Set(previous.results.filter(again).map((result) => result.source_entity_id));
             equalJson(
               next.results.filter((result) => !anew.has(result.source_entity_id)).map((result) => [result.source_entity_id, result.result, result.result === 'failed' ? result.message : null]),
               previous.results.filter((result) => !anew.has(result.source_entity_id)).map((result) => [result.source_entity_id, result.result === 'failed' ? 'failed' : 'skipped', result.result === 'failed' ? result.message : null]),
-              anew.size === 0 ? 'the second promotion is not all skipped' : `promotion ${round + 1} is not all skipped but for the entities the one before made names available to`,
+              anew.size === 0 ? 'the second promotion is not all skipped' : `promotion ${round + 1} is not all skipped but for the entities a later one made a name available to`,
             );
+            for (const id of anew) {
+              const was = previous.results.find((result) => result.source_entity_id === id);
+              const now = next.results.find((result) => result.source_entity_id === id);
+              if (now?.result === 'failed' && now.message === was?.message) fail('an entity a later one made a name available to failed the same way again', { id, message: now.message });
+            }
             if (anew.size === 0) {
               equalJson(entitiesOf(await store.exportWorld()), entitiesOf(between), 'the second promotion wrote something');
               return;
