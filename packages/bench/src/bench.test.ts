@@ -70,6 +70,11 @@ describe('every scenario at a tiny size', () => {
       'postgres-draft',
       'postgres-re-promotion',
     ]);
+    // The re-promotion twice: on a store opened afresh (the figure with the target), and in the draft's store (decision 0912).
+    expect(report.figures.filter((figure) => figure.scenario === 're-promotion').map((figure) => [figure.case.replace(/^.*, /, ''), figure.target !== undefined])).toEqual([
+      ['store opened afresh', true],
+      ["in the draft's store", false],
+    ]);
     expect(renderTable(report)).toContain('re-promotion');
     expect(renderMarkdown(report).split('\n')).toHaveLength(report.figures.length + 2);
   });
