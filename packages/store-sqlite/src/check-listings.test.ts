@@ -10,6 +10,7 @@ import { testProp } from '@promote/testkit/vitest';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { checkContainersWritten, CheckListings } from './check-listings.js';
 import { openSqliteStore } from './index.js';
+import { foldFunction, prepareStatements } from './statements.js';
 
 /*
  * The store keeps the checks of a container its selection read whole, or it listed, while nothing
@@ -227,6 +228,22 @@ describe('a SQLite store keeping the checks it read', () => {
     await store.applyEdits([{ kind: 'delete', entity: 'quality_check', id: ids[2] as number }]);
     await selection(store, orders, [50]);
     assert.deepEqual(await store.getChecks([ids[1] as number, ids[2] as number, ids[3] as number]), (await other.listChecks(orders)).filter((found) => found.id === ids[1] || found.id === ids[3]));
+  });
+
+  test("checkBeyond, the probe before a selection's first page: a check exists after `count` of a container's exactly when it holds more", async () => {
+    const handle = new BetterSqlite3(join(directory, 'store.sqlite'));
+    try {
+      // The store's statements want its fold function, which the store registers on its handle.
+      handle.function(foldFunction, { deterministic: true }, (text: unknown) => text);
+      const { checkBeyond } = prepareStatements(handle);
+      const count = (await other.listChecks(orders)).length;
+      assert.ok(count > 1);
+      assert.notEqual(checkBeyond.get(orders, count - 1), undefined);
+      assert.equal(checkBeyond.get(orders, count), undefined);
+      assert.equal(checkBeyond.get(999_999, 0), undefined);
+    } finally {
+      handle.close();
+    }
   });
 
   test('on a handle its caller owns nothing is kept: a write on that handle is seen at once', async () => {

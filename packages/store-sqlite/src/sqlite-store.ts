@@ -301,8 +301,11 @@ export function createSqliteStore({ handle, db, ownsHandle, beforeClose, afterWr
         // Whole checks are keys too (`CheckSelectionKey` is a part of a check): the kept ones are handed out, not copied.
         const listed = listings.listed(containerId, afterId);
         if (listed !== undefined) return pageOf(listed, afterId, limit);
-        // A container of a few thousand checks is read whole once: its promotion asks for the same checks by id next.
-        if (!listings.readsWholeChecks(containerId, afterId, limit, (count) => statements.checkBeyond.get(containerId, count) !== undefined)) return statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts));
+        // A container of at most 20,000 checks is read whole once: its promotion asks for the same checks by id next.
+        const holdsMoreThan = (count: number) => statements.checkBeyond.get(containerId, count) !== undefined;
+        if (!listings.readsWholeChecks(containerId, afterId, limit, holdsMoreThan)) {
+          return statements.listCheckKeys.all(containerId, afterId, limit).map((row) => checkKeyOfTuple(row, jsonTexts));
+        }
         const page = statements.listCheckPage.all(containerId, afterId, limit).map((row) => frozenSourceCheckOfTuple(row, jsonTexts));
         listings.addSelectionPage(containerId, page, limit);
         return page;

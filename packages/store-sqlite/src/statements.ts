@@ -293,6 +293,9 @@ export const teamMembersJson = `(select json_group_array("user_id") from (select
 /** A team's permissions, datastore id → level, as a JSON object. */
 export const teamPermissionsJson = `(select json_group_object(cast("datastore_id" as text), "level") from (select "datastore_id", "level" from "team_permissions" where "team_id" = "teams"."id" order by "datastore_id"))`;
 
+/** A page of a container's checks after an id (container, after id, limit), ascending id: `columns` of each. */
+const checkPageSql = (columns: string) => `select ${columns} from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`;
+
 /** Prepares every statement of {@link Statements} on `handle` (the schema must exist). */
 export function prepareStatements(handle: BetterSqlite3.Database): Statements {
   const prepare = handle.prepare.bind(handle);
@@ -345,13 +348,9 @@ export function prepareStatements(handle: BetterSqlite3.Database): Statements {
     updateCheck: prepare<readonly [...CheckValueTuple, number]>(positionalUpdateSql('quality_checks', checkValueColumns)),
     deleteCheck: prepare('delete from "quality_checks" where "id" = ?'),
     listChecks: prepare<[number], CheckTuple>(`select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? order by "id"`).raw(true),
-    listCheckKeys: prepare<[number, number, number], readonly [number, string, string]>(
-      `select "id", "status", "tags" from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
-    ).raw(true),
+    listCheckKeys: prepare<[number, number, number], readonly [number, string, string]>(checkPageSql('"id", "status", "tags"')).raw(true),
     checkBeyond: prepare<[number, number], number>(`select "id" from "quality_checks" where "container_id" = ? order by "id" limit 1 offset ${boundCount('?')}`).pluck(true),
-    listCheckPage: prepare<[number, number, number], CheckTuple>(
-      `select ${columnList(checkTupleColumns)} from "quality_checks" where "container_id" = ? and "id" > ? order by "id" limit ${boundCount('?')}`,
-    ).raw(true),
+    listCheckPage: prepare<[number, number, number], CheckTuple>(checkPageSql(columnList(checkTupleColumns))).raw(true),
     getChecks: prepare<[string], CheckTuple>(
       `select ${columnList(checkTupleColumns)} from "quality_checks" where "id" in (select "value" from json_each(?)) order by "id"`,
     ).raw(true),

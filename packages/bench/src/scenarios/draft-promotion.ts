@@ -71,7 +71,8 @@ export async function draftPromotion(scale: BenchScale, seed: number, workDir: s
     await draftPromoter.close();
     await drafting.close();
     // The figure: a store opened afresh, as the raw read opens its handle, with nothing of the
-    // draft (SQLite's page cache, decoded checks, JSON texts) kept in the process.
+    // draft (SQLite's page cache, decoded checks, JSON texts) kept in the process. Its file holds the
+    // two operations before it (the draft's and the first re-promotion's results): the same work.
     const opened = await openSqliteStore({ filename: file });
     // With PROMOTE_BENCH_STORE_TIMES=1, every store call is timed, and the re-promotion's are told in its note.
     const timing = process.env['PROMOTE_BENCH_STORE_TIMES'] === '1' ? timedStore(opened) : undefined;
